@@ -1,0 +1,73 @@
+"""Small attrs validators whose errors name the class, the field, the value and the rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from smi_care.domain.errors import DomainError
+
+
+def fail(instance: object, field: str, value: Any, rule: str) -> DomainError:
+    """Build the error for ``instance``; the record is its patient_id where it has one."""
+    record = getattr(instance, "patient_id", None)
+    return DomainError(type(instance).__name__, field, value, rule, record if isinstance(record, str) else None)
+
+
+def is_type(kind: type | tuple[type, ...], what: str) -> Any:
+    """Validator: the value is an instance of ``kind`` (``what`` names it in plain words)."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise fail(instance, attribute.name, value, f"expected {what}")
+
+    return check
+
+
+def opt_type(kind: type | tuple[type, ...], what: str) -> Any:
+    inner = is_type(kind, what)
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None:
+            inner(instance, attribute, value)
+
+    return check
+
+
+def is_date(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise fail(instance, attribute.name, value, "expected a date")
+
+
+def opt_date(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        is_date(instance, attribute, value)
+
+
+def members_of(kind: type, what: str) -> Any:
+    """Validator for a frozenset whose members are all of ``kind``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, frozenset) or not all(isinstance(v, kind) for v in value):
+            raise fail(instance, attribute.name, value, f"expected a set of {what}")
+
+    return check
+
+
+def int_between(lo: int, hi: int) -> Any:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            return
+        if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+            raise fail(instance, attribute.name, value, f"expected a whole number from {lo} to {hi}")
+
+    return check
+
+
+def not_before(instance: object, later_field: str, later: dt.date | None, earlier_field: str,
+               earlier: dt.date | None) -> None:
+    """Raise when ``later`` is before ``earlier`` (both set)."""
+    if later is not None and earlier is not None and later < earlier:
+        raise fail(instance, later_field, later, f"must not be before {earlier_field} ({earlier.isoformat()})")

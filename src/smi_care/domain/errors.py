@@ -1,0 +1,98 @@
+"""Errors raised by the domain model.
+
+Every error names the class, the field, the value and the rule it broke. Values of
+identifying fields (name, identity number, phone, address) are never put in a message:
+the field is named and the value is replaced by ``<hidden>`` (national-rules §10).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Fields whose values identify a person and are never shown (national-rules §10).
+PII_FIELDS: frozenset[str] = frozenset(
+    {
+        "name",
+        "resident_id",
+        "guardian_name",
+        "guardian_phone",
+        "guardian_address",
+        "phone",
+        "address",
+    }
+)
+
+HIDDEN = "<hidden>"
+
+
+def shown(field: str, value: Any) -> str:
+    """Return the value as it may appear in a message: hidden for identifying fields.
+
+    >>> shown("name", "张三")
+    '<hidden>'
+    >>> shown("risk_level", 7)
+    '7'
+    """
+    if field in PII_FIELDS:
+        return HIDDEN
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+class SmiCareError(Exception):
+    """Base class of every error this library raises on purpose."""
+
+
+class CodeError(SmiCareError, ValueError):
+    """A code that is not in its official code list.
+
+    >>> from smi_care.domain.codes import Insight
+    >>> Insight.from_code(7)
+    Traceback (most recent call last):
+    ...
+    smi_care.domain.errors.CodeError: Insight (自知力) has no code 7; expected one of 1 完全, 2 不全, 3 缺失
+    """
+
+    def __init__(self, enum_name: str, value: object, expected: str) -> None:
+        self.enum_name = enum_name
+        self.value = value
+        self.expected = expected
+        super().__init__(f"{enum_name} has no code {value}; expected one of {expected}")
+
+
+class DomainError(SmiCareError, ValueError):
+    """A value that breaks an invariant of a domain class.
+
+    Attributes name the class, the field, the (possibly hidden) value and the rule.
+    """
+
+    def __init__(self, cls: str, field: str, value: Any, rule: str, record: str | None = None) -> None:
+        self.cls = cls
+        self.field = field
+        self.value_shown = shown(field, value)
+        self.rule = rule
+        self.record = record
+        where = f" (record {record})" if record else ""
+        super().__init__(f"{cls}{where}: field {field} = {self.value_shown}: {rule}")
+
+
+class IdentityError(SmiCareError, ValueError):
+    """An identity number that fails validation. The number itself is never shown."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"resident_id {reason}")
+
+
+class AreaCodeError(SmiCareError, ValueError):
+    """An area code that is not 6, 9 or 12 digits."""
+
+
+class CalendarError(SmiCareError, LookupError):
+    """A working-day question about a year the official calendar does not yet cover."""
+
+    def __init__(self, year: int, known: str) -> None:
+        self.year = year
+        super().__init__(
+            f"the official working-day calendar for {year} is not known "
+            f"(known years: {known}); pass a provisional policy to compute on Monday-Friday"
+        )

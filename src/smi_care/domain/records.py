@@ -1,0 +1,158 @@
+"""A patient's whole record and a registry of records.
+
+:class:`PatientRecord` is the unit every rule and indicator works on: one patient with their
+follow-ups and events, checked for order (no follow-up before birth or diagnosis; no
+discharge before its admission) and kept in date order, rows of one date in file order
+(national-rules §6 "Order").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from smi_care.domain.checks import fail, is_type
+from smi_care.domain.codes import EventKind
+from smi_care.domain.events import Event
+from smi_care.domain.followup import FollowUp, to_extras
+from smi_care.domain.identity import AreaCode, AreaLevel
+from smi_care.domain.patient import Patient
+
+
+def _sorted_followups(values: Iterable[FollowUp]) -> tuple[FollowUp, ...]:
+    return tuple(sorted(values, key=lambda f: f.visit_date))
+
+
+def _sorted_events(values: Iterable[Event]) -> tuple[Event, ...]:
+    return tuple(sorted(values, key=lambda e: e.date))
+
+
+@attrs.frozen
+class PatientRecord:
+    """One patient with their follow-ups and events, in date order (stable for ties)."""
+
+    patient: Patient = attrs.field(validator=is_type(Patient, "a Patient"))
+    followups: tuple[FollowUp, ...] = attrs.field(default=(), converter=_sorted_followups)
+    events: tuple[Event, ...] = attrs.field(default=(), converter=_sorted_events)
+
+    def __attrs_post_init__(self) -> None:
+        pid = self.patient.patient_id
+        for f in self.followups:
+            problem = followup_conflict(self.patient, f)
+            if problem:
+                raise fail(f, *problem)
+        for e in self.events:
+            problem = event_conflict(self.patient, e)
+            if problem:
+                raise fail(e, *problem)
+        if any(f.patient_id != pid for f in self.followups) or any(e.patient_id != pid for e in self.events):
+            raise fail(self.patient, "patient_id", pid, "every follow-up and event must belong to this patient")
+        for e in discharge_conflicts(self.events):
+            raise fail(e, "date", e.date.isoformat(), "a discharge must not be before its admission")
+
+    @property
+    def patient_id(self) -> str:
+        return self.patient.patient_id
+
+
+def followup_conflict(patient: Patient, f: FollowUp) -> tuple[str, Any, str] | None:
+    """Why a follow-up cannot belong to this patient (field, value, rule), or None."""
+    if f.visit_date < patient.birth_date:
+        return ("visit_date", f.visit_date.isoformat(), "a follow-up cannot be before the patient's birth_date")
+    if f.visit_date < patient.diagnosis_date:
+        return ("visit_date", f.visit_date.isoformat(),
+                f"a follow-up cannot be before the diagnosis_date ({patient.diagnosis_date.isoformat()})")
+    return None
+
+
+def event_conflict(patient: Patient, e: Event) -> tuple[str, Any, str] | None:
+    """Why an event cannot belong to this patient (field, value, rule), or None."""
+    if e.date < patient.birth_date:
+        return ("date", e.date.isoformat(), "an event cannot be before the patient's birth_date")
+    return None
+
+
+def discharge_conflicts(events: Iterable[Event]) -> list[Event]:
+    """Discharges dated before the patient's first admission (events in date order).
+
+    A discharge with no admission recorded at all is accepted: the admission may predate
+    the registry.
+    """
+    ordered = _sorted_events(events)
+    admissions = [e.date for e in ordered if e.kind is EventKind.ADMISSION]
+    if not admissions:
+        return []
+    return [e for e in ordered if e.kind is EventKind.DISCHARGE and e.date < admissions[0]]
+
+
+@attrs.frozen
+class PopulationEntry:
+    """Resident population (常住人口) of an area in a year; a code counts everything below it."""
+
+    area_code: AreaCode
+    year: int
+    population: int
+    extras: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=to_extras)
+
+    def __attrs_post_init__(self) -> None:
+        if self.population < 0:
+            raise fail(self, "population", self.population, "must not be negative")
+
+
+def _populations(values: Iterable[PopulationEntry]) -> tuple[PopulationEntry, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
+class Registry:
+    """A registry: patient records by patient_id, population figures and the form edition."""
+
+    records: Mapping[str, PatientRecord] = attrs.field(factory=dict)
+    population: tuple[PopulationEntry, ...] = attrs.field(default=(), converter=_populations)
+
+    @classmethod
+    def of(cls, records: Iterable[PatientRecord], population: Iterable[PopulationEntry] = ()) -> Registry:
+        out: dict[str, PatientRecord] = {}
+        for r in records:
+            if r.patient_id in out:
+                raise fail(r.patient, "patient_id", r.patient_id, "is a duplicate in this registry")
+            out[r.patient_id] = r
+        return cls(out, tuple(population))
+
+    def __iter__(self) -> Iterator[PatientRecord]:
+        return iter(self.records.values())
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def covered_areas(self) -> tuple[AreaCode, ...]:
+        """The areas of the population file (national-rules §6 "Area")."""
+        return tuple(sorted({p.area_code for p in self.population}))
+
+    def covers(self, area: AreaCode) -> bool:
+        """True when ``area`` lies in an area of the population file; a registry without a
+        population file covers the areas of its own patients."""
+        areas = self.covered_areas()
+        if not areas:
+            return any(area.within(r.patient.area_code.at(AreaLevel.COUNTY)) for r in self)
+        return any(area.within(a) for a in areas)
+
+    def population_of(self, area: AreaCode | None, year: int) -> int | None:
+        """Resident population of ``area`` (None: every area) in ``year``, summing the most
+        specific entries that lie inside it; None when nothing is known."""
+        entries = [p for p in self.population if p.year == year]
+        if not entries:
+            return None
+        if area is None:
+            tops = [p for p in entries if not any(p is not q and p.area_code.within(q.area_code) for q in entries)]
+            return sum(p.population for p in tops)
+        exact = [p for p in entries if p.area_code == area]
+        if exact:
+            return exact[0].population
+        inside = [p for p in entries if p.area_code.within(area)]
+        if not inside:
+            return None
+        tops = [p for p in inside if not any(p is not q and p.area_code.within(q.area_code) for q in inside)]
+        return sum(p.population for p in tops)

@@ -1,0 +1,8 @@
+"""Reading and writing the registry interchange format v1: the only package that knows CSV."""
+
+from smi_care.registry.problems import FileCounts, Problem, RegistryReadError
+from smi_care.registry.reader import LoadResult, read_edition, read_followup_rows, read_registry
+from smi_care.registry.writer import write_registry
+
+__all__ = ["FileCounts", "LoadResult", "Problem", "RegistryReadError", "read_edition", "read_followup_rows",
+           "read_registry", "write_registry"]

@@ -1,0 +1,555 @@
+"""Reader of the registry interchange format v1 (registry-format.md).
+
+Bad input never stops the load and is never dropped silently: every rejected row becomes a
+:class:`~smi_care.registry.problems.Problem` (file, line, column, value, reason), the good
+rows still load, and per-file counts show ``read == accepted + rejected``.
+
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "patients.csv").write_text(
+...     "patient_id,sex,birth_date,area_code,disorder,diagnosis_date,registered_on,consent,consent_date\\n"
+...     "P1,1,1980-01-02,110105001002,1,2020-05-01,2020-05-08,1,2020-05-08\\n"
+...     "P2,1,1980-01-02,110105001002,8,2020-05-01,2020-05-08,0,\\n", encoding="utf-8")
+>>> result = read_registry(d)
+>>> len(result.registry), [(p.line, p.column, p.kind) for p in result.problems]
+(1, [(3, 'disorder', 'bad_code')])
+>>> print(result.problems[0].reason[:50])
+disorder (目前诊断) is not a code of Disorder (严重精神障碍诊断); expected
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import tomllib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from smi_care.domain.codes import (
+    Adherence,
+    AdverseReaction,
+    Classification,
+    Consent,
+    DeathCause,
+    Disorder,
+    EconomicStatus,
+    EmergencyCategory,
+    Employment,
+    EventKind,
+    FollowUpForm,
+    FormEdition,
+    Hospitalisation,
+    HouseholdType,
+    Insight,
+    LabTests,
+    LastTreatmentEffect,
+    Lockup,
+    LossReason,
+    OutpatientHistory,
+    PhysicalDeathCause,
+    PhysicalIllness,
+    Rating,
+    Referral,
+    Rehabilitation,
+    SeenPerson,
+    Sex,
+    Symptom,
+    SymptomSeverity,
+    TreatmentEffect,
+    WorkRating,
+)
+from smi_care.domain.errors import AreaCodeError, DomainError, IdentityError, SmiCareError
+from smi_care.domain.events import Event
+from smi_care.domain.followup import FollowUp, SocialFunction
+from smi_care.domain.identity import AreaCode, ResidentId
+from smi_care.domain.legacy import adherence_from_2011, classification_from_2011, treatment_effect_from_2011
+from smi_care.domain.patient import Guardian, Patient
+from smi_care.domain.records import (
+    PatientRecord,
+    PopulationEntry,
+    Registry,
+    discharge_conflicts,
+    event_conflict,
+    followup_conflict,
+)
+from smi_care.registry import cells
+from smi_care.registry.cells import CellError
+from smi_care.registry.columns import (
+    EVENT_COLUMNS,
+    EVENTS,
+    FOLLOWUP_COLUMNS,
+    FOLLOWUP_EXTENSIONS,
+    FOLLOWUPS,
+    PATIENT_COLUMNS,
+    PATIENT_EXTENSIONS,
+    PATIENTS,
+    PII_COLUMNS,
+    POPULATION,
+    POPULATION_COLUMNS,
+    REQUIRED,
+    described,
+)
+from smi_care.registry.problems import FileCounts, Problem, RegistryReadError
+
+KNOWN = {
+    PATIENTS: PATIENT_COLUMNS + PATIENT_EXTENSIONS,
+    FOLLOWUPS: FOLLOWUP_COLUMNS + FOLLOWUP_EXTENSIONS,
+    EVENTS: EVENT_COLUMNS,
+    POPULATION: POPULATION_COLUMNS,
+}
+
+#: Domain field name → registry column, where they differ.
+FIELD_COLUMN = {
+    "self_care": "sf_self_care", "housework": "sf_housework", "work": "sf_work", "learning": "sf_learning",
+    "social": "sf_social", "death_cause": "detail", "death_subcause": "detail", "other_area": "detail",
+    "contract_end": "detail", "emergency": "detail", "kind": "event",
+}
+
+
+@attrs.frozen
+class Row:
+    """One data row: its line number, its cells by column, and its local (extra) cells."""
+
+    file: str
+    line: int
+    cells: Mapping[str, str]
+    extras: tuple[tuple[str, str], ...]
+
+    def get(self, column: str) -> str:
+        return self.cells.get(column, "")
+
+
+@attrs.frozen
+class LoadResult:
+    """What a load gives: the registry of good rows, every problem, and the counts."""
+
+    registry: Registry
+    problems: tuple[Problem, ...]
+    counts: tuple[FileCounts, ...]
+    edition: FormEdition = FormEdition.WS2018
+    extra_columns: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def counts_for(self, file: str) -> FileCounts:
+        for c in self.counts:
+            if c.file == file:
+                return c
+        return FileCounts(file, 0, 0, 0)
+
+
+class _Collector:
+    """Gathers problems; in strict mode raises on the first."""
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.problems: list[Problem] = []
+
+    def add(self, problem: Problem) -> None:
+        if self.strict:
+            raise RegistryReadError(problem)
+        self.problems.append(problem)
+
+    def row(self, row: Row, column: str, kind: str, reason: str, patient_id: str | None = None) -> None:
+        raw = row.get(column)
+        value = "<hidden>" if column in PII_COLUMNS and raw else raw
+        self.add(Problem(row.file, row.line, column, value, reason, kind, patient_id or row.get("patient_id") or None))
+
+
+def _read_rows(path: Path, file: str, out: _Collector) -> tuple[list[Row], tuple[str, ...], int]:
+    """Rows of a CSV file (BOM, CRLF and surrounding blanks accepted); rows with too many
+    cells are reported. Returns rows, extra columns and the count of rows that were rejected here."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            return [], (), 0
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise RegistryReadError(Problem(file, 1, "", "", f"cannot be read as UTF-8 CSV: {exc}", "bad_file")) from None
+        seen: set[str] = set()
+        for h in header:
+            if h in seen or not h:
+                raise RegistryReadError(Problem(file, 1, h, "", "the header repeats a column or has an empty name",
+                                                "bad_header"))
+            seen.add(h)
+        extra = tuple(h for h in header if h not in KNOWN[file])
+        missing = [c for c in REQUIRED[file] if c not in seen]
+        rows: list[Row] = []
+        rejected = 0
+        line = 1
+        try:
+            for raw in reader:
+                start = line + 1
+                line = reader.line_num
+                if not raw or all(not c.strip() for c in raw):
+                    continue
+                values = [c.strip() for c in raw]
+                row = Row(file, start, dict(zip(header, values, strict=False)), ())
+                if len(values) > len(header):
+                    out.row(row, "", "bad_row", f"has {len(values)} cells but the header has {len(header)} columns")
+                    rejected += 1
+                    continue
+                if missing:
+                    out.row(row, missing[0], "missing_required",
+                            f"the file has no column {described(missing[0])}, which is required")
+                    rejected += 1
+                    continue
+                row_extras = tuple((h, row.cells.get(h, "")) for h in extra if row.cells.get(h, ""))
+                rows.append(attrs.evolve(row, extras=row_extras))
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise RegistryReadError(Problem(file, line, "", "", f"cannot be read as UTF-8 CSV: {exc}",
+                                            "bad_file")) from None
+    return rows, extra, rejected
+
+
+class _RowParser:
+    """Parses the cells of one row into keyword arguments, recording every bad cell."""
+
+    def __init__(self, row: Row, out: _Collector) -> None:
+        self.row = row
+        self.out = out
+        self.bad = False
+
+    def take(self, column: str, parse: Callable[[str], Any], required: bool = False, why: str = "") -> Any:
+        text = self.row.get(column)
+        if not text:
+            if required:
+                self.bad = True
+                self.out.row(self.row, column, "missing_required",
+                             f"{described(column)} is required{why} but empty")
+            return None
+        try:
+            return parse(text)
+        except CellError as exc:
+            self.bad = True
+            self.out.row(self.row, column, exc.kind, f"{described(column)} {exc.reason}")
+        except (IdentityError, AreaCodeError) as exc:
+            self.bad = True
+            kind = "invalid_identity" if isinstance(exc, IdentityError) else "bad_code"
+            self.out.row(self.row, column, kind, str(exc) if column in PII_COLUMNS else f"{described(column)}: {exc}")
+        return None
+
+    def domain_error(self, exc: DomainError) -> None:
+        column = FIELD_COLUMN.get(exc.field, exc.field)
+        kind = "invalid_identity" if column == "resident_id" else (
+            "missing_required" if "required" in exc.rule else "rule")
+        self.out.row(self.row, column, kind, f"{described(column)} {exc.rule}")
+
+
+def _code(kind: Any) -> Callable[[str], Any]:
+    return lambda t: cells.parse_code(kind, t)
+
+
+def _codes(kind: Any) -> Callable[[str], Any]:
+    return lambda t: cells.parse_codes(kind, t)
+
+
+def _area(text: str) -> AreaCode:
+    try:
+        return AreaCode(text)
+    except AreaCodeError:
+        raise CellError("bad_code", "is not an area code of 6, 9 or 12 digits") from None
+
+
+def _patient(row: Row, out: _Collector) -> Patient | None:
+    p = _RowParser(row, out)
+    pid = p.take("patient_id", str, required=True)
+    kw: dict[str, Any] = {
+        "sex": p.take("sex", _code(Sex), required=True),
+        "birth_date": p.take("birth_date", cells.parse_date, required=True),
+        "area_code": p.take("area_code", _area, required=True),
+        "disorder": p.take("disorder", _code(Disorder), required=True),
+        "diagnosis_date": p.take("diagnosis_date", cells.parse_date, required=True),
+        "registered_on": p.take("registered_on", cells.parse_date, required=True),
+        "consent": p.take("consent", _code(Consent), required=True),
+        "consent_date": p.take("consent_date", cells.parse_date),
+        "name": row.get("name") or None,
+        "resident_id": p.take("resident_id", ResidentId.parse),
+        "household_type": p.take("household_type", _code(HouseholdType)),
+        "employment": p.take("employment", _code(Employment)),
+        "economic_status": p.take("economic_status", _code(EconomicStatus)),
+        "past_lockup": p.take("past_lockup", _code(Lockup)),
+        "first_onset_date": p.take("first_onset_date", cells.parse_date),
+        "past_symptoms": p.take("past_symptoms", _codes(Symptom)),
+        "past_outpatient": p.take("past_outpatient", _code(OutpatientHistory)),
+        "first_antipsychotic_date": p.take("first_antipsychotic_date", cells.parse_date),
+        "past_admissions": p.take("past_admissions", lambda t: cells.parse_int(t, 0, 1000)),
+        "last_treatment_effect": p.take("last_treatment_effect", _code(LastTreatmentEffect)),
+        "past_acts": p.take("past_acts", cells.parse_acts) or (),
+        "guardian": Guardian(row.get("guardian_name") or None, row.get("guardian_phone") or None,
+                             row.get("guardian_address") or None, row.get("guardian_relation") or None),
+        "extras": row.extras,
+    }
+    if kw["past_symptoms"] is None:
+        kw["past_symptoms"] = frozenset()
+    if p.bad:
+        return None
+    try:
+        return Patient(patient_id=pid, **kw)
+    except DomainError as exc:
+        p.domain_error(exc)
+        return None
+
+
+def _followup(row: Row, out: _Collector, edition: FormEdition) -> FollowUp | None:
+    p = _RowParser(row, out)
+    legacy = edition is FormEdition.BPHS2011
+    cls_text = row.get("classification")
+    not_reached_2011 = legacy and cls_text == "0"
+    classification = (p.take("classification", lambda t: classification_from_2011(cells.parse_int(t, 0, 3)))
+                      if legacy else p.take("classification", _code(Classification)))
+    kw: dict[str, Any] = {
+        "patient_id": p.take("patient_id", str, required=True),
+        "visit_date": p.take("visit_date", cells.parse_date, required=True),
+        "form": p.take("form", _code(FollowUpForm), required=True),
+        "seen": p.take("seen", _codes(SeenPerson)) or frozenset(),
+        "loss_reason": p.take("loss_reason", _code(LossReason)),
+        "risk_level": p.take("risk_level", lambda t: cells.parse_int(t, 0, 5)),
+        "symptoms": p.take("symptoms", _codes(Symptom)) or frozenset(),
+        "symptom_severity": p.take("symptom_severity", _code(SymptomSeverity)),
+        "insight": p.take("insight", _code(Insight)),
+        "sleep": p.take("sleep", _code(Rating)),
+        "diet": p.take("diet", _code(Rating)),
+        "acts": p.take("acts", cells.parse_acts) or (),
+        "lockup": p.take("lockup", _code(Lockup)),
+        "hospitalisation": p.take("hospitalisation", _code(Hospitalisation)),
+        "last_discharge_date": p.take("last_discharge_date", cells.parse_date),
+        "lab_tests": p.take("lab_tests", _code(LabTests)),
+        "adherence": p.take("adherence", (lambda t: adherence_from_2011(cells.parse_int(t, 1, 3)))
+                            if legacy else _code(Adherence)),
+        "adr": p.take("adr", _code(AdverseReaction)),
+        "adr_serious": p.take("adr_serious", cells.parse_flag),
+        "physical_illness": p.take("physical_illness", _code(PhysicalIllness)),
+        "treatment_effect": p.take("treatment_effect", (lambda t: treatment_effect_from_2011(
+            cells.parse_int(t, 1, 4))) if legacy else _code(TreatmentEffect)),
+        "referral": p.take("referral", _code(Referral)),
+        "medications": p.take("medications", cells.parse_medications) or (),
+        "medication_guidance": p.take("medication_guidance", cells.parse_medications) or (),
+        "rehabilitation": p.take("rehabilitation", _codes(Rehabilitation)) or frozenset(),
+        "classification": classification,
+        "next_visit_date": p.take("next_visit_date", cells.parse_date),
+        "counselling": bool(p.take("counselling", cells.parse_flag)),
+        "extras": row.extras,
+    }
+    social = SocialFunction(
+        p.take("sf_self_care", _code(Rating)), p.take("sf_housework", _code(Rating)),
+        p.take("sf_work", _code(WorkRating)), p.take("sf_learning", _code(Rating)),
+        p.take("sf_social", _code(Rating)))
+    if p.bad:
+        return None
+    try:
+        followup = FollowUp(social=social, **kw)
+    except DomainError as exc:
+        p.domain_error(exc)
+        return None
+    if not_reached_2011 and followup.reached:
+        out.row(row, "classification", "rule",
+                "classification (此次随访分类) 0 未访到 (BPHS2011) but the row records who was seen or an assessment")
+        return None
+    return followup
+
+
+def _event(row: Row, out: _Collector) -> Event | None:
+    p = _RowParser(row, out)
+    pid = p.take("patient_id", str, required=True)
+    date = p.take("date", cells.parse_date, required=True)
+    kind = p.take("event", _code(EventKind), required=True)
+    if p.bad:
+        return None
+    detail = row.get("detail")
+    kw: dict[str, Any] = {}
+    if detail:
+        if kind is EventKind.DEATH:
+            cause, _, sub = detail.partition(".")
+            kw["death_cause"] = p.take("detail", lambda _t: cells.parse_code(DeathCause, cause))
+            if sub:
+                kw["death_subcause"] = p.take("detail", lambda _t: cells.parse_code(PhysicalDeathCause, sub))
+        elif kind in (EventKind.TRANSFER_OUT, EventKind.TRANSFER_IN):
+            kw["other_area"] = p.take("detail", _area)
+        elif kind is EventKind.FAMILY_DOCTOR_CONTRACT:
+            kw["contract_end"] = p.take("detail", cells.parse_date)
+        elif kind is EventKind.EMERGENCY:
+            kw["emergency"] = p.take("detail", _code(EmergencyCategory))
+        else:
+            out.row(row, "detail", "bad_detail", f"detail (详情) is not expected for event {kind.text_code}")
+            return None
+    if p.bad:
+        return None
+    try:
+        return Event(pid, date, kind, extras=row.extras, **kw)
+    except DomainError as exc:
+        p.domain_error(exc)
+        return None
+
+
+def _population(row: Row, out: _Collector) -> PopulationEntry | None:
+    p = _RowParser(row, out)
+    area = p.take("area_code", _area, required=True)
+    year = p.take("year", lambda t: cells.parse_int(t, 1900, 2200), required=True)
+    population = p.take("population", lambda t: cells.parse_int(t, 0, 2_000_000_000), required=True)
+    if p.bad:
+        return None
+    return PopulationEntry(area, year, population, row.extras)
+
+
+def read_edition(folder: Path) -> FormEdition:
+    """The form edition from ``registry.toml`` or ``registry.json`` (default ``WS2018``)."""
+    meta: dict[str, Any] = {}
+    toml, js = folder / "registry.toml", folder / "registry.json"
+    try:
+        if toml.exists():
+            meta = tomllib.loads(toml.read_text(encoding="utf-8-sig"))
+        elif js.exists():
+            meta = json.loads(js.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise RegistryReadError(Problem(toml.name if toml.exists() else js.name, 1, "", "",
+                                        f"cannot be parsed: {exc}", "bad_file")) from None
+    version = meta.get("format_version", 1)
+    if version != 1:
+        raise RegistryReadError(Problem("registry.toml", 1, "format_version", str(version),
+                                        "only format_version 1 is supported", "bad_file"))
+    edition = meta.get("edition", meta.get("form_edition", "WS2018"))
+    try:
+        return FormEdition.from_code(str(edition))
+    except SmiCareError:
+        raise RegistryReadError(Problem("registry.toml", 1, "edition", str(edition),
+                                        f"edition must be one of {FormEdition.expected()}", "bad_file")) from None
+
+
+def read_followup_rows(path: Path, *, strict: bool = False, edition: FormEdition = FormEdition.WS2018
+                       ) -> tuple[list[tuple[int, FollowUp]], list[Problem], FileCounts]:
+    """Read a ``followups.csv`` on its own (for the ``classify`` command): the follow-ups with
+    their line numbers, the problems and the counts. Patients are not checked."""
+    out = _Collector(strict)
+    rows, _, pre = _read_rows(path, FOLLOWUPS, out)
+    good = [(r.line, f) for r in rows if (f := _followup(r, out, edition)) is not None]
+    read = len(rows) + pre
+    return good, out.problems, FileCounts(FOLLOWUPS, read, len(good), read - len(good))
+
+
+def read_registry(folder: str | Path, *, strict: bool = False) -> LoadResult:
+    """Read a registry folder. ``strict=True`` raises :class:`RegistryReadError` on the first
+    problem; otherwise every problem is returned and the good rows load.
+
+    A folder without ``patients.csv`` (or with an unreadable file or header) is unusable and
+    raises :class:`RegistryReadError` in either mode.
+    """
+    folder = Path(folder)
+    if not (folder / PATIENTS).is_file():
+        raise RegistryReadError(Problem(PATIENTS, 0, "", "", f"there is no {PATIENTS} in {folder.name or folder}",
+                                        "bad_file"))
+    edition = read_edition(folder)
+    out = _Collector(strict)
+    counts: list[FileCounts] = []
+    extra_columns: dict[str, tuple[str, ...]] = {}
+
+    def rows_of(file: str) -> tuple[list[Row], int]:
+        path = folder / file
+        if not path.is_file():
+            return [], 0
+        rows, extra, pre = _read_rows(path, file, out)
+        if extra:
+            extra_columns[file] = extra
+        return rows, pre
+
+    # population
+    pop_rows, pre = rows_of(POPULATION)
+    population: list[PopulationEntry] = []
+    seen_pop: set[tuple[AreaCode, int]] = set()
+    for r in pop_rows:
+        entry = _population(r, out)
+        if entry is None:
+            continue
+        if (entry.area_code, entry.year) in seen_pop:
+            out.row(r, "area_code", "duplicate_population", "the same area_code and year appear on an earlier line")
+            continue
+        seen_pop.add((entry.area_code, entry.year))
+        population.append(entry)
+    counts.append(_counts(POPULATION, len(pop_rows) + pre, len(population)))
+
+    # patients
+    patient_rows, pre = rows_of(PATIENTS)
+    patients: dict[str, Patient] = {}
+    all_ids: set[str] = set()
+    for r in patient_rows:
+        pid = r.get("patient_id")
+        if pid and pid in all_ids:
+            out.row(r, "patient_id", "duplicate_patient_id", "patient_id (患者编号) appears on an earlier line; "
+                    "this row was not loaded")
+            continue
+        if pid:
+            all_ids.add(pid)
+        patient = _patient(r, out)
+        if patient is not None:
+            patients[patient.patient_id] = patient
+    counts.append(_counts(PATIENTS, len(patient_rows) + pre, len(patients)))
+
+    def unknown(r: Row, file: str) -> bool:
+        pid = r.get("patient_id")
+        if pid and pid not in patients:
+            why = ("its row in patients.csv was rejected" if pid in all_ids
+                   else "there is no such patient in patients.csv")
+            out.row(r, "patient_id", "unknown_patient", f"patient_id (患者编号) is unknown: {why}")
+            return True
+        return False
+
+    # follow-ups
+    fu_rows, pre = rows_of(FOLLOWUPS)
+    followups: dict[str, list[FollowUp]] = {}
+    accepted = 0
+    for r in fu_rows:
+        if unknown(r, FOLLOWUPS):
+            continue
+        f = _followup(r, out, edition)
+        if f is None:
+            continue
+        conflict = followup_conflict(patients[f.patient_id], f)
+        if conflict:
+            out.row(r, conflict[0], "rule", f"{described(conflict[0])}: {conflict[2]}")
+            continue
+        followups.setdefault(f.patient_id, []).append(f)
+        accepted += 1
+    counts.append(_counts(FOLLOWUPS, len(fu_rows) + pre, accepted))
+
+    # events
+    ev_rows, pre = rows_of(EVENTS)
+    events: dict[str, list[tuple[Row, Event]]] = {}
+    for r in ev_rows:
+        if unknown(r, EVENTS):
+            continue
+        e = _event(r, out)
+        if e is None:
+            continue
+        conflict = event_conflict(patients[e.patient_id], e)
+        if conflict:
+            out.row(r, conflict[0], "rule", f"{described(conflict[0])}: {conflict[2]}")
+            continue
+        events.setdefault(e.patient_id, []).append((r, e))
+    accepted = 0
+    kept_events: dict[str, list[Event]] = {}
+    for pid, pairs in events.items():
+        bad = {id(e) for e in discharge_conflicts(e for _, e in pairs)}
+        for r, e in pairs:
+            if id(e) in bad:
+                out.row(r, "date", "rule", "date (日期): a discharge must not be before the patient's first admission")
+                continue
+            kept_events.setdefault(pid, []).append(e)
+            accepted += 1
+    counts.append(_counts(EVENTS, len(ev_rows) + pre, accepted))
+
+    records = {pid: PatientRecord(p, tuple(followups.get(pid, ())), tuple(kept_events.get(pid, ())))
+               for pid, p in patients.items()}
+    order = {f: i for i, f in enumerate((POPULATION, PATIENTS, FOLLOWUPS, EVENTS))}
+    problems = sorted(out.problems, key=lambda q: (order.get(q.file, 9), q.line))
+    return LoadResult(Registry(records, tuple(population)), tuple(problems), tuple(counts), edition, extra_columns)
+
+
+def _counts(file: str, read: int, accepted: int) -> FileCounts:
+    return FileCounts(file, read, accepted, read - accepted)
+

@@ -1,0 +1,94 @@
+"""Dict/JSON form of domain values, with cattrs.
+
+Codes become their official codes, dates ISO strings, area codes strings. Identifying
+fields (name, resident_id, guardian name/phone/address) are removed unless the caller asks
+for them with ``include_identifying=True`` (national-rules §10).
+
+>>> import datetime as dt
+>>> from smi_care.domain import Event, EventKind
+>>> unstructure(Event("P1", dt.date(2025, 1, 2), EventKind.HEALTH_CHECK))["kind"]
+'health_check'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.strategies import configure_tagged_union
+
+from smi_care.domain.codes import CodedEnum
+from smi_care.domain.followup import Dose
+from smi_care.domain.identity import AreaCode, ResidentId
+from smi_care.domain.records import PatientRecord
+
+T = TypeVar("T")
+
+
+def _is_coded(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, CodedEnum)
+
+
+def _is_frozenset(t: Any) -> bool:
+    return getattr(t, "__origin__", t) is frozenset
+
+
+def make_converter() -> cattrs.Converter:
+    """A converter for every domain class."""
+    c = cattrs.Converter()
+    c.register_unstructure_hook_func(_is_coded, lambda v: v._value_)
+    c.register_structure_hook_func(_is_coded, lambda v, t: t.from_code(v))
+    c.register_unstructure_hook(dt.date, lambda v: v.isoformat())
+    c.register_structure_hook(dt.date, lambda v, _: dt.date.fromisoformat(v))
+    c.register_unstructure_hook(AreaCode, lambda v: v.code)
+    c.register_structure_hook(AreaCode, lambda v, _: AreaCode(v))
+    c.register_unstructure_hook(ResidentId, lambda v: v.value)
+    c.register_structure_hook(ResidentId, lambda v, _: ResidentId.parse(v))
+    c.register_unstructure_hook_func(_is_frozenset, lambda v: sorted(c.unstructure(x) for x in v))
+    configure_tagged_union(Dose, c)
+    return c
+
+
+_CONVERTER = make_converter()
+IDENTIFYING = ("name", "resident_id")
+GUARDIAN_IDENTIFYING = ("name", "phone", "address")
+
+
+def unstructure(value: Any, *, include_identifying: bool = False) -> Any:
+    """Plain data (dicts, lists, strings, numbers) for any domain value."""
+    data = _CONVERTER.unstructure(value)
+    if not include_identifying:
+        _strip(data)
+    return data
+
+
+def _strip(data: Any) -> None:
+    if isinstance(data, dict):
+        if "patient_id" in data and "sex" in data:
+            for k in IDENTIFYING:
+                if k in data:
+                    data[k] = None
+        if "relation" in data and "phone" in data:
+            for k in GUARDIAN_IDENTIFYING:
+                data[k] = None
+        for v in data.values():
+            _strip(v)
+    elif isinstance(data, list):
+        for v in data:
+            _strip(v)
+
+
+def structure(data: Any, kind: type[T]) -> T:
+    """Build a domain value of ``kind`` from plain data (validation runs as at construction)."""
+    return _CONVERTER.structure(data, kind)
+
+
+def unstructure_record(record: PatientRecord, *, include_identifying: bool = True) -> dict[str, Any]:
+    """A patient record as plain data (identifying fields kept: this is for lossless storage)."""
+    out: dict[str, Any] = unstructure(record, include_identifying=include_identifying)
+    return out
+
+
+def structure_record(data: dict[str, Any]) -> PatientRecord:
+    return structure(data, PatientRecord)
