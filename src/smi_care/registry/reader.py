@@ -13,8 +13,8 @@ rows still load, and per-file counts show ``read == accepted + rejected``.
 >>> result = read_registry(d)
 >>> len(result.registry), [(p.line, p.column, p.kind) for p in result.problems]
 (1, [(3, 'disorder', 'bad_code')])
->>> print(result.problems[0].reason[:50])
-disorder (目前诊断) is not a code of Disorder (严重精神障碍诊断); expected
+>>> print(result.problems[0].reason.split(";")[0])
+disorder (目前诊断) is not a code of Disorder (严重精神障碍诊断)
 """
 
 from __future__ import annotations
