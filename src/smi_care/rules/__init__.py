@@ -1,0 +1,51 @@
+"""Pure rules of national-rules §2–§5: risk, classification, interventions, scheduling,
+working days, patient status, worklist and data quality. No I/O, no clock: "today" is a
+parameter, and every default is a named policy passed in."""
+
+from smi_care.rules.classification import (
+    Assessment,
+    ClassificationPolicy,
+    ClassificationResult,
+    Criterion,
+    classify,
+    classify_assessment,
+    effective_class,
+)
+from smi_care.rules.interventions import Action, InterventionPolicy, actions_for, second_visit_actions, visit_actions
+from smi_care.rules.quality import Finding, QualityPolicy, findings, registry_findings
+from smi_care.rules.risk import risk_level
+from smi_care.rules.schedule import (
+    NextDue,
+    SchedulePolicy,
+    add_months,
+    health_check_due,
+    meets_annual_minimum,
+    next_due,
+    next_visit_date,
+    paper_entry_deadline,
+    report_deadline,
+)
+from smi_care.rules.status import (
+    DayStatus,
+    PeriodStatus,
+    Status,
+    StatusPolicy,
+    in_hospital,
+    is_lost,
+    is_registered,
+    status_in,
+    status_on,
+    timeline,
+)
+from smi_care.rules.workdays import OFFICIAL, PROVISIONAL, WorkdayCalendar, add_working_days, is_working_day
+from smi_care.rules.worklist import ItemKind, WorkItem, WorklistPolicy, worklist
+
+__all__ = [
+    "OFFICIAL", "PROVISIONAL", "Action", "Assessment", "ClassificationPolicy", "ClassificationResult", "Criterion",
+    "DayStatus", "Finding", "InterventionPolicy", "ItemKind", "NextDue", "PeriodStatus", "QualityPolicy",
+    "SchedulePolicy", "Status", "StatusPolicy", "WorkItem", "WorkdayCalendar", "WorklistPolicy", "actions_for",
+    "add_months", "add_working_days", "classify", "classify_assessment", "effective_class", "findings",
+    "health_check_due", "in_hospital", "is_lost", "is_registered", "is_working_day", "meets_annual_minimum",
+    "next_due", "next_visit_date", "paper_entry_deadline", "registry_findings", "report_deadline", "risk_level",
+    "second_visit_actions", "status_in", "status_on", "timeline", "visit_actions", "worklist",
+]

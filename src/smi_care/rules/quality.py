@@ -1,0 +1,90 @@
+"""Data-quality findings on follow-up records (national-rules §4).
+
+- ``class_disagrees``: the recorded class is not the class the §4 rule gives;
+- ``next_date_too_late``: the recorded next date is later than the rule allows for the
+  recorded class (so a wrong class is one finding, not three);
+- ``missing_assessment``: a reached, completed follow-up (not in hospital) without a recorded class;
+- ``gap_too_long``: after a classified follow-up, the next attempt (reached or not) came later
+  than its recorded class allows. A failed attempt on time is not a gap: it is an effort.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import attrs
+
+from smi_care.domain.records import PatientRecord
+from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
+from smi_care.rules.classification import ClassificationPolicy, classify, effective_class
+from smi_care.rules.schedule import NATIONAL as NATIONAL_SCHEDULE
+from smi_care.rules.schedule import SchedulePolicy, next_visit_date
+
+
+@attrs.frozen
+class Finding:
+    """One data-quality finding about one follow-up (identified by patient and visit date)."""
+
+    kind: str
+    patient_id: str
+    visit_date: dt.date
+    field: str
+    recorded: str
+    expected: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"patient {self.patient_id} follow-up {self.visit_date.isoformat()} {self.field}: {self.reason}"
+
+
+@attrs.frozen
+class QualityPolicy:
+    """``gap_grace_days`` **[0]**: days of slack before a gap counts as too long."""
+
+    gap_grace_days: int = 0
+
+
+NATIONAL = QualityPolicy()
+
+
+def findings(record: PatientRecord, policy: QualityPolicy = NATIONAL, schedule: SchedulePolicy = NATIONAL_SCHEDULE,
+             classes: ClassificationPolicy = NATIONAL_CLASSES) -> list[Finding]:
+    """Every finding for one patient, in follow-up order."""
+    out: list[Finding] = []
+    pid = record.patient_id
+    fus = record.followups
+    for i, f in enumerate(fus):
+        if not f.completed:
+            continue
+        rule = classify(f, classes).classification
+        if rule is None:
+            continue
+        if f.classification is None:
+            out.append(Finding("missing_assessment", pid, f.visit_date, "classification", "", str(rule.code),
+                               "a reached follow-up has no recorded class (此次随访分类)"))
+        elif f.classification is not rule:
+            out.append(Finding("class_disagrees", pid, f.visit_date, "classification", str(f.classification.code),
+                               str(rule.code), f"recorded class {f.classification.code} {f.classification.label} but "
+                               f"the rule gives {rule.code} {rule.label}"))
+        cls = effective_class(f, classes)
+        assert cls is not None
+        latest = next_visit_date(f.visit_date, cls, schedule)
+        if f.next_visit_date is not None and f.next_visit_date > latest:
+            out.append(Finding("next_date_too_late", pid, f.visit_date, "next_visit_date", f.next_visit_date.isoformat(),
+                               latest.isoformat(), f"next visit {f.next_visit_date.isoformat()} is later than the "
+                               f"rule allows ({latest.isoformat()})"))
+        if i + 1 < len(fus):
+            nxt = fus[i + 1]
+            allowed = latest + dt.timedelta(days=policy.gap_grace_days)
+            if nxt.visit_date > allowed:
+                out.append(Finding("gap_too_long", pid, f.visit_date, "visit_date", nxt.visit_date.isoformat(),
+                                   allowed.isoformat(), f"the next attempt came on {nxt.visit_date.isoformat()}, "
+                                   f"after the {allowed.isoformat()} the class allows"))
+    return out
+
+
+def registry_findings(records: Iterable[PatientRecord], policy: QualityPolicy = NATIONAL,
+                      schedule: SchedulePolicy = NATIONAL_SCHEDULE,
+                      classes: ClassificationPolicy = NATIONAL_CLASSES) -> list[Finding]:
+    return [x for r in records for x in findings(r, policy, schedule, classes)]

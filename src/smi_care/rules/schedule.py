@@ -1,0 +1,165 @@
+"""Follow-up scheduling (national-rules §2, §4).
+
+Unstable and basically stable: visit + 14 days; stable: visit + 3 calendar months, the last
+day of the month when that day does not exist (11-30 → 02-28/29, 08-31 → 11-30). First
+follow-up after enrolment or a discharge: within 14 days. A not-reached attempt: next attempt
+within 14 days, the schedule of the last completed follow-up still standing.
+
+>>> import datetime as dt
+>>> from smi_care.domain import Classification
+>>> next_visit_date(dt.date(2025, 11, 30), Classification.STABLE)
+datetime.date(2026, 2, 28)
+>>> next_visit_date(dt.date(2025, 8, 31), Classification.STABLE)
+datetime.date(2025, 11, 30)
+>>> next_visit_date(dt.date(2025, 3, 1), Classification.UNSTABLE)
+datetime.date(2025, 3, 15)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from smi_care.domain.codes import Classification, EventKind
+from smi_care.domain.records import PatientRecord
+from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
+from smi_care.rules.classification import ClassificationPolicy, effective_class
+from smi_care.rules.workdays import OFFICIAL, WorkdayAnswer, WorkdayCalendar, add_working_days
+
+
+@attrs.frozen
+class SchedulePolicy:
+    """Intervals of §2 and §4 **[defaults]**, replaceable by a caller."""
+
+    unstable_days: int = 14
+    basically_stable_days: int = 14
+    stable_months: int = 3
+    first_followup_days: int = 14
+    after_discharge_days: int = 14
+    not_reached_retry_days: int = 14
+    annual_minimum: int = 4
+    health_check_months: int = 12
+    report_working_days: int = 10
+    paper_entry_working_days: int = 5
+
+
+NATIONAL = SchedulePolicy()
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar months later, clamped to the month's last day (relativedelta semantics)."""
+    result: dt.date = day + relativedelta(months=months)
+    return result
+
+
+def next_visit_date(visit: dt.date, classification: Classification, policy: SchedulePolicy = NATIONAL) -> dt.date:
+    """The latest date the next follow-up is due after a classified follow-up (§4)."""
+    if classification is Classification.UNSTABLE:
+        return visit + dt.timedelta(days=policy.unstable_days)
+    if classification is Classification.BASICALLY_STABLE:
+        return visit + dt.timedelta(days=policy.basically_stable_days)
+    return add_months(visit, policy.stable_months)
+
+
+class DueReason(Enum):
+    """Why a follow-up is due."""
+
+    FIRST_AFTER_ENROLMENT = "first_after_enrolment"
+    AFTER_DISCHARGE = "after_discharge"
+    RETRY_NOT_REACHED = "retry_not_reached"
+    SCHEDULED = "scheduled"
+    IN_HOSPITAL = "in_hospital"
+
+
+@attrs.frozen
+class NextDue:
+    """When the next follow-up is due, why, and the class of the last completed follow-up."""
+
+    date: dt.date
+    reason: DueReason
+    last_class: Classification | None
+    last_risk: int | None
+
+
+def next_due(record: PatientRecord, on: dt.date, policy: SchedulePolicy = NATIONAL,
+             classes: ClassificationPolicy = NATIONAL_CLASSES) -> NextDue | None:
+    """The next follow-up due for a patient, judged on day ``on`` from what is recorded on or
+    before it. None when the patient has not consented (they are not followed up, §2).
+
+    - never followed up: registration date + 14 days (first follow-up after enrolment);
+    - a discharge after the last completed follow-up: discharge + 14 days;
+    - the last attempt failed: attempt + 14 days (the schedule of the last completed one stands);
+    - otherwise: the rule's next date after the last completed follow-up (an in-hospital,
+      unclassified one: 14 days, to check on discharge).
+    """
+    p = record.patient
+    if not p.consented:
+        return None
+    start = p.consent_date or p.registered_on
+    start = max(start, p.registered_on)
+    past = [f for f in record.followups if f.visit_date <= on]
+    completed = [f for f in past if f.completed]
+    last = completed[-1] if completed else None
+    last_class = effective_class(last, classes) if last else None
+    last_risk = last.risk_level if last else None
+    discharges = [e.date for e in record.events if e.kind is EventKind.DISCHARGE and e.date <= on
+                  and (last is None or e.date >= last.visit_date)]
+    discharge = discharges[-1] if discharges else None
+    if past and not past[-1].completed and (discharge is None or past[-1].visit_date >= discharge):
+        return NextDue(past[-1].visit_date + dt.timedelta(days=policy.not_reached_retry_days),
+                       DueReason.RETRY_NOT_REACHED, last_class, last_risk)
+    if discharge is not None:
+        return NextDue(discharge + dt.timedelta(days=policy.after_discharge_days), DueReason.AFTER_DISCHARGE,
+                       last_class, last_risk)
+    if last is None:
+        return NextDue(start + dt.timedelta(days=policy.first_followup_days), DueReason.FIRST_AFTER_ENROLMENT,
+                       None, None)
+    if last_class is None:
+        return NextDue(last.visit_date + dt.timedelta(days=policy.after_discharge_days), DueReason.IN_HOSPITAL,
+                       None, last_risk)
+    return NextDue(next_visit_date(last.visit_date, last_class, policy), DueReason.SCHEDULED, last_class, last_risk)
+
+
+def completed_followups(record: PatientRecord, start: dt.date, end: dt.date) -> int:
+    """Completed follow-ups dated in [start, end]."""
+    return sum(1 for f in record.followups if f.completed and start <= f.visit_date <= end)
+
+
+def meets_annual_minimum(record: PatientRecord, year: int, policy: SchedulePolicy = NATIONAL) -> bool:
+    """At least ``annual_minimum`` (4) completed follow-ups in the calendar year (§4)."""
+    return completed_followups(record, dt.date(year, 1, 1), dt.date(year, 12, 31)) >= policy.annual_minimum
+
+
+def health_check_due(record: PatientRecord, on: dt.date, policy: SchedulePolicy = NATIONAL) -> dt.date | None:
+    """When the annual health check (健康体检, §4) is due: 12 months after the last one on or
+    before ``on``, or on registration when there has been none. None without consent (the
+    check needs the patient's and guardian's agreement)."""
+    p = record.patient
+    if not p.consented:
+        return None
+    checks = [e.date for e in record.events if e.kind is EventKind.HEALTH_CHECK and e.date <= on]
+    if not checks:
+        return max(p.registered_on, p.consent_date or p.registered_on)
+    return add_months(checks[-1], policy.health_check_months)
+
+
+class ReportRoute(Enum):
+    """How a confirmed case reaches the information system (``REPORT2013``)."""
+
+    NETWORK = "network"  # the reporting unit enters it within 10 working days of diagnosis
+    PAPER = "paper"  # a unit without network access: paper in 10 days, county enters in 5 of receipt
+
+
+def report_deadline(diagnosis: dt.date, policy: SchedulePolicy = NATIONAL,
+                    calendar: WorkdayCalendar = OFFICIAL) -> WorkdayAnswer:
+    """The last day to enter a case diagnosed on ``diagnosis`` (10 working days, §2)."""
+    return add_working_days(diagnosis, policy.report_working_days, calendar)
+
+
+def paper_entry_deadline(received: dt.date, policy: SchedulePolicy = NATIONAL,
+                         calendar: WorkdayCalendar = OFFICIAL) -> WorkdayAnswer:
+    """The last day for the county agency to enter a paper report received on ``received`` (5 working days)."""
+    return add_working_days(received, policy.paper_entry_working_days, calendar)

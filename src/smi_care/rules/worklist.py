@@ -1,0 +1,158 @@
+"""The day's worklist and alerts for a registry (national-rules §2, §4, §5).
+
+"Today" is a parameter: :func:`worklist` answers for any day ``on``, looking ``within`` days
+ahead. Items are ordered by urgency: alerts first, then overdue follow-ups with unstable and
+high-risk patients first, then what falls due soonest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from enum import Enum
+
+import attrs
+
+from smi_care.domain.codes import Classification, EventKind, LossReason
+from smi_care.domain.records import PatientRecord
+from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
+from smi_care.rules.classification import ClassificationPolicy, effective_class
+from smi_care.rules.schedule import NATIONAL as NATIONAL_SCHEDULE
+from smi_care.rules.schedule import DueReason, SchedulePolicy, health_check_due, next_due, report_deadline
+from smi_care.rules.status import NATIONAL as NATIONAL_STATUS
+from smi_care.rules.status import Covers, StatusPolicy, covers_nothing, is_registered, last_completed, lost_since
+from smi_care.rules.workdays import OFFICIAL, WorkdayCalendar
+
+
+class ItemKind(Enum):
+    """Kinds of work item, with stable identifiers."""
+
+    ALERT_NOTIFY_POLICE = "alert_notify_police"
+    ALERT_EMERGENCY_RECORD_MISSING = "alert_emergency_record_missing"
+    ALERT_VISITED_WITHOUT_CONSENT = "alert_visited_without_consent"
+    FOLLOWUP_OVERDUE = "followup_overdue"
+    FIRST_FOLLOWUP_DUE = "first_followup_due"
+    FOLLOWUP_DUE = "followup_due"
+    HEALTH_CHECK_DUE = "health_check_due"
+    REPORT_DEADLINE = "report_deadline"
+
+    @property
+    def is_alert(self) -> bool:
+        return self.value.startswith("alert_")
+
+
+@attrs.frozen
+class WorkItem:
+    """One thing to do for one patient. ``days_overdue`` is positive when late."""
+
+    kind: ItemKind
+    patient_id: str
+    due: dt.date
+    days_overdue: int
+    last_class: Classification | None = None
+    last_risk: int | None = None
+    detail: str = ""
+
+    @property
+    def urgency(self) -> tuple[int, int, int, int, dt.date]:
+        """Sort key: alerts, then overdue, then unstable/high risk, then the earliest due."""
+        unstable = self.last_class is Classification.UNSTABLE
+        return (0 if self.kind.is_alert else 1, 0 if self.days_overdue > 0 else 1,
+                0 if unstable else 1, -(self.last_risk or 0), self.due)
+
+
+@attrs.frozen
+class WorklistPolicy:
+    """``alert_risk_min`` **[3]**: a patient whose last risk level is at least this (or whose
+    last class is unstable) triggers a police alert on leaving, going missing or being lost
+    (§5). ``alert_lookback_days``: how far back a departure still raises the alert.
+    ``emergency_record_hours`` (24): the emergency record is due this long after the event;
+    an emergency event with no category recorded is taken as its record missing."""
+
+    alert_risk_min: int = 3
+    alert_lookback_days: int = 30
+    emergency_record_hours: int = 24
+
+
+NATIONAL = WorklistPolicy()
+
+
+def _high_risk(record: PatientRecord, on: dt.date, policy: WorklistPolicy, classes: ClassificationPolicy
+               ) -> tuple[bool, Classification | None, int | None]:
+    last = last_completed(record, on)
+    if last is None:
+        return False, None, None
+    cls = effective_class(last, classes)
+    risk = last.risk_level
+    return (cls is Classification.UNSTABLE or (risk is not None and risk >= policy.alert_risk_min)), cls, risk
+
+
+def patient_items(record: PatientRecord, on: dt.date, within: int = 14, covers: Covers = covers_nothing,
+                  policy: WorklistPolicy = NATIONAL, schedule: SchedulePolicy = NATIONAL_SCHEDULE,
+                  status: StatusPolicy = NATIONAL_STATUS, classes: ClassificationPolicy = NATIONAL_CLASSES,
+                  calendar: WorkdayCalendar = OFFICIAL) -> list[WorkItem]:
+    """Work items and alerts for one patient on day ``on``."""
+    p = record.patient
+    pid = p.patient_id
+    horizon = on + dt.timedelta(days=within)
+    items: list[WorkItem] = []
+    high, cls, risk = _high_risk(record, on, policy, classes)
+    lookback = on - dt.timedelta(days=policy.alert_lookback_days)
+
+    if high:
+        for e in record.events:
+            if e.kind is EventKind.TRANSFER_OUT and lookback <= e.date <= on:
+                items.append(WorkItem(ItemKind.ALERT_NOTIFY_POLICE, pid, e.date, (on - e.date).days, cls, risk,
+                                      "left the area (transfer out): tell the police at once"))
+        lost = lost_since(record, on, status)
+        if lost is not None and is_registered(record, on, covers):
+            why = "went missing" if lost.loss_reason is LossReason.MISSING else "is lost to follow-up"
+            items.append(WorkItem(ItemKind.ALERT_NOTIFY_POLICE, pid, lost.visit_date, (on - lost.visit_date).days,
+                                  cls, risk, f"{why}: tell the police at once and inform the mental-health agency"))
+
+    for e in record.events:
+        if e.kind is EventKind.EMERGENCY and e.emergency is None and e.date <= on:
+            record_due = e.date + dt.timedelta(hours=policy.emergency_record_hours)
+            if (on - e.date).days <= policy.alert_lookback_days:
+                items.append(WorkItem(ItemKind.ALERT_EMERGENCY_RECORD_MISSING, pid, record_due,
+                                      (on - record_due).days, cls, risk,
+                                      "emergency without its record (category), due within 24 hours"))
+
+    if not p.consented and any(f.completed and f.visit_date <= on for f in record.followups):
+        last = last_completed(record, on)
+        assert last is not None
+        items.append(WorkItem(ItemKind.ALERT_VISITED_WITHOUT_CONSENT, pid, last.visit_date, 0, cls, risk,
+                              "followed up without signed consent"))
+
+    if p.diagnosis_date <= on < p.registered_on:
+        deadline = report_deadline(p.diagnosis_date, schedule, calendar)
+        if deadline.date <= horizon:
+            items.append(WorkItem(ItemKind.REPORT_DEADLINE, pid, deadline.date, (on - deadline.date).days,
+                                  detail="provisional calendar" if deadline.provisional else ""))
+
+    if not is_registered(record, on, covers) or lost_since(record, on, status) is not None:
+        return items
+    due = next_due(record, on, schedule, classes)
+    if due is not None and due.date <= horizon:
+        late = (on - due.date).days
+        if late > 0:
+            kind = ItemKind.FOLLOWUP_OVERDUE
+        elif due.reason in (DueReason.FIRST_AFTER_ENROLMENT, DueReason.AFTER_DISCHARGE):
+            kind = ItemKind.FIRST_FOLLOWUP_DUE
+        else:
+            kind = ItemKind.FOLLOWUP_DUE
+        items.append(WorkItem(kind, pid, due.date, late, due.last_class, due.last_risk, due.reason.value))
+    check = health_check_due(record, on, schedule)
+    if check is not None and check <= horizon:
+        items.append(WorkItem(ItemKind.HEALTH_CHECK_DUE, pid, check, (on - check).days, cls, risk))
+    return items
+
+
+def worklist(records: Iterable[PatientRecord], on: dt.date, within: int = 14, covers: Covers = covers_nothing,
+             policy: WorklistPolicy = NATIONAL, schedule: SchedulePolicy = NATIONAL_SCHEDULE,
+             status: StatusPolicy = NATIONAL_STATUS, classes: ClassificationPolicy = NATIONAL_CLASSES,
+             calendar: WorkdayCalendar = OFFICIAL) -> list[WorkItem]:
+    """Every work item for the registry on ``on``, most urgent first."""
+    items = [i for r in records
+             for i in patient_items(r, on, within, covers, policy, schedule, status, classes, calendar)]
+    return sorted(items, key=lambda i: (i.urgency, i.patient_id))
