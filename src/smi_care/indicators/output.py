@@ -1,0 +1,72 @@
+"""Report output: records (dicts), JSON, CSV, a text table and (extra ``pandas``) a DataFrame.
+
+The JSON is ``{"period": {"start", "end"}, "by", "results": [...]}``, each result with
+``indicator``, ``area`` (code, or null for the total), ``numerator``, ``denominator``,
+``value`` (a float in the unit, null when the denominator is 0), ``unit``, ``target`` (null
+or a number) and ``met`` (null or a boolean); ``group`` and ``name`` are added for
+breakdowns that are not by area.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from smi_care.indicators.evaluate import Report, by_name
+
+FIELDS = ("indicator", "name", "group", "area", "numerator", "denominator", "value", "unit", "target", "target_year",
+          "target_source", "met")
+
+
+def to_records(report: Report) -> list[dict[str, Any]]:
+    """One dict per result."""
+    return [{
+        "indicator": r.indicator, "name": r.zh, "group": r.group or None, "area": r.area,
+        "numerator": r.numerator, "denominator": r.denominator,
+        "value": None if r.value is None else round(r.value, 4), "unit": r.unit,
+        "target": r.target.threshold if r.target else None, "target_year": r.target.year if r.target else None,
+        "target_source": r.target.source if r.target else None, "met": r.met,
+    } for r in report.results]
+
+
+def to_json_data(report: Report) -> dict[str, Any]:
+    return {"period": {"start": report.period.start.isoformat(), "end": report.period.end.isoformat()},
+            "by": by_name(report.by), "patients": report.patients, "results": to_records(report)}
+
+
+def to_json(report: Report, indent: int | None = 2) -> str:
+    return json.dumps(to_json_data(report), ensure_ascii=False, indent=indent)
+
+
+def to_csv(report: Report) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n")
+    w.writeheader()
+    for r in to_records(report):
+        w.writerow({k: "" if v is None else v for k, v in r.items()})
+    return buf.getvalue()
+
+
+def to_table(report: Report) -> str:
+    """A plain text table for a terminal."""
+    head = f"Indicators {report.period}" + (f" by {by_name(report.by)}" if report.by is not None else "")
+    lines = [head, f"{'indicator':<40} {'group':<13} {'num':>7} {'den':>7} {'value':>9} {'target':>8} met"]
+    for r in report.results:
+        value = "-" if r.value is None else f"{r.value:.2f}{r.unit}"
+        target = "-" if r.target is None else f"{r.target.threshold:g}{r.unit}"
+        met = "" if r.met is None else ("yes" if r.met else "NO")
+        den = "-" if r.denominator is None else str(r.denominator)
+        lines.append(f"{r.indicator:<40} {r.group or 'total':<13} {r.numerator:>7} {den:>7} {value:>9} {target:>8} "
+                     f"{met}")
+    return "\n".join(lines)
+
+
+def to_dataframe(report: Report) -> Any:
+    """A pandas DataFrame (install the ``pandas`` extra)."""
+    try:
+        import pandas as pd
+    except ImportError:
+        raise ImportError("to_dataframe needs pandas: pip install 'smi-care[pandas]'") from None
+    return pd.DataFrame(to_records(report), columns=list(FIELDS))
