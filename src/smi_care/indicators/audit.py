@@ -13,8 +13,8 @@ condition, whether it held, and the recorded facts behind it, in plain words.
 >>> a = audit(PatientRecord(p), "standard_management_rate", Period.parse("2025"))
 >>> a.in_denominator, a.in_numerator
 (True, False)
->>> print(a.lines[-1])
-numerator: NO  managed to standard under the chosen policy (规范管理) — consent refused; 0 of 4 required completed follow-ups in 2025-01-01..2025-12-31
+>>> print(a.lines[-1].split(" — ")[1])
+consent refused; 0 of 4 required completed follow-ups in 2025-01-01..2025-12-31
 """
 
 from __future__ import annotations

@@ -223,7 +223,7 @@ def finalize(partial: Partial, targets: Iterable[Target] = NATIONAL_TARGETS) -> 
         parts = {g: partial.counts.get((ind.id, g), (0, 0)) for g in groups}
         total = partial.counts.get((ind.id, ""), (0, 0)) if partial.by is None else (
             sum(n for n, _ in parts.values()), sum(d for _, d in parts.values()))
-        rows = [("", total)] + sorted(parts.items()) if partial.by is not None else [("", total)]
+        rows = [("", total), *sorted(parts.items())] if partial.by is not None else [("", total)]
         for g, (num, den) in rows:
             area = AreaCode(g) if isinstance(partial.by, AreaLevel) and g and g != UNKNOWN_GROUP else None
             denom: int | None = den
