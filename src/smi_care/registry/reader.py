@@ -239,7 +239,8 @@ class _RowParser:
         column = FIELD_COLUMN.get(exc.field, exc.field)
         kind = "invalid_identity" if column == "resident_id" else (
             "missing_required" if "required" in exc.rule else "rule")
-        self.out.row(self.row, column, kind, f"{described(column)} {exc.rule}")
+        rule = exc.rule if exc.rule.startswith(column) else f"{described(column)} {exc.rule}"
+        self.out.row(self.row, column, kind, rule)
 
 
 def _code(kind: Any) -> Callable[[str], Any]:

@@ -105,7 +105,7 @@ def patient_items(record: PatientRecord, on: dt.date, within: int = 14, covers: 
                 items.append(WorkItem(ItemKind.ALERT_NOTIFY_POLICE, pid, e.date, (on - e.date).days, cls, risk,
                                       "left the area (transfer out): tell the police at once"))
         lost = lost_since(record, on, status)
-        if lost is not None and is_registered(record, on, covers):
+        if lost is not None and lost.visit_date >= lookback and is_registered(record, on, covers):
             why = "went missing" if lost.loss_reason is LossReason.MISSING else "is lost to follow-up"
             items.append(WorkItem(ItemKind.ALERT_NOTIFY_POLICE, pid, lost.visit_date, (on - lost.visit_date).days,
                                   cls, risk, f"{why}: tell the police at once and inform the mental-health agency"))

@@ -1,0 +1,39 @@
+"""Validation of a registry folder: every reader problem and every data-quality finding.
+
+>>> import tempfile
+>>> from smi_care.registry import write_registry
+>>> from smi_care.synth import generate
+>>> folder = write_registry(generate(patients=30, seed=3), tempfile.mkdtemp())
+>>> validate(folder).clean
+True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+
+from smi_care.registry.problems import Problem
+from smi_care.registry.reader import LoadResult, read_registry
+from smi_care.rules.quality import NATIONAL, Finding, QualityPolicy, registry_findings
+
+
+@attrs.frozen
+class ValidationReport:
+    load: LoadResult
+    findings: tuple[Finding, ...]
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self.load.problems
+
+    @property
+    def clean(self) -> bool:
+        return not self.load.problems and not self.findings
+
+
+def validate(folder: str | Path, policy: QualityPolicy = NATIONAL) -> ValidationReport:
+    """Read ``folder`` and check the good rows with the quality rules (§4)."""
+    load = read_registry(folder)
+    return ValidationReport(load, tuple(registry_findings(load.registry, policy)))
