@@ -9,7 +9,7 @@ it with the standard ones — no library code changes:
 ...                   numerator=(REGISTERED, Condition("home_visit", "had a home visit in P",
 ...                              lambda f: f.face_to_face)),
 ...                   denominator=(REGISTERED,), section="local")
->>> [i.id for i in (*STANDARD_INDICATORS, extra)][-1]
+>>> (*STANDARD_INDICATORS, extra)[-1].id
 'home_visit_only'
 >>> by_id("management_rate").zh
 '在册患者管理率'

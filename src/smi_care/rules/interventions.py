@@ -1,10 +1,10 @@
 """Interventions each class calls for (分类干预, national-rules §4), as data with stable ids.
 
 >>> from smi_care.domain import Classification
->>> [a.text_code for a in actions_for(Classification.STABLE)]
-['continue_regimen', 'health_education', 'rehabilitation_guidance', 'family_support']
->>> [a.text_code for a in second_visit_actions(settled=False)]
-['refer_upward', 'check_referral_within_2_weeks']
+>>> print(" ".join(a.text_code for a in actions_for(Classification.STABLE)))
+continue_regimen health_education rehabilitation_guidance family_support
+>>> print(" ".join(a.text_code for a in second_visit_actions(settled=False)))
+refer_upward check_referral_within_2_weeks
 """
 
 from __future__ import annotations
