@@ -200,7 +200,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from smi_care.indicators import Period, report
-    from smi_care.indicators.output import to_table
+    from smi_care.indicators.output import to_grid
     from smi_care.registry.writer import write_registry
     from smi_care.synth import generate
 
@@ -210,10 +210,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     loaded = _load(out).registry
     rep = report(loaded, Period.parse(args.period), by=AreaLevel.TOWNSHIP)
     _print(f"Demo registry: {len(loaded):,} patients written to {out}")
-    _print(to_table(rep))
-    _print(f"\nNext: smi-care report {out} --period {args.period} --format json\n"
-           f"      smi-care worklist {out} --on {Period.parse(args.period).end.isoformat()}\n"
-           f"      smi-care validate {out}")
+    _print(f"Indicators {rep.period} by township (%, prevalence ‰)")
+    _print(to_grid(rep))
+    _print(f"\nAll 18 indicators: smi-care report {out} --period {args.period} --by township\n"
+           f"As JSON:           smi-care report {out} --period {args.period} --format json\n"
+           f"Due and overdue:   smi-care worklist {out} --on {Period.parse(args.period).end.isoformat()}\n"
+           f"Check the data:    smi-care validate {out}")
     return EXIT_OK
 
 

@@ -63,16 +63,16 @@ class CodedEnum(Enum):
         key: int | str = code
         if isinstance(code, str):
             text = code.strip()
-            sample = next(iter(cls))._value_
-            if isinstance(sample, int):
+            numeric = isinstance(next(iter(cls._value2member_map_)), int)
+            if numeric:
                 if not text.lstrip("-").isdigit():
                     raise CodeError(cls.title(), repr(code), cls.expected())
                 key = int(text)
             else:
                 key = text
-        for member in cls:
-            if member._value_ == key:
-                return member
+        member = cls._value2member_map_.get(key)
+        if member is not None and not isinstance(key, bool):
+            return member  # type: ignore[return-value]
         raise CodeError(cls.title(), key, cls.expected())
 
 

@@ -16,7 +16,7 @@ from smi_care.indicators.evaluate import (
     report,
 )
 from smi_care.indicators.facts import PatientFacts, patient_facts
-from smi_care.indicators.output import to_csv, to_dataframe, to_json, to_json_data, to_records, to_table
+from smi_care.indicators.output import to_csv, to_dataframe, to_grid, to_json, to_json_data, to_records, to_table
 from smi_care.indicators.periods import Period, PeriodError
 from smi_care.indicators.standard import (
     FOLLOWUPS_AND_HEALTH_CHECK,
@@ -32,5 +32,5 @@ __all__ = [
     "AgeBands", "Audit", "Condition", "Dimension", "EvaluationPolicy", "Indicator", "IndicatorResult", "Partial",
     "PatientFacts", "Period", "PeriodError", "Report", "StandardPolicy", "StandardRule", "Target", "applicable",
     "audit", "by_id", "evaluate", "finalize", "load_targets", "parse_by", "patient_facts", "report", "to_csv",
-    "to_dataframe", "to_json", "to_json_data", "to_records", "to_table",
+    "to_dataframe", "to_grid", "to_json", "to_json_data", "to_records", "to_table",
 ]

@@ -63,6 +63,55 @@ def to_table(report: Report) -> str:
     return "\n".join(lines)
 
 
+#: Short column headings for :func:`to_grid`.
+SHORT = {
+    "reported_prevalence": "prev‰", "management_rate": "manage", "standard_management_rate": "standard",
+    "medication_rate": "medic", "regular_medication_rate": "regular", "treatment_rate": "treat",
+    "schizophrenia_medication_rate": "sz-med", "schizophrenia_regular_medication_rate": "sz-reg",
+    "schizophrenia_treatment_rate": "sz-treat", "face_to_face_rate": "face", "health_check_rate": "check",
+    "stability_rate": "stable", "loss_rate": "lost", "community_rehabilitation_rate": "rehab",
+    "counselling_rate": "counsel", "family_doctor_contract_rate": "contract", "incident_rate": "incident",
+    "lockup_release_rate": "unlock",
+}
+
+GRID_DEFAULT = ("reported_prevalence", "management_rate", "standard_management_rate", "regular_medication_rate",
+                "schizophrenia_treatment_rate", "stability_rate", "community_rehabilitation_rate", "counselling_rate")
+
+
+def to_grid(report: Report, indicators: tuple[str, ...] = GRID_DEFAULT) -> str:
+    """One row per group (the total last), one column per indicator; a value below its
+    target is marked ``*``. The last lines give the targets.
+
+    >>> from smi_care.indicators import Period, report as make
+    >>> print(to_grid(make([], Period.parse("2025")), ("management_rate",)).splitlines()[0])
+    group         manage
+    """
+    cells: dict[tuple[str, str], str] = {}
+    groups: list[str] = []
+    for r in report.results:
+        if r.indicator not in indicators:
+            continue
+        if r.group not in groups:
+            groups.append(r.group)
+        mark = "*" if r.met is False else " "
+        cells[(r.group, r.indicator)] = "-" if r.value is None else f"{r.value:.1f}{mark}"
+    order = [g for g in groups if g] + [""]
+    width = {i: max(len(SHORT.get(i, i)), 7) for i in indicators}
+    lines = ["group".ljust(12) + "".join(SHORT.get(i, i).rjust(width[i] + 1) for i in indicators)]
+    for g in order:
+        lines.append((g or "total").ljust(12) + "".join(cells.get((g, i), "").rjust(width[i] + 1)
+                                                        for i in indicators))
+    targets = []
+    for i in indicators:
+        total = next((x for x in report.results if x.indicator == i and x.group == ""), None)
+        if total is not None and total.target is not None:
+            t = total.target
+            targets.append(f"{SHORT.get(i, i)} {t.threshold:g}{total.unit} ({t.source}, {t.year})")
+    if targets:
+        lines.append("* below target. Targets: " + "; ".join(targets))
+    return "\n".join(lines)
+
+
 def to_dataframe(report: Report) -> Any:
     """A pandas DataFrame (install the ``pandas`` extra)."""
     try:
