@@ -70,10 +70,11 @@ def test_classify_reports_unreadable_rows(capsys: pytest.CaptureFixture[str], tm
                  "P1,2025-03-15,2,1,0,1,1,1,1,1,1,0,1,1\n"
                  "P2,2025-02-30,2,1,0,1,1,1,1,1,1,0,1,1\n"
                  "P3,2025-03-01,2,,,,,,,,,,,\n", encoding="utf-8")
-    code, out, _ = run(capsys, "classify", str(f), "--format", "json")
+    code, out, err = run(capsys, "classify", str(f), "--format", "json")
     data = json.loads(out)
     assert code == 1
-    rows = {(r["patient_id"], r["visit_date"]): r for r in data["results"]}
+    assert [r["line"] for r in data] == [2, 3, 4, 5]
+    rows = {(r["patient_id"], r["visit_date"]): r for r in data}
     first = rows[("P1", "2025-03-01")]
     assert first["classification"] == 1 and first["next_visit_date"] == "2025-03-15"
     assert "refer_now" in first["actions"] and "notify_police" in first["actions"] and first["reasons"] == [
@@ -81,7 +82,14 @@ def test_classify_reports_unreadable_rows(capsys: pytest.CaptureFixture[str], tm
     assert rows[("P1", "2025-03-15")]["classification"] == 3
     assert rows[("P3", "2025-03-01")]["classification"] is None
     assert rows[("P3", "2025-03-01")]["next_visit_date"] == "2025-03-15"
-    assert [(p["line"], p["column"]) for p in data["problems"]] == [(4, "visit_date")]
+    bad = data[2]
+    assert bad["patient_id"] == "P2" and bad["classification"] is None and "visit_date" in bad["error"]
+    assert "line 4" in err and "visit_date" in err
+    code, out, _ = run(capsys, "classify", str(f))
+    lines = out.splitlines()
+    assert lines[0] == "patient_id,visit_date,classification,next_visit_date,actions,reasons,line,error"
+    assert lines[1].startswith("P1,2025-03-01,1,2025-03-15,handle_symptoms;refer_now;notify_police")
+    assert len(lines) == 5
 
 
 def test_worklist_and_audit(capsys: pytest.CaptureFixture[str], demo: Path) -> None:

@@ -206,3 +206,24 @@ def test_hand_registry_survives_the_file_format(tmp_path: Path) -> None:
     assert res.ok and res.registry == reg
     assert report(res.registry, Y).results == report(reg, Y).results
     assert dt.date(2025, 12, 31) == Y.end
+
+
+def test_section6_in_hospital_before_p_keeps_patient_off_home_but_not_on_medication() -> None:
+    """A completed follow-up in December 2024 recording "in hospital now", nothing after: on
+    2025-12-31 the patient is in hospital (§6 "In hospital on D" looks at follow-ups on or
+    before D), so not at home; but a follow-up before P never puts a patient on medication in P."""
+    r = rec("O", T2, FollowUp("O", D(2024, 12, 5), FollowUpForm.PHONE, seen={SeenPerson.FAMILY},
+                               hospitalisation=Hospitalisation.IN_HOSPITAL_NOW))
+    rep = report([r], Y)
+    assert rep.result("medication_rate").numerator == 0
+    assert rep.result("community_rehabilitation_rate").denominator == 0
+    assert rep.result("management_rate").denominator == 1
+
+
+def test_section6_prevalence_uses_latest_population_not_after_the_year() -> None:
+    reg = build()
+    older = Registry.of(reg, [PopulationEntry(AreaCode("110105"), 2024, 8_000)])
+    r = report(older, Y).result("reported_prevalence")
+    assert (r.numerator, r.denominator) == (10, 8_000)
+    none = report(Registry.of(reg, [PopulationEntry(AreaCode("110105"), 2026, 8_000)]), Y)
+    assert none.result("reported_prevalence").value is None

@@ -84,7 +84,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 # --- classify ------------------------------------------------------------------------------
 
 def classify_rows(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """Classify every follow-up row of a followups.csv (registry format)."""
+    """Classify every follow-up row of a followups.csv (registry format), in file order.
+
+    A row that cannot be read stays in the output with ``classification`` null and its
+    ``error``; the problems are also returned."""
     from smi_care.domain.codes import Classification
     from smi_care.rules.classification import classify
     from smi_care.rules.interventions import visit_actions
@@ -104,11 +107,23 @@ def classify_rows(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
         actions = visit_actions(cls, f.risk_level, previous.get(f.patient_id)) if f.reached or cls else ()
         if f.completed:
             previous[f.patient_id] = cls
-        out.append({"line": line, "patient_id": f.patient_id, "visit_date": f.visit_date.isoformat(),
+        out.append({"patient_id": f.patient_id, "visit_date": f.visit_date.isoformat(),
                     "classification": cls.code if cls else None, "next_visit_date": nxt.isoformat(),
-                    "actions": [a.text_code for a in actions], "reasons": [r.text_code for r in result.reasons]})
+                    "actions": [a.text_code for a in actions], "reasons": [r.text_code for r in result.reasons],
+                    "line": line, "error": None})
+    failed: dict[int, list[Problem]] = {}
+    for p in problems:
+        failed.setdefault(p.line, []).append(p)
+    for line, found in failed.items():
+        out.append({"patient_id": found[0].patient_id, "visit_date": None, "classification": None,
+                    "next_visit_date": None, "actions": [], "reasons": [], "line": line,
+                    "error": "; ".join(p.reason for p in found)})
     out.sort(key=lambda r: int(r["line"]))
     return out, problems
+
+
+CLASSIFY_COLUMNS = ("patient_id", "visit_date", "classification", "next_visit_date", "actions", "reasons", "line",
+                    "error")
 
 
 def _problem_dict(p: Problem) -> dict[str, Any]:
@@ -122,18 +137,17 @@ def cmd_classify(args: argparse.Namespace) -> int:
         raise UserError(f"{args.followups} is not a file")
     rows, problems = classify_rows(path)
     if args.format == "json":
-        _print(json.dumps({"results": rows, "problems": [_problem_dict(p) for p in problems]}, ensure_ascii=False,
-                          indent=2))
+        _print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["line", "patient_id", "visit_date", "classification", "next_visit_date", "actions", "reasons"])
+        w.writerow(CLASSIFY_COLUMNS)
         for r in rows:
-            w.writerow([r["line"], r["patient_id"], r["visit_date"], r["classification"] or "", r["next_visit_date"],
-                        ";".join(r["actions"]), ";".join(r["reasons"])])
+            w.writerow(["" if r[c] is None else ";".join(r[c]) if isinstance(r[c], list) else r[c]
+                        for c in CLASSIFY_COLUMNS])
         _print(buf.getvalue())
-        for p in problems:
-            sys.stderr.write(f"not classified: {p}\n")
+    for p in problems:
+        sys.stderr.write(f"not classified: {p}\n")
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 

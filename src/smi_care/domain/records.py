@@ -141,7 +141,13 @@ class Registry:
 
     def population_of(self, area: AreaCode | None, year: int) -> int | None:
         """Resident population of ``area`` (None: every area) in ``year``, summing the most
-        specific entries that lie inside it; None when nothing is known."""
+        specific entries that lie inside it; None when nothing is known. When the file has no
+        figures for ``year``, the latest earlier year's are used (population figures are
+        published after the year ends)."""
+        years = [p.year for p in self.population if p.year <= year]
+        if not years:
+            return None
+        year = max(years)
         entries = [p for p in self.population if p.year == year]
         if not entries:
             return None

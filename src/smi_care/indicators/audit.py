@@ -52,7 +52,8 @@ EVIDENCE: dict[str, Callable[[PatientFacts], str]] = {
     "standard": lambda f: (("consent given" if f.consented else "consent refused")
                            + f"; {len(f.completed)} of {f.required_followups} required completed follow-ups in "
                            + str(f.period) + ("; health check in the period" if f.health_check else "")),
-    "on_medication": lambda f: ("in hospital on the period's last day; " if f.in_hospital else "") + _last(f),
+    "on_medication": lambda f: ("in hospital on the period's last day; " if f.hospital_for_medication else "")
+    + _last(f),
     "regular_medication": _last,
     "stable": _last,
     "face_to_face": _dates,

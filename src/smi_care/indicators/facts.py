@@ -27,7 +27,7 @@ from smi_care.indicators.periods import Period
 from smi_care.indicators.standard import StandardPolicy
 from smi_care.rules.classification import ClassificationPolicy, effective_class
 from smi_care.rules.schedule import add_months
-from smi_care.rules.status import Covers, StatusPolicy, is_lost, last_lockup, registration_on
+from smi_care.rules.status import Covers, StatusPolicy, in_hospital, is_lost, last_lockup, registration_on
 
 
 @attrs.frozen
@@ -49,6 +49,7 @@ class PatientFacts:
     last_class: Classification | None
     face_to_face: bool
     in_hospital: bool
+    hospital_for_medication: bool
     lost: bool
     health_check: bool
     rehabilitation: bool
@@ -69,8 +70,10 @@ class PatientFacts:
 
     @property
     def on_medication(self) -> bool:
-        """Last follow-up adherence regular or intermittent, or in hospital (§6)."""
-        if self.in_hospital:
+        """Last follow-up adherence regular or intermittent, or in hospital (§6). "In hospital"
+        here never rests on a follow-up before P (§6 "Only follow-ups dated inside P count"):
+        see :func:`in_hospital_for_period`."""
+        if self.hospital_for_medication:
             return True
         return self.last is not None and self.last.adherence in (Adherence.REGULAR, Adherence.INTERMITTENT)
 
@@ -115,8 +118,11 @@ def registration_start(record: PatientRecord, day: dt.date) -> dt.date:
 
 
 def in_hospital_for_period(record: PatientRecord, period: Period, last: FollowUp | None) -> bool:
-    """In hospital on D (§6): an admission on or before D without a later discharge on or
-    before D, or else the last completed follow-up — in P — records "in hospital now"."""
+    """In hospital for the medication numerator: an admission on or before D without a later
+    discharge on or before D, or else the last completed follow-up *in P* records "in hospital
+    now". §6 defines "in hospital on D" with the last completed follow-up on or before D
+    (used for "at home"), but also says a follow-up before P never puts a patient on
+    medication in P; this reading honours both."""
     admitted = False
     for e in record.events:
         if e.date > period.end:
@@ -152,8 +158,8 @@ def patient_facts(record: PatientRecord, period: Period, covers: Covers, standar
         age=p.age_on(end), disorder=p.disorder, consented=p.consented, registration_start=reg_start,
         completed=completed_dates, attempts=len(in_p), last=last,
         last_class=effective_class(last, classes) if last else None,
-        face_to_face=any(f.face_to_face for f in done), in_hospital=reg.registered and in_hospital_for_period(
-            record, period, last),
+        face_to_face=any(f.face_to_face for f in done), in_hospital=reg.registered and in_hospital(record, end),
+        hospital_for_medication=reg.registered and in_hospital_for_period(record, period, last),
         lost=reg.registered and is_lost(record, end, status), health_check=health_check,
         rehabilitation=EventKind.COMMUNITY_REHABILITATION in kinds_in_p,
         counselling=EventKind.COUNSELLING in kinds_in_p or any(f.counselling for f in in_p),

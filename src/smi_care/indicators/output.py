@@ -21,11 +21,12 @@ FIELDS = ("indicator", "name", "group", "area", "numerator", "denominator", "val
 
 
 def to_records(report: Report) -> list[dict[str, Any]]:
-    """One dict per result."""
+    """One dict per result. ``area`` is null for the total, else the area code (or, for a
+    sex, age or disorder breakdown, the group's key, which ``group`` also holds)."""
     return [{
-        "indicator": r.indicator, "name": r.zh, "group": r.group or None, "area": r.area,
+        "indicator": r.indicator, "name": r.zh, "group": r.group or None, "area": r.area or (r.group or None),
         "numerator": r.numerator, "denominator": r.denominator,
-        "value": None if r.value is None else round(r.value, 4), "unit": r.unit,
+        "value": r.value, "unit": r.unit,
         "target": r.target.threshold if r.target else None, "target_year": r.target.year if r.target else None,
         "target_source": r.target.source if r.target else None, "met": r.met,
     } for r in report.results]
