@@ -202,3 +202,15 @@ def test_completed_implies_reached_or_in_hospital(f: FollowUp) -> None:
 
 def test_cattrs_is_used() -> None:
     assert cattrs.__name__ == "cattrs"
+
+
+@given(patient_records())
+def test_unstructure_hides_identifying_fields_unless_asked(rec: PatientRecord) -> None:
+    from smi_care.serial import unstructure
+    text = json.dumps(unstructure(rec), ensure_ascii=False)
+    p = rec.patient
+    for secret in (p.name, p.resident_id.value if p.resident_id else None, p.guardian.phone, p.guardian.name,
+                   p.village_phone, p.village_contact, *(f.doctor for f in rec.followups)):
+        if secret:
+            assert f'"{secret}"' not in text
+    assert structure_record(json.loads(json.dumps(unstructure(rec, include_identifying=True)))) == rec

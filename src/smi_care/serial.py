@@ -51,8 +51,9 @@ def make_converter() -> cattrs.Converter:
 
 
 _CONVERTER = make_converter()
-IDENTIFYING = ("name", "resident_id")
+IDENTIFYING = ("name", "resident_id", "village_contact", "village_phone")
 GUARDIAN_IDENTIFYING = ("name", "phone", "address")
+FOLLOWUP_IDENTIFYING = ("doctor",)
 
 
 def unstructure(value: Any, *, include_identifying: bool = False) -> Any:
@@ -71,6 +72,9 @@ def _strip(data: Any) -> None:
                     data[k] = None
         if "relation" in data and "phone" in data:
             for k in GUARDIAN_IDENTIFYING:
+                data[k] = None
+        if "visit_date" in data and "form" in data:
+            for k in FOLLOWUP_IDENTIFYING:
                 data[k] = None
         for v in data.values():
             _strip(v)

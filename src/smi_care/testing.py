@@ -134,6 +134,8 @@ def patients(draw: st.DrawFn, patient_id: str | None = None) -> Patient:
         first_antipsychotic_date=draw(opt(dates(birth, registered))),
         past_admissions=draw(opt(st.integers(0, 20))), last_treatment_effect=draw(opt(codes(LastTreatmentEffect))),
         past_acts=acts_from(draw(st.lists(st.tuples(codes(DangerousAct), st.integers(1, 5)), max_size=2))),
+        diagnosing_hospital=draw(opt(plain_text)), specialist_opinion=draw(opt(plain_text)),
+        village_contact=draw(opt(names)), village_phone=draw(opt(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))),
     )
 
 
@@ -194,6 +196,9 @@ def followups(draw: st.DrawFn, patient_id: str = "P1", lo: dt.date = EPOCH, hi: 
         classification=draw(opt(codes(Classification))),
         next_visit_date=draw(opt(st.integers(1, 92).map(lambda n: visit + dt.timedelta(days=n)))),
         counselling=draw(st.booleans()),
+        lab_text=draw(opt(plain_text)), adr_text=draw(opt(plain_text)), referral_reason=draw(opt(plain_text)),
+        referral_institution=draw(opt(plain_text)), referral_department=draw(opt(plain_text)),
+        doctor=draw(opt(names)),
         **extra, **base,
     )
 

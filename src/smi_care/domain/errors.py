@@ -19,6 +19,9 @@ PII_FIELDS: frozenset[str] = frozenset(
         "guardian_address",
         "phone",
         "address",
+        "village_contact",
+        "village_phone",
+        "doctor",
     }
 )
 

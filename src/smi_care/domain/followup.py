@@ -217,6 +217,12 @@ class FollowUp:
                                                          validator=opt_type(Classification, "a Classification"))
     next_visit_date: dt.date | None = attrs.field(default=None, validator=opt_date)
     counselling: bool = attrs.field(default=False, validator=is_type(bool, "true or false"))
+    lab_text: str | None = attrs.field(default=None, validator=opt_type(str, "text"))
+    adr_text: str | None = attrs.field(default=None, validator=opt_type(str, "text"))
+    referral_reason: str | None = attrs.field(default=None, validator=opt_type(str, "text"))
+    referral_institution: str | None = attrs.field(default=None, validator=opt_type(str, "text"))
+    referral_department: str | None = attrs.field(default=None, validator=opt_type(str, "text"))
+    doctor: str | None = attrs.field(default=None, repr=False, validator=opt_type(str, "text"))
     extras: Extras = attrs.field(default=(), converter=to_extras)
 
     def __attrs_post_init__(self) -> None:

@@ -84,6 +84,10 @@ class Patient:
     last_treatment_effect: LastTreatmentEffect | None = attrs.field(
         default=None, validator=opt_type(LastTreatmentEffect, "a code"))
     past_acts: tuple[ActCount, ...] = attrs.field(default=(), validator=_check_acts)
+    diagnosing_hospital: str | None = attrs.field(default=None, validator=opt_type(str, "text"))
+    specialist_opinion: str | None = attrs.field(default=None, validator=opt_type(str, "text"))
+    village_contact: str | None = attrs.field(default=None, repr=False, validator=opt_type(str, "text"))
+    village_phone: str | None = attrs.field(default=None, repr=False, validator=opt_type(str, "text"))
     extras: Extras = attrs.field(default=(), converter=to_extras)
 
     def __attrs_post_init__(self) -> None:

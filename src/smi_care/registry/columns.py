@@ -16,7 +16,8 @@ PATIENT_COLUMNS = (
 #: when some row has a value.
 PATIENT_EXTENSIONS = (
     "first_onset_date", "past_symptoms", "past_outpatient", "first_antipsychotic_date", "past_admissions",
-    "last_treatment_effect", "past_acts",
+    "last_treatment_effect", "past_acts", "diagnosing_hospital", "specialist_opinion", "village_contact",
+    "village_phone",
 )
 FOLLOWUP_COLUMNS = (
     "patient_id", "visit_date", "form", "seen", "loss_reason", "risk_level", "symptoms", "symptom_severity",
@@ -24,7 +25,8 @@ FOLLOWUP_COLUMNS = (
     "lockup", "hospitalisation", "last_discharge_date", "adherence", "adr", "adr_serious", "physical_illness",
     "treatment_effect", "referral", "rehabilitation", "classification", "next_visit_date", "counselling",
 )
-FOLLOWUP_EXTENSIONS = ("lab_tests", "medications", "medication_guidance")
+FOLLOWUP_EXTENSIONS = ("lab_tests", "lab_text", "adr_text", "referral_reason", "referral_institution",
+                       "referral_department", "medications", "medication_guidance", "doctor")
 EVENT_COLUMNS = ("patient_id", "date", "event", "detail")
 POPULATION_COLUMNS = ("area_code", "year", "population")
 
@@ -37,7 +39,8 @@ REQUIRED = {
 }
 
 #: Identifying (PII) columns: their values are never shown in a problem or an export unless asked.
-PII_COLUMNS = frozenset({"name", "resident_id", "guardian_name", "guardian_phone", "guardian_address"})
+PII_COLUMNS = frozenset({"name", "resident_id", "guardian_name", "guardian_phone", "guardian_address",
+                         "village_contact", "village_phone", "doctor"})
 
 CHINESE = {
     "patient_id": "患者编号", "name": "姓名", "resident_id": "公民身份号码", "sex": "性别", "birth_date": "出生日期",
@@ -55,7 +58,10 @@ CHINESE = {
     "last_discharge_date": "末次出院时间", "adherence": "服药依从性", "adr": "药物不良反应", "adr_serious": "不良反应严重",
     "physical_illness": "躯体疾病", "treatment_effect": "治疗效果", "referral": "是否转诊", "rehabilitation": "康复措施",
     "classification": "此次随访分类", "next_visit_date": "下次随访日期", "counselling": "心理疏导",
-    "lab_tests": "实验室检查", "medications": "用药情况", "medication_guidance": "用药指导",
+    "lab_tests": "实验室检查", "lab_text": "实验室检查结果", "adr_text": "不良反应描述", "referral_reason": "转诊原因",
+    "referral_institution": "转诊机构", "referral_department": "转诊科室", "doctor": "随访医生签名",
+    "diagnosing_hospital": "确诊医院", "specialist_opinion": "专科医生意见", "village_contact": "村（居）委会联系人",
+    "village_phone": "村（居）委会联系人电话", "medications": "用药情况", "medication_guidance": "用药指导",
     "date": "日期", "event": "事件", "detail": "详情", "year": "年份", "population": "常住人口",
 }
 

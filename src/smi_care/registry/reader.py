@@ -283,6 +283,10 @@ def _patient(row: Row, out: _Collector) -> Patient | None:
         "past_admissions": p.take("past_admissions", lambda t: cells.parse_int(t, 0, 1000)),
         "last_treatment_effect": p.take("last_treatment_effect", _code(LastTreatmentEffect)),
         "past_acts": p.take("past_acts", cells.parse_acts) or (),
+        "diagnosing_hospital": row.get("diagnosing_hospital") or None,
+        "specialist_opinion": row.get("specialist_opinion") or None,
+        "village_contact": row.get("village_contact") or None,
+        "village_phone": row.get("village_phone") or None,
         "guardian": Guardian(row.get("guardian_name") or None, row.get("guardian_phone") or None,
                              row.get("guardian_address") or None, row.get("guardian_relation") or None),
         "extras": row.extras,
@@ -336,6 +340,8 @@ def _followup(row: Row, out: _Collector, edition: FormEdition) -> FollowUp | Non
         "classification": classification,
         "next_visit_date": p.take("next_visit_date", cells.parse_date),
         "counselling": bool(p.take("counselling", cells.parse_flag)),
+        **{k: row.get(k) or None for k in ("lab_text", "adr_text", "referral_reason", "referral_institution",
+                                            "referral_department", "doctor")},
         "extras": row.extras,
     }
     social = SocialFunction(

@@ -59,6 +59,8 @@ def patient_cells(p: Patient, include_identifying: bool) -> Cells:
         "past_outpatient": _c(p.past_outpatient), "first_antipsychotic_date": _d(p.first_antipsychotic_date),
         "past_admissions": "" if p.past_admissions is None else str(p.past_admissions),
         "last_treatment_effect": _c(p.last_treatment_effect), "past_acts": cells.format_acts(p.past_acts),
+        "diagnosing_hospital": p.diagnosing_hospital or "", "specialist_opinion": p.specialist_opinion or "",
+        "village_contact": p.village_contact or "", "village_phone": p.village_phone or "",
     }
     if not include_identifying:
         for col in PII_COLUMNS:
@@ -67,7 +69,7 @@ def patient_cells(p: Patient, include_identifying: bool) -> Cells:
     return row
 
 
-def followup_cells(f: FollowUp) -> Cells:
+def followup_cells(f: FollowUp, include_identifying: bool = True) -> Cells:
     s = f.social
     row = {
         "patient_id": f.patient_id, "visit_date": _d(f.visit_date), "form": _c(f.form),
@@ -86,6 +88,9 @@ def followup_cells(f: FollowUp) -> Cells:
         "counselling": "1" if f.counselling else "", "lab_tests": _c(f.lab_tests),
         "medications": cells.format_medications(f.medications),
         "medication_guidance": cells.format_medications(f.medication_guidance),
+        "lab_text": f.lab_text or "", "adr_text": f.adr_text or "", "referral_reason": f.referral_reason or "",
+        "referral_institution": f.referral_institution or "", "referral_department": f.referral_department or "",
+        "doctor": (f.doctor or "") if include_identifying else "",
     }
     row.update(f.extras)
     return row
@@ -123,7 +128,7 @@ def write_registry(registry: Registry, folder: str | Path, *, include_identifyin
     folder.mkdir(parents=True, exist_ok=True)
     records = list(registry)
     prow = [patient_cells(r.patient, include_identifying) for r in records]
-    frow = [followup_cells(f) for r in records for f in r.followups]
+    frow = [followup_cells(f, include_identifying) for r in records for f in r.followups]
     erow = [event_cells(e) for r in records for e in r.events]
     poprow = [{"area_code": p.area_code.code, "year": str(p.year), "population": str(p.population), **dict(p.extras)}
               for p in registry.population]

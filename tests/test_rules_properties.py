@@ -1,0 +1,77 @@
+"""Property tests for the rules not covered elsewhere: working days, interventions, worklist, quality."""
+
+import datetime as dt
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+from smi_care.domain import Classification, PatientRecord
+from smi_care.rules import add_working_days, is_working_day
+from smi_care.rules.classification import classify
+from smi_care.rules.interventions import EVERY_VISIT, Action, actions_for, visit_actions
+from smi_care.rules.quality import findings
+from smi_care.rules.workdays import working_days_between
+from smi_care.rules.worklist import worklist
+from smi_care.synth import CountyShape, iter_records
+from smi_care.testing import codes, patient_records
+
+known_days = st.dates(dt.date(2004, 1, 1), dt.date(2026, 11, 30))
+
+
+@given(known_days, st.integers(0, 25))
+def test_section2_nth_working_day_is_a_working_day_and_counts_n(start: dt.date, n: int) -> None:
+    answer = add_working_days(start, n)
+    assert answer.date >= start and not answer.provisional
+    assert working_days_between(start, answer.date) == n
+    if n:
+        assert is_working_day(answer.date)
+
+
+@given(known_days, st.integers(0, 20), st.integers(0, 5))
+def test_section2_more_working_days_never_earlier(start: dt.date, n: int, extra: int) -> None:
+    assert add_working_days(start, n).date <= add_working_days(start, n + extra).date
+
+
+@given(codes(Classification), st.none() | st.integers(0, 5), st.none() | codes(Classification))
+def test_section4_every_visit_gets_the_every_visit_actions(cls: Classification, risk: int | None,
+                                                           previous: Classification | None) -> None:
+    acts = visit_actions(cls, risk, previous)
+    assert set(EVERY_VISIT) <= set(acts) and len(acts) == len(set(acts))
+    if cls is Classification.UNSTABLE:
+        assert Action.REFER_NOW in acts
+        assert (Action.NOTIFY_POLICE in acts) == (risk is not None and risk >= 3)
+    assert (Action.NOTIFY_POLICE in actions_for(cls, 5)) == (cls is Classification.UNSTABLE)
+
+
+@given(st.lists(patient_records(max_followups=6, max_events=3), max_size=4, unique_by=lambda r: r.patient_id),
+       st.dates(dt.date(2016, 1, 1), dt.date(2026, 6, 30)))
+def test_section5_worklist_is_ordered_by_urgency(records: list[PatientRecord], on: dt.date) -> None:
+    items = worklist(records, on)
+    keys = [(i.urgency, i.patient_id) for i in items]
+    assert keys == sorted(keys)
+    for i in items:
+        assert i.days_overdue == (on - i.due).days or i.kind.is_alert or i.kind.value == "report_deadline"
+
+
+@given(patient_records())
+def test_section4_quality_class_finding_iff_recorded_class_differs(rec: PatientRecord) -> None:
+    found = {(f.visit_date, f.kind) for f in findings(rec)}
+    for f in rec.followups:
+        rule = classify(f).classification if f.completed else None
+        if rule is None or f.classification is None:
+            continue
+        assert ((f.visit_date, "class_disagrees") in found) or f.classification is rule or any(
+            g.visit_date == f.visit_date and g is not f for g in rec.followups)
+
+
+def test_section4_generated_county_histories_have_no_findings() -> None:
+    for rec in iter_records(CountyShape(patients=300), seed=21):
+        assert findings(rec) == []
+
+
+@given(patient_records())
+def test_section4_correcting_classes_removes_class_findings(rec: PatientRecord) -> None:
+    fixed = attrs.evolve(rec, followups=tuple(
+        attrs.evolve(f, classification=classify(f).classification) if f.completed else f for f in rec.followups))
+    assert not [f for f in findings(fixed) if f.kind in ("class_disagrees", "missing_assessment")]
