@@ -7,7 +7,6 @@ from hypothesis import given
 
 from smi_care.domain import (
     Adherence,
-    AdverseReaction,
     Classification,
     CodeError,
     Consent,
@@ -24,33 +23,24 @@ from smi_care.domain import (
     PatientRecord,
     SeenPerson,
     Sex,
-    SocialFunction,
 )
 from smi_care.domain.codes import CodedEnum, DeathCause, PhysicalDeathCause
-from smi_care.domain.identity import AreaCode, ResidentId
+from smi_care.domain.identity import ResidentId
 from smi_care.domain.legacy import adherence_from_2011, classification_from_2011, treatment_effect_from_2011
 from smi_care.serial import structure_record, unstructure_record
 from smi_care.testing import followups, patient_records, patients
+from tests.helpers import patient, visit
 
 D = dt.date
 
 
 def make_patient(**kw: object) -> Patient:
-    base: dict[str, object] = dict(
-        patient_id="P1", sex=Sex.MALE, birth_date=D(1980, 1, 2), area_code=AreaCode("110105001002"),
-        disorder=Disorder.SCHIZOPHRENIA, diagnosis_date=D(2020, 5, 1), registered_on=D(2020, 5, 8),
-        consent=Consent.AGREED, consent_date=D(2020, 5, 8))
-    base.update(kw)
-    return Patient(**base)  # type: ignore[arg-type]
+    return patient("P1", **kw)
 
 
 def reached(**kw: object) -> FollowUp:
-    base: dict[str, object] = dict(
-        patient_id="P1", visit_date=D(2025, 3, 1), form=FollowUpForm.HOME, seen={SeenPerson.PATIENT},
-        risk_level=0, insight=Insight.COMPLETE, social=SocialFunction.all_good(),
-        hospitalisation=Hospitalisation.NOT_ADMITTED, adherence=Adherence.REGULAR, adr=AdverseReaction.NONE)
-    base.update(kw)
-    return FollowUp(**base)  # type: ignore[arg-type]
+    day = kw.pop("visit_date", D(2025, 3, 1))
+    return visit(day, "P1", **kw)  # type: ignore[arg-type]
 
 
 def test_enum_code_and_label() -> None:
