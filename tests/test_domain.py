@@ -204,3 +204,11 @@ def test_unstructure_hides_identifying_fields_unless_asked(rec: PatientRecord) -
         if secret:
             assert f'"{secret}"' not in text
     assert structure_record(json.loads(json.dumps(unstructure(rec, include_identifying=True)))) == rec
+
+
+def test_every_strategy_builds_valid_values() -> None:
+    from hypothesis import find
+
+    from smi_care import testing
+    for name in ("guardians", "act_counts", "population_entries", "social_functions", "medications"):
+        assert find(getattr(testing, name), lambda _: True) is not None

@@ -50,6 +50,7 @@ from smi_care.domain.codes import (
 )
 from smi_care.domain.events import Event
 from smi_care.domain.followup import (
+    ActCount,
     DoseSchedule,
     DoseTimes,
     FollowUp,
@@ -240,3 +241,9 @@ def registries(draw: st.DrawFn, max_patients: int = 8) -> Registry:
     population = [PopulationEntry(AreaCode(c), y, draw(st.integers(10_000, 900_000)))
                   for c in COUNTIES for y in (2024, 2025)]
     return Registry.of(records, population)
+
+
+guardians = st.builds(Guardian, opt(names), opt(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)), opt(plain_text),
+                      opt(st.sampled_from(["父亲", "母亲", "配偶", "子女"])))
+act_counts = st.builds(ActCount, codes(DangerousAct).filter(lambda a: a is not DangerousAct.NONE), st.integers(0, 20))
+population_entries = st.builds(PopulationEntry, area_codes(), st.integers(2015, 2026), st.integers(0, 2_000_000))

@@ -95,7 +95,10 @@ def to_grid(report: Report, indicators: tuple[str, ...] = GRID_DEFAULT) -> str:
         if r.group not in groups:
             groups.append(r.group)
         mark = "*" if r.met is False else " "
-        cells[(r.group, r.indicator)] = "-" if r.value is None else f"{r.value:.1f}{mark}"
+        shown = "-" if r.value is None else f"{r.value:.1f}"
+        if r.value is not None and r.target is not None and r.met is False and float(shown) >= r.target.threshold:
+            shown = f"{r.value:.2f}"  # 59.96 is below 60: do not print it as 60.0
+        cells[(r.group, r.indicator)] = shown if r.value is None else shown + mark
     order = [g for g in groups if g] + [""]
     width = {i: max(len(SHORT.get(i, i)), 7) for i in indicators}
     lines = ["group".ljust(12) + "".join(SHORT.get(i, i).rjust(width[i] + 1) for i in indicators)]
