@@ -135,3 +135,20 @@ def test_module_entry_point_runs() -> None:
     done = subprocess.run([sys.executable, "-m", "smi_care", "--version"], capture_output=True, text=True,
                           check=False)
     assert done.returncode == 0 and "精神分裂症" in done.stdout
+
+
+def test_report_json_on_the_hand_computed_registry(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tests.test_indicators_example import EXPECTED, build
+    folder = write_registry(build(), tmp_path / "hand")
+    code, out, _ = run(capsys, "report", str(folder), "--period", "2025", "--format", "json")
+    assert code == 0
+    results = {r["indicator"]: r for r in json.loads(out)["results"] if r["area"] is None}
+    for indicator, (num, den) in EXPECTED.items():
+        assert (results[indicator]["numerator"], results[indicator]["denominator"]) == (num, den)
+    assert results["reported_prevalence"]["value"] == pytest.approx(1.0)
+    assert results["management_rate"]["value"] == pytest.approx(70.0) and results["management_rate"]["met"] is False
+
+
+def test_demo_writes_where_asked(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "demo", "--out", str(tmp_path / "d"), "--patients", "60")
+    assert code == 0 and (tmp_path / "d" / "patients.csv").exists() and "total" in out
