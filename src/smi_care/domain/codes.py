@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from enum import Enum
 from typing import ClassVar, TypeVar
@@ -60,21 +61,32 @@ class CodedEnum(Enum):
 
         Raises :class:`CodeError` naming the code list and the bad code.
         """
-        key: int | str = code
+        table = _lookup_table(cls)
+        if not isinstance(code, bool):
+            member = table.get(code)
+            if member is None and isinstance(code, str):
+                text = code.strip()
+                member = table.get(text)
+                if member is None and text.isdigit():
+                    member = table.get(int(text))
+            if member is not None:
+                return member  # type: ignore[return-value]
+        shown: object = code
         if isinstance(code, str):
             text = code.strip()
-            numeric = isinstance(next(iter(cls._value2member_map_)), int)
-            if numeric:
-                if not text.lstrip("-").isdigit():
-                    raise CodeError(cls.title(), repr(code), cls.expected())
-                key = int(text)
-            else:
-                key = text
-        member = cls._value2member_map_.get(key)
-        if member is not None and not isinstance(key, bool):
-            return member  # type: ignore[return-value]
-        raise CodeError(cls.title(), key, cls.expected())
+            shown = int(text) if text.lstrip("-").isdigit() else repr(code)
+        raise CodeError(cls.title(), shown, cls.expected())
 
+
+
+@functools.cache
+def _lookup_table(cls: type[CodedEnum]) -> dict[int | str, CodedEnum]:
+    """Members by code and by the code's text, built once per code list."""
+    table: dict[int | str, CodedEnum] = {}
+    for member in cls:
+        table[member._value_] = member
+        table[str(member._value_)] = member
+    return table
 
 def titled(zh_title: str) -> Callable[[type[E]], type[E]]:
     """Class decorator giving a code list its Chinese name."""
