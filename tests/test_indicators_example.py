@@ -227,3 +227,16 @@ def test_section6_prevalence_uses_latest_population_not_after_the_year() -> None
     assert (r.numerator, r.denominator) == (10, 8_000)
     none = report(Registry.of(reg, [PopulationEntry(AreaCode("110105"), 2026, 8_000)]), Y)
     assert none.result("reported_prevalence").value is None
+
+
+def test_section6_registry_without_population_covers_its_patients_counties() -> None:
+    moved = rec("Q", T1, visit(D(2025, 2, 1), "Q"),
+                event(D(2025, 3, 1), EventKind.TRANSFER_OUT, "Q", other_area=AreaCode(T2)))
+    left = rec("R", T1, visit(D(2025, 2, 1), "R"),
+               event(D(2025, 3, 1), EventKind.TRANSFER_OUT, "R", other_area=AreaCode("320102001001")))
+    reg = Registry.of([moved, left])
+    assert reg.covers(AreaCode(T2)) and not reg.covers(AreaCode("320102001001"))
+    rep = report(reg, Y, by=AreaLevel.TOWNSHIP)
+    assert rep.result("management_rate").denominator == 1
+    assert rep.result("management_rate", "110105002").denominator == 1   # Q counts where Q lives on D
+    assert rep.result("reported_prevalence").value is None               # no population file

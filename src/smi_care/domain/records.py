@@ -101,6 +101,10 @@ class PopulationEntry:
             raise fail(self, "population", self.population, "must not be negative")
 
 
+def _county_or_above(area: AreaCode) -> AreaCode:
+    return area.at(AreaLevel.COUNTY) if area.level.value >= AreaLevel.COUNTY.value else area
+
+
 def _populations(values: Iterable[PopulationEntry]) -> tuple[PopulationEntry, ...]:
     return tuple(values)
 
@@ -136,7 +140,7 @@ class Registry:
         population file covers the areas of its own patients."""
         areas = self.covered_areas()
         if not areas:
-            return any(area.within(r.patient.area_code.at(AreaLevel.COUNTY)) for r in self)
+            return any(area.within(_county_or_above(r.patient.area_code)) for r in self)
         return any(area.within(a) for a in areas)
 
     def population_of(self, area: AreaCode | None, year: int) -> int | None:
