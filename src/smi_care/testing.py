@@ -109,6 +109,9 @@ def resident_ids(draw: st.DrawFn, sex: Sex | None = None, birth: dt.date | None 
 names = st.text(alphabet="张王李赵刘陈杨黄周吴明华丽军芳强", min_size=2, max_size=3)
 plain_text = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789 -", min_size=1, max_size=12).map(str.strip).filter(
     bool)
+phones = st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)
+guardians = st.builds(Guardian, opt(names), opt(phones), opt(plain_text),
+                      opt(st.sampled_from(["父亲", "母亲", "配偶", "子女"])))
 
 
 @st.composite
@@ -127,8 +130,7 @@ def patients(draw: st.DrawFn, patient_id: str | None = None) -> Patient:
         consent_date=consent_date, name=draw(opt(names)), resident_id=rid,
         household_type=draw(opt(codes(HouseholdType))), employment=draw(opt(codes(Employment))),
         economic_status=draw(opt(codes(EconomicStatus))),
-        guardian=Guardian(draw(opt(names)), draw(opt(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))),
-                          draw(opt(plain_text)), draw(opt(st.sampled_from(["父亲", "母亲", "配偶", "子女"])))),
+        guardian=draw(guardians),
         past_lockup=draw(opt(codes(Lockup))), first_onset_date=draw(opt(dates(birth, diagnosis))),
         past_symptoms=draw(st.frozensets(codes(Symptom), max_size=3)),
         past_outpatient=draw(opt(codes(OutpatientHistory))),
@@ -136,7 +138,7 @@ def patients(draw: st.DrawFn, patient_id: str | None = None) -> Patient:
         past_admissions=draw(opt(st.integers(0, 20))), last_treatment_effect=draw(opt(codes(LastTreatmentEffect))),
         past_acts=acts_from(draw(st.lists(st.tuples(codes(DangerousAct), st.integers(1, 5)), max_size=2))),
         diagnosing_hospital=draw(opt(plain_text)), specialist_opinion=draw(opt(plain_text)),
-        village_contact=draw(opt(names)), village_phone=draw(opt(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))),
+        village_contact=draw(opt(names)), village_phone=draw(opt(phones)),
     )
 
 
@@ -242,8 +244,5 @@ def registries(draw: st.DrawFn, max_patients: int = 8) -> Registry:
                   for c in COUNTIES for y in (2024, 2025)]
     return Registry.of(records, population)
 
-
-guardians = st.builds(Guardian, opt(names), opt(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)), opt(plain_text),
-                      opt(st.sampled_from(["父亲", "母亲", "配偶", "子女"])))
 act_counts = st.builds(ActCount, codes(DangerousAct).filter(lambda a: a is not DangerousAct.NONE), st.integers(0, 20))
 population_entries = st.builds(PopulationEntry, area_codes(), st.integers(2015, 2026), st.integers(0, 2_000_000))
