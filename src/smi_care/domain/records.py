@@ -144,25 +144,32 @@ class Registry:
         return any(area.within(a) for a in areas)
 
     def population_of(self, area: AreaCode | None, year: int) -> int | None:
-        """Resident population of ``area`` (None: every area) in ``year``, summing the most
-        specific entries that lie inside it; None when nothing is known. When the file has no
-        figures for ``year``, the latest earlier year's are used (population figures are
-        published after the year ends)."""
-        years = [p.year for p in self.population if p.year <= year]
-        if not years:
-            return None
-        year = max(years)
-        entries = [p for p in self.population if p.year == year]
-        if not entries:
-            return None
-        if area is None:
-            tops = [p for p in entries if not any(p is not q and p.area_code.within(q.area_code) for q in entries)]
-            return sum(p.population for p in tops)
-        exact = [p for p in entries if p.area_code == area]
-        if exact:
-            return exact[0].population
-        inside = [p for p in entries if p.area_code.within(area)]
-        if not inside:
-            return None
-        tops = [p for p in inside if not any(p is not q and p.area_code.within(q.area_code) for q in inside)]
-        return sum(p.population for p in tops)
+        """Resident population of ``area`` (None: every area) in ``year``: see :func:`population_of`."""
+        return population_of(self.population, area, year)
+
+
+def _outermost(entries: list[PopulationEntry]) -> list[PopulationEntry]:
+    """The entries that lie inside no other entry (so nothing is counted twice)."""
+    return [p for p in entries if not any(p is not q and p.area_code.within(q.area_code) for q in entries)]
+
+
+def population_of(population: Iterable[PopulationEntry], area: AreaCode | None, year: int) -> int | None:
+    """Resident population of ``area`` (None: every area) in ``year``, summing the most
+    specific entries that lie inside it; None when nothing is known. When there are no
+    figures for ``year``, the latest earlier year's are used (population figures are
+    published after the year ends)."""
+    population = list(population)
+    years = [p.year for p in population if p.year <= year]
+    if not years:
+        return None
+    latest = max(years)
+    entries = [p for p in population if p.year == latest]
+    if area is None:
+        return sum(p.population for p in _outermost(entries))
+    exact = [p for p in entries if p.area_code == area]
+    if exact:
+        return exact[0].population
+    inside = [p for p in entries if p.area_code.within(area)]
+    if not inside:
+        return None
+    return sum(p.population for p in _outermost(inside))

@@ -21,7 +21,7 @@ from enum import Enum
 import attrs
 
 from smi_care.domain.identity import AreaCode, AreaLevel
-from smi_care.domain.records import PatientRecord, PopulationEntry, Registry
+from smi_care.domain.records import PatientRecord, PopulationEntry, Registry, population_of
 from smi_care.indicators.definitions import STANDARD_INDICATORS, Indicator
 from smi_care.indicators.facts import PatientFacts, patient_facts
 from smi_care.indicators.periods import Period
@@ -207,11 +207,6 @@ def _area_groups(by: By, population: Iterable[PopulationEntry]) -> set[str]:
     return {p.area_code.at(by).code for p in population if p.area_code.level.value >= by.value}
 
 
-def _population_of(entries: frozenset[PopulationEntry], area: AreaCode | None, year: int) -> int | None:
-    return Registry(population=tuple(sorted(entries, key=lambda p: (p.area_code.code, p.year)))).population_of(
-        area, year)
-
-
 def finalize(partial: Partial, targets: Iterable[Target] = NATIONAL_TARGETS) -> Report:
     """Values, totals and targets for a partial."""
     targets = tuple(targets)
@@ -228,7 +223,7 @@ def finalize(partial: Partial, targets: Iterable[Target] = NATIONAL_TARGETS) -> 
             area = AreaCode(g) if isinstance(partial.by, AreaLevel) and g and g != UNKNOWN_GROUP else None
             denom: int | None = den
             if ind.population_denominator:
-                denom = _population_of(partial.population, area, year) if (g == "" or area is not None) else None
+                denom = population_of(partial.population, area, year) if (g == "" or area is not None) else None
             value = None if not denom else num / denom * ind.scale
             target = applicable(targets, ind.id, year, area)
             results.append(IndicatorResult(ind.id, ind.zh, g, area.code if area else None, num, denom, value,

@@ -27,7 +27,15 @@ from smi_care.indicators.periods import Period
 from smi_care.indicators.standard import StandardPolicy
 from smi_care.rules.classification import ClassificationPolicy, effective_class
 from smi_care.rules.schedule import add_months
-from smi_care.rules.status import Covers, StatusPolicy, in_hospital, is_lost, last_lockup, registration_on
+from smi_care.rules.status import (
+    Covers,
+    StatusPolicy,
+    admitted_on,
+    in_hospital,
+    is_lost,
+    last_lockup,
+    registration_on,
+)
 
 
 @attrs.frozen
@@ -123,15 +131,7 @@ def in_hospital_for_period(record: PatientRecord, period: Period, last: FollowUp
     now". §6 defines "in hospital on D" with the last completed follow-up on or before D
     (used for "at home"), but also says a follow-up before P never puts a patient on
     medication in P; this reading honours both."""
-    admitted = False
-    for e in record.events:
-        if e.date > period.end:
-            break
-        if e.kind is EventKind.ADMISSION:
-            admitted = True
-        elif e.kind is EventKind.DISCHARGE:
-            admitted = False
-    if admitted:
+    if admitted_on(record, period.end):
         return True
     return last is not None and last.hospitalisation is Hospitalisation.IN_HOSPITAL_NOW
 

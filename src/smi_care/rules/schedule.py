@@ -27,6 +27,7 @@ from smi_care.domain.codes import Classification, EventKind
 from smi_care.domain.records import PatientRecord
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
 from smi_care.rules.classification import ClassificationPolicy, effective_class
+from smi_care.rules.status import completed_in
 from smi_care.rules.workdays import OFFICIAL, WorkdayAnswer, WorkdayCalendar, add_working_days
 
 
@@ -123,14 +124,9 @@ def next_due(record: PatientRecord, on: dt.date, policy: SchedulePolicy = NATION
     return NextDue(next_visit_date(last.visit_date, last_class, policy), DueReason.SCHEDULED, last_class, last_risk)
 
 
-def completed_followups(record: PatientRecord, start: dt.date, end: dt.date) -> int:
-    """Completed follow-ups dated in [start, end]."""
-    return sum(1 for f in record.followups if f.completed and start <= f.visit_date <= end)
-
-
 def meets_annual_minimum(record: PatientRecord, year: int, policy: SchedulePolicy = NATIONAL) -> bool:
     """At least ``annual_minimum`` (4) completed follow-ups in the calendar year (§4)."""
-    return completed_followups(record, dt.date(year, 1, 1), dt.date(year, 12, 31)) >= policy.annual_minimum
+    return len(completed_in(record, dt.date(year, 1, 1), dt.date(year, 12, 31))) >= policy.annual_minimum
 
 
 def health_check_due(record: PatientRecord, on: dt.date, policy: SchedulePolicy = NATIONAL) -> dt.date | None:

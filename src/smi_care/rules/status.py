@@ -132,17 +132,22 @@ def is_lost(record: PatientRecord, day: dt.date, policy: StatusPolicy = NATIONAL
     return lost_since(record, day, policy) is not None
 
 
-def in_hospital(record: PatientRecord, day: dt.date) -> bool:
-    """In hospital on ``day`` (§6 "In hospital on D")."""
-    admitted: dt.date | None = None
+def admitted_on(record: PatientRecord, day: dt.date) -> bool:
+    """An admission on or before ``day`` without a later discharge on or before it."""
+    admitted = False
     for e in record.events:
         if e.date > day:
             break
         if e.kind is EventKind.ADMISSION:
-            admitted = e.date
+            admitted = True
         elif e.kind is EventKind.DISCHARGE:
-            admitted = None
-    if admitted is not None:
+            admitted = False
+    return admitted
+
+
+def in_hospital(record: PatientRecord, day: dt.date) -> bool:
+    """In hospital on ``day`` (§6 "In hospital on D")."""
+    if admitted_on(record, day):
         return True
     last = last_completed(record, day)
     return last is not None and last.hospitalisation is Hospitalisation.IN_HOSPITAL_NOW

@@ -98,14 +98,15 @@ def patient_items(record: PatientRecord, on: dt.date, within: int = 14, covers: 
     items: list[WorkItem] = []
     high, cls, risk = _high_risk(record, on, policy, classes)
     lookback = on - dt.timedelta(days=policy.alert_lookback_days)
+    lost = lost_since(record, on, status)
+    registered = is_registered(record, on, covers)
 
     if high:
         for e in record.events:
             if e.kind is EventKind.TRANSFER_OUT and lookback <= e.date <= on:
                 items.append(WorkItem(ItemKind.ALERT_NOTIFY_POLICE, pid, e.date, (on - e.date).days, cls, risk,
                                       "left the area (transfer out): tell the police at once"))
-        lost = lost_since(record, on, status)
-        if lost is not None and lost.visit_date >= lookback and is_registered(record, on, covers):
+        if lost is not None and lost.visit_date >= lookback and registered:
             why = "went missing" if lost.loss_reason is LossReason.MISSING else "is lost to follow-up"
             items.append(WorkItem(ItemKind.ALERT_NOTIFY_POLICE, pid, lost.visit_date, (on - lost.visit_date).days,
                                   cls, risk, f"{why}: tell the police at once and inform the mental-health agency"))
@@ -130,7 +131,7 @@ def patient_items(record: PatientRecord, on: dt.date, within: int = 14, covers: 
             items.append(WorkItem(ItemKind.REPORT_DEADLINE, pid, deadline.date, (on - deadline.date).days,
                                   detail="provisional calendar" if deadline.provisional else ""))
 
-    if not is_registered(record, on, covers) or lost_since(record, on, status) is not None:
+    if not registered or lost is not None:
         return items
     due = next_due(record, on, schedule, classes)
     if due is not None and due.date <= horizon:
