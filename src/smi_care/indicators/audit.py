@@ -28,6 +28,7 @@ from smi_care.indicators.definitions import STANDARD_INDICATORS, Condition, Indi
 from smi_care.indicators.evaluate import DEFAULT_POLICY, EvaluationPolicy
 from smi_care.indicators.facts import PatientFacts, patient_facts
 from smi_care.indicators.periods import Period
+from smi_care.indicators.standard import StandardPolicy, StandardRule
 from smi_care.rules.status import Covers, covers_nothing
 
 
@@ -49,9 +50,6 @@ EVIDENCE: dict[str, Callable[[PatientFacts], str]] = {
     "registered": lambda f: (f"registered from {f.registration_start.isoformat()}, area {f.area.code}"
                              if f.registered else f"not registered on {f.period.end.isoformat()}"),
     "under_management": _dates,
-    "standard": lambda f: (("consent given" if f.consented else "consent refused")
-                           + f"; {len(f.completed)} of {f.required_followups} required completed follow-ups in "
-                           + str(f.period) + ("; health check in the period" if f.health_check else "")),
     "on_medication": lambda f: ("in hospital on the period's last day; " if f.hospital_for_medication else "")
     + _last(f),
     "regular_medication": _last,
@@ -78,10 +76,24 @@ class Audit:
         return "\n".join((f"patient {self.patient_id}, {self.indicator}, {self.period}:", *self.lines))
 
 
-def _line(part: str, c: Condition, f: PatientFacts) -> str:
+def _standard(f: PatientFacts, policy: StandardPolicy) -> str:
+    """The evidence for standard management, in the terms of the policy in force."""
+    parts = ["consent given" if f.consented else "consent refused"]
+    if policy.counts_required:
+        parts.append(f"{len(f.completed)} of {f.required_followups} required completed follow-ups in {f.period}")
+    else:
+        parts.append(f"{len(f.completed)} completed follow-up(s) in {f.period}, "
+                     + ("no gap" if f.gaps_within_limit else "a gap") + f" over {policy.gap_months} months")
+    if policy.rule is StandardRule.FOLLOWUPS_AND_HEALTH_CHECK:
+        parts.append("health check in the period" if f.health_check else "no health check in the period")
+    return "; ".join(parts)
+
+
+def _line(part: str, c: Condition, f: PatientFacts, policy: EvaluationPolicy) -> str:
     ok = c(f)
     evidence = EVIDENCE.get(c.id)
-    tail = f" — {evidence(f)}" if evidence else ""
+    text = _standard(f, policy.standard) if c.id == "standard" else evidence(f) if evidence else ""
+    tail = f" — {text}" if text else ""
     return f"{part}: {'yes' if ok else 'NO '} {c.text}{tail}"
 
 
@@ -95,7 +107,7 @@ def audit(record: PatientRecord, indicator: str | Indicator, period: Period,
     if ind.population_denominator:
         lines.append("denominator: the resident population of the area (not a count of patients)")
     else:
-        lines += [_line("denominator", c, f) for c in ind.denominator]
-    lines += [_line("numerator", c, f) for c in ind.numerator]
+        lines += [_line("denominator", c, f, policy) for c in ind.denominator]
+    lines += [_line("numerator", c, f, policy) for c in ind.numerator]
     in_den = (not ind.population_denominator) and ind.in_denominator(f)
     return Audit(record.patient_id, ind.id, period, in_den, ind.in_numerator(f), tuple(lines))

@@ -1,40 +1,75 @@
 """Indicator definitions as data (工作指标, national-rules §6).
 
 Each indicator has a stable identifier, Chinese and English names, a unit (% or ‰), a
-numerator and a denominator made of named conditions on :class:`PatientFacts`, and its
-source section. A caller adds a local indicator by building an :class:`Indicator` and passing
-it with the standard ones — no library code changes:
+numerator and a denominator made of named conditions, and its source section. A condition is
+an expression (:mod:`smi_care.indicators.expr`) over the facts of one patient in one period
+(:data:`~smi_care.indicators.facts.FACTS`): the same definition is evaluated on one patient's
+facts for an audit and compiled to column expressions for a province. A caller adds a local
+indicator by building an :class:`Indicator` and passing it with the standard ones — no library
+code changes, and the indicator pickles, so it travels to worker processes:
 
+>>> home = Condition("home_visit", "had a clinic or home follow-up in P", fact("face_to_face"))
 >>> extra = Indicator("home_visit_only", "家访率", "home-visit rate", "%",
-...                   numerator=(REGISTERED, Condition("home_visit", "had a home visit in P",
-...                              lambda f: f.face_to_face)),
-...                   denominator=(REGISTERED,), section="local")
+...                   numerator=(REGISTERED, home), denominator=(REGISTERED,), section="local")
 >>> (*STANDARD_INDICATORS, extra)[-1].id
 'home_visit_only'
 >>> by_id("management_rate").zh
 '在册患者管理率'
+>>> print(by_id("stability_rate").describe())
+numerator: stable AND registered AND under_management AND at_home
+denominator: registered AND under_management AND at_home
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 
-from smi_care.domain.codes import Classification, Disorder, Lockup
-from smi_care.indicators.facts import PatientFacts
+from smi_care.domain.codes import Adherence, Classification, Disorder, Lockup
+from smi_care.domain.errors import SmiCareError
+from smi_care.indicators.expr import Expr, expr_from_data, fact, holds
+
+
+class UnknownIndicatorError(SmiCareError, KeyError):
+    """An indicator identifier that is not defined."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown indicator"
+
+
+def _same_expr(a: Expr, b: Expr) -> bool:
+    return a.same(b)
 
 
 @attrs.frozen
 class Condition:
-    """A named test on a patient's facts, with the plain words an audit shows."""
+    """A named test on a patient's facts, with the plain words an audit shows.
+
+    ``expr`` is an expression over the facts (:func:`~smi_care.indicators.expr.fact`);
+    calling the condition evaluates it on one patient's facts (a mapping, or a
+    :class:`~smi_care.indicators.facts.PatientFacts`)."""
 
     id: str
     text: str
-    test: Callable[[PatientFacts], bool] = attrs.field(eq=False)
+    expr: Expr = attrs.field(eq=attrs.cmp_using(eq=_same_expr))
 
-    def __call__(self, facts: PatientFacts) -> bool:
-        return self.test(facts)
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.expr, Expr):
+            raise TypeError(f"condition {self.id!r}: expr must be an expression over the facts "
+                            f"(smi_care.indicators.expr.fact), not {type(self.expr).__name__}")
+
+    def __call__(self, facts: Any) -> bool:
+        row = facts.row() if hasattr(facts, "row") else facts
+        return holds(self.expr, row)
+
+    def to_data(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text, "expr": self.expr.to_data()}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Condition:
+        return cls(str(data["id"]), str(data["text"]), expr_from_data(data["expr"]))
 
 
 def _conditions(values: Iterable[Condition]) -> tuple[Condition, ...]:
@@ -63,42 +98,82 @@ class Indicator:
     def scale(self) -> int:
         return 100 if self.unit == "%" else 1000
 
-    def in_denominator(self, f: PatientFacts) -> bool:
-        return all(c(f) for c in self.denominator)
+    @property
+    def numerator_conditions(self) -> tuple[Condition, ...]:
+        """Every condition a patient must meet to count in the numerator: the numerator's and,
+        for a rate over patients, the denominator's too."""
+        extra = () if self.population_denominator else tuple(c for c in self.denominator if c not in self.numerator)
+        return (*self.numerator, *extra)
 
-    def in_numerator(self, f: PatientFacts) -> bool:
-        """In the numerator: every numerator condition holds (and, for a rate over patients,
-        the patient is in the denominator too)."""
-        return all(c(f) for c in self.numerator) and (self.population_denominator or self.in_denominator(f))
+    @property
+    def numerator_expr(self) -> Expr:
+        return _all(self.numerator_conditions)
+
+    @property
+    def denominator_expr(self) -> Expr:
+        return _all(self.denominator)
+
+    def in_denominator(self, facts: Any) -> bool:
+        return not self.population_denominator and all(c(facts) for c in self.denominator)
+
+    def in_numerator(self, facts: Any) -> bool:
+        return all(c(facts) for c in self.numerator_conditions)
+
+    def describe(self) -> str:
+        """The definition in words: condition identifiers joined by AND."""
+        num = " AND ".join(c.id for c in self.numerator_conditions)
+        den = "resident population (常住人口)" if self.population_denominator else " AND ".join(
+            c.id for c in self.denominator)
+        return f"numerator: {num}\ndenominator: {den}"
+
+    def to_data(self) -> dict[str, Any]:
+        return {"id": self.id, "zh": self.zh, "en": self.en, "unit": self.unit, "section": self.section,
+                "population_denominator": self.population_denominator,
+                "numerator": [c.to_data() for c in self.numerator],
+                "denominator": [c.to_data() for c in self.denominator]}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Indicator:
+        return cls(str(data["id"]), str(data["zh"]), str(data["en"]), str(data["unit"]),
+                   tuple(Condition.from_data(c) for c in data["numerator"]),
+                   tuple(Condition.from_data(c) for c in data["denominator"]), str(data["section"]),
+                   bool(data["population_denominator"]))
 
 
-REGISTERED = Condition("registered", "registered (在册) on the period's last day", lambda f: f.registered)
+def _all(conditions: Iterable[Condition]) -> Expr:
+    from smi_care.indicators.expr import AllOf
+
+    return AllOf(tuple(c.expr for c in conditions))
+
+
+REGISTERED = Condition("registered", "registered (在册) on the period's last day", fact("registered"))
 UNDER_MANAGEMENT = Condition("under_management", "has a completed follow-up in the period (在管)",
-                             lambda f: bool(f.completed))
-STANDARD = Condition("standard", "managed to standard under the chosen policy (规范管理)", lambda f: f.standard)
+                             fact("completed_count") >= 1)
+STANDARD = Condition("standard", "managed to standard under the chosen policy (规范管理)", fact("standard"))
 ON_MEDICATION = Condition("on_medication", "last follow-up adherence regular or intermittent, or in hospital",
-                          lambda f: f.on_medication)
+                          fact("hospital_for_medication")
+                          | fact("last_adherence").is_in((Adherence.REGULAR, Adherence.INTERMITTENT)))
 REGULAR_MEDICATION = Condition("regular_medication", "last follow-up adherence regular (规律服药)",
-                               lambda f: f.regular_medication)
+                               fact("last_adherence") == Adherence.REGULAR)
 SCHIZOPHRENIA = Condition("schizophrenia", "diagnosis is schizophrenia (精神分裂症)",
-                          lambda f: f.disorder is Disorder.SCHIZOPHRENIA)
+                          fact("disorder") == Disorder.SCHIZOPHRENIA)
 FACE_TO_FACE = Condition("face_to_face", "has a completed clinic or home follow-up in the period",
-                         lambda f: f.face_to_face)
-HEALTH_CHECK = Condition("health_check", "has a health check in the period", lambda f: f.health_check)
-AT_HOME = Condition("at_home", "at home (not in hospital) on the period's last day", lambda f: f.at_home)
+                         fact("face_to_face"))
+HEALTH_CHECK = Condition("health_check", "has a health check in the period", fact("health_check"))
+AT_HOME = Condition("at_home", "at home (not in hospital) on the period's last day",
+                    fact("registered") & ~fact("in_hospital"))
 STABLE = Condition("stable", "last completed follow-up in the period is stable",
-                   lambda f: f.last_class is Classification.STABLE)
-LOST = Condition("lost", "lost to follow-up on the period's last day", lambda f: f.lost)
+                   fact("last_class") == Classification.STABLE)
+LOST = Condition("lost", "lost to follow-up on the period's last day", fact("lost"))
 REHABILITATION = Condition("rehabilitation", "took part in community rehabilitation in the period",
-                           lambda f: f.rehabilitation)
-COUNSELLING = Condition("counselling", "patient or family received counselling in the period",
-                        lambda f: f.counselling)
-CONTRACT = Condition("contract", "a family-doctor contract in force on the period's last day", lambda f: f.contract)
-INCIDENT = Condition("incident", "a follow-up in the period records 肇事 or 肇祸", lambda f: f.incident)
+                           fact("rehabilitation"))
+COUNSELLING = Condition("counselling", "patient or family received counselling in the period", fact("counselling"))
+CONTRACT = Condition("contract", "a family-doctor contract in force on the period's last day", fact("contract"))
+INCIDENT = Condition("incident", "a follow-up in the period records 肇事 or 肇祸", fact("incident"))
 LOCKUP_RELEASED = Condition("lockup_released", "last recorded lock-up status is 关锁已解除",
-                            lambda f: f.lockup is Lockup.RELEASED)
+                            fact("lockup") == Lockup.RELEASED)
 LOCKUP_EVER = Condition("lockup_recorded", "last recorded lock-up status is 关锁 or 关锁已解除",
-                        lambda f: f.lockup in (Lockup.LOCKED, Lockup.RELEASED))
+                        fact("lockup").is_in((Lockup.LOCKED, Lockup.RELEASED)))
 
 
 def _rate(id: str, zh: str, en: str, num: Iterable[Condition], den: Iterable[Condition] = (REGISTERED,),
@@ -135,8 +210,9 @@ STANDARD_INDICATORS: tuple[Indicator, ...] = (
 
 def by_id(indicator_id: str, indicators: Iterable[Indicator] = STANDARD_INDICATORS) -> Indicator:
     """The indicator with this identifier; a clear error lists the known ones."""
+    indicators = tuple(indicators)
     for i in indicators:
-        if i.id == indicator_id:
+        if indicator_id in (i.id, i.zh):
             return i
     known = ", ".join(i.id for i in indicators)
-    raise KeyError(f"no indicator {indicator_id!r}; known: {known}")
+    raise UnknownIndicatorError(f"no indicator {indicator_id!r}; known: {known}")

@@ -1,12 +1,16 @@
 """Everything the indicators need to know about one patient in one period, computed once.
 
-:func:`patient_facts` applies the §5 status rules and the §6 indicator details; every
-indicator's numerator and denominator is then a plain test on these facts.
+The facts are the contract between the two engines: :func:`patient_facts` computes them for one
+patient from the domain objects (apps, audit, and the reference in the tests), and
+:func:`smi_care.indicators.facts_table.facts_table` computes the same names with the same
+meaning for every patient at once, as columns. Every indicator's numerator and denominator is
+an expression over these names (:data:`FACTS`), so it runs on either.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import attrs
 
@@ -23,8 +27,9 @@ from smi_care.domain.codes import (
 from smi_care.domain.followup import FollowUp
 from smi_care.domain.identity import AreaCode
 from smi_care.domain.records import PatientRecord
+from smi_care.indicators.expr import holds
 from smi_care.indicators.periods import Period
-from smi_care.indicators.standard import StandardPolicy
+from smi_care.indicators.standard import StandardPolicy, gaps_within
 from smi_care.rules.classification import ClassificationPolicy, effective_class
 from smi_care.rules.schedule import add_months
 from smi_care.rules.status import (
@@ -36,6 +41,41 @@ from smi_care.rules.status import (
     last_lockup,
     registration_on,
 )
+
+#: The facts of one patient in one period: name → (kind, meaning). ``kind`` is the column type
+#: of the facts table (``code`` columns hold the official code, null when not recorded).
+FACTS: dict[str, tuple[str, str]] = {
+    "patient_id": ("text", "the registry's patient identifier"),
+    "registered": ("bool", "registered (在册) on D, the period's last day (§5)"),
+    "area": ("text", "home area code on D (§6 Area: transfers within the registry move it)"),
+    "sex": ("code", "sex code (GB/T 2261.1)"),
+    "age": ("int", "age in whole years on D"),
+    "disorder": ("code", "diagnosis code (§1)"),
+    "consented": ("bool", "consent to community management given (知情同意)"),
+    "registration_start": ("date", "when the current registration began: registration date or a later transfer in"),
+    "completed_count": ("int", "completed follow-ups dated in P"),
+    "attempts": ("int", "follow-up attempts dated in P"),
+    "last_date": ("date", "date of the last completed follow-up in P (ties: later row)"),
+    "last_adherence": ("code", "medication adherence at the last completed follow-up in P"),
+    "last_hospitalisation": ("code", "hospitalisation at the last completed follow-up in P"),
+    "last_class": ("code", "class of the last completed follow-up in P: recorded, else the §4 rule's"),
+    "face_to_face": ("bool", "a completed clinic or home follow-up in P"),
+    "in_hospital": ("bool", "registered and in hospital on D (admission rule, else the last completed "
+                    "follow-up on or before D)"),
+    "hospital_for_medication": ("bool", "registered and in hospital for the medication numerator (admission "
+                                "rule, else the last completed follow-up in P)"),
+    "lost": ("bool", "registered and lost to follow-up on D"),
+    "health_check": ("bool", "a health check event in P"),
+    "rehabilitation": ("bool", "a community rehabilitation event in P"),
+    "counselling": ("bool", "a counselling event in P or a follow-up in P that records counselling"),
+    "contract": ("bool", "a family-doctor contract in force on D"),
+    "incident": ("bool", "a follow-up in P records 肇事 or 肇祸"),
+    "lockup": ("code", "the last lock-up status recorded on or before D, else past_lockup"),
+    "required_followups": ("int", "completed follow-ups needed in P (pro-rated, §6)"),
+    "gaps_within_limit": ("bool", "no gap over the standard policy's gap_months from the registration or "
+                          "period start, through the completed follow-ups in P, to D"),
+    "standard": ("bool", "managed to standard under the evaluation's standard policy (its expression over the facts above)"),
+}
 
 
 @attrs.frozen
@@ -66,7 +106,12 @@ class PatientFacts:
     incident: bool
     lockup: Lockup | None
     required_followups: int
+    gaps_within_limit: bool
     standard: bool
+
+    @property
+    def completed_count(self) -> int:
+        return len(self.completed)
 
     @property
     def under_management(self) -> bool:
@@ -77,17 +122,42 @@ class PatientFacts:
         return self.registered and not self.in_hospital
 
     @property
+    def last_adherence(self) -> Adherence | None:
+        return self.last.adherence if self.last is not None else None
+
+    @property
     def on_medication(self) -> bool:
         """Last follow-up adherence regular or intermittent, or in hospital (§6). "In hospital"
         here never rests on a follow-up before P (§6 "Only follow-ups dated inside P count"):
         see :func:`in_hospital_for_period`."""
-        if self.hospital_for_medication:
-            return True
-        return self.last is not None and self.last.adherence in (Adherence.REGULAR, Adherence.INTERMITTENT)
+        return self.hospital_for_medication or self.last_adherence in (Adherence.REGULAR, Adherence.INTERMITTENT)
 
     @property
     def regular_medication(self) -> bool:
-        return self.last is not None and self.last.adherence is Adherence.REGULAR
+        return self.last_adherence is Adherence.REGULAR
+
+    def row(self) -> dict[str, Any]:
+        """The facts by their :data:`FACTS` names, codes as official codes: what an expression
+        reads, and one row of the facts table."""
+        last = self.last
+
+        def code(v: Any) -> int | None:
+            return None if v is None else int(v.code)
+
+        return {
+            "patient_id": self.patient_id, "registered": self.registered, "area": self.area.code,
+            "sex": self.sex.code, "age": self.age, "disorder": self.disorder.code, "consented": self.consented,
+            "registration_start": self.registration_start, "completed_count": len(self.completed),
+            "attempts": self.attempts, "last_date": last.visit_date if last else None,
+            "last_adherence": code(last.adherence) if last else None,
+            "last_hospitalisation": code(last.hospitalisation) if last else None,
+            "last_class": code(self.last_class), "face_to_face": self.face_to_face, "in_hospital": self.in_hospital,
+            "hospital_for_medication": self.hospital_for_medication, "lost": self.lost,
+            "health_check": self.health_check, "rehabilitation": self.rehabilitation, "counselling": self.counselling,
+            "contract": self.contract, "incident": self.incident, "lockup": code(self.lockup),
+            "required_followups": self.required_followups, "gaps_within_limit": self.gaps_within_limit,
+            "standard": self.standard,
+        }
 
 
 def blocks_between(start: dt.date, end: dt.date, months: int = 3) -> int:
@@ -164,6 +234,7 @@ def patient_facts(record: PatientRecord, period: Period, covers: Covers, standar
         rehabilitation=EventKind.COMMUNITY_REHABILITATION in kinds_in_p,
         counselling=EventKind.COUNSELLING in kinds_in_p or any(f.counselling for f in in_p),
         contract=contract, incident=incident, lockup=last_lockup(record, end), required_followups=required,
+        gaps_within_limit=gaps_within(completed_dates, max(start, reg_start), end, standard.gap_months),
         standard=False,
     )
-    return attrs.evolve(facts, standard=standard.met(facts))
+    return attrs.evolve(facts, standard=holds(standard.expression(), facts.row()))

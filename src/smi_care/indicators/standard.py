@@ -8,15 +8,14 @@ longer than 3 months (NO_GAP_OVER_3_MONTHS).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from enum import Enum
-from typing import TYPE_CHECKING
 
 import attrs
 
+from smi_care.indicators.expr import Expr, fact
 from smi_care.rules.schedule import add_months
-
-if TYPE_CHECKING:
-    from smi_care.indicators.facts import PatientFacts
 
 
 class StandardRule(Enum):
@@ -39,22 +38,25 @@ class StandardPolicy:
     per_year: int = 4
     gap_months: int = 3
 
-    def met(self, f: PatientFacts) -> bool:
-        if not (f.registered and f.consented):
-            return False
+    def expression(self) -> Expr:
+        """The rule as an expression over the facts (``standard`` in the facts table is this
+        expression, evaluated by either engine).
+
+        >>> print(NO_GAP_OVER_3_MONTHS.expression().columns() >= {"gaps_within_limit", "consented"})
+        True
+        """
+        base = fact("registered") & fact("consented")
         if self.rule is StandardRule.NO_GAP_OVER_3_MONTHS:
-            if not f.completed:
-                return False
-            anchor = max(f.period.start, f.registration_start)
-            for day in (*f.completed, f.period.end):
-                if day > add_months(anchor, self.gap_months):
-                    return False
-                anchor = max(anchor, day)
-            return True
-        enough = len(f.completed) >= f.required_followups
+            return base & (fact("completed_count") >= 1) & fact("gaps_within_limit")
+        enough = base & (fact("completed_count") >= fact("required_followups"))
         if self.rule is StandardRule.FOLLOWUPS_AND_HEALTH_CHECK:
-            return enough and f.health_check
+            return enough & fact("health_check")
         return enough
+
+    @property
+    def counts_required(self) -> bool:
+        """Whether the rule counts follow-ups against a pro-rated number required."""
+        return self.rule is not StandardRule.NO_GAP_OVER_3_MONTHS
 
     def describe(self) -> str:
         return {
@@ -70,3 +72,21 @@ class StandardPolicy:
 FOUR_FOLLOWUPS = StandardPolicy()
 FOLLOWUPS_AND_HEALTH_CHECK = StandardPolicy(StandardRule.FOLLOWUPS_AND_HEALTH_CHECK)
 NO_GAP_OVER_3_MONTHS = StandardPolicy(StandardRule.NO_GAP_OVER_3_MONTHS)
+
+
+def gaps_within(completed: Iterable[dt.date], anchor: dt.date, end: dt.date, months: int) -> bool:
+    """No gap longer than ``months`` calendar months in the chain ``anchor``, the completed
+    follow-up dates (in order), ``end`` (the NO_GAP_OVER_3_MONTHS rule; ``anchor`` is the later
+    of the period's start and the registration start).
+
+    >>> gaps_within([dt.date(2025, 3, 31), dt.date(2025, 6, 30), dt.date(2025, 9, 30), dt.date(2025, 12, 1)],
+    ...             dt.date(2025, 1, 1), dt.date(2025, 12, 31), 3)
+    True
+    >>> gaps_within([dt.date(2025, 4, 2)], dt.date(2025, 1, 1), dt.date(2025, 6, 30), 3)
+    False
+    """
+    for day in (*completed, end):
+        if day > add_months(anchor, months):
+            return False
+        anchor = max(anchor, day)
+    return True
