@@ -103,9 +103,15 @@ def group_of(facts: PatientFacts, by: By, policy: EvaluationPolicy) -> str:
     if by is Dimension.AGE:
         return policy.age_bands.band(facts.age)
     assert isinstance(by, AreaLevel)
-    if facts.area.level.value < by.value:
+    return area_group(facts.area, by)
+
+
+def area_group(area: AreaCode, level: AreaLevel) -> str:
+    """The group of a home area at ``level``: its ancestor's code, or ``unknown`` when the
+    code is less specific than the level."""
+    if area.level.value < level.value:
         return UNKNOWN_GROUP
-    return facts.area.at(by).code
+    return area.at(level).code
 
 
 Counts = Mapping[tuple[str, str], tuple[int, int]]
@@ -145,7 +151,13 @@ def evaluate(records: Iterable[PatientRecord] | Registry, period: Period, by: By
              covers: Covers | None = None, population: Iterable[PopulationEntry] = ()) -> Partial:
     """Count every indicator's numerator and denominator per group over ``records``.
 
-    Given a :class:`Registry`, its population file and the areas it covers are used."""
+    Given a :class:`Registry`, its population file and the areas it covers are used. Given
+    registry *tables* (polars, from the columnar reader), the columnar engine counts the same
+    definitions (:func:`smi_care.indicators.columnar.evaluate_tables`)."""
+    if hasattr(records, "followups") and not isinstance(records, Registry):
+        from smi_care.indicators.columnar import evaluate_tables
+
+        return evaluate_tables(records, period, by, indicators, policy, covers)[0]  # type: ignore[arg-type]
     inds = tuple(indicators)
     pop = frozenset(population)
     if isinstance(records, Registry):
