@@ -42,7 +42,7 @@ from smi_care.testing import codes, followups, patients
 from tests.frames import frames_of
 
 LO, HI = dt.date(2023, 10, 1), dt.date(2025, 12, 31)
-HOME = ("110105001001", "110105001002", "110105002001", "110105")
+HOME = ("110105001001", "110105001002", "110105002001", "110105", "110108001001")
 ELSEWHERE = ("110105002003", "110105003001", "320102001001", "110106")  # first two covered, last two not
 
 

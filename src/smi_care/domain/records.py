@@ -105,6 +105,30 @@ def _county_or_above(area: AreaCode) -> AreaCode:
     return area.at(AreaLevel.COUNTY) if area.level.value >= AreaLevel.COUNTY.value else area
 
 
+@attrs.frozen
+class Coverage:
+    """The areas a registry covers (national-rules §6 "Area": a code covers every code below
+    it): a transfer out to one of them keeps the patient registered. Callable as a ``Covers``.
+
+    >>> c = Coverage.of((), [AreaCode("110105001002")])
+    >>> c(AreaCode("110105003001")), c(AreaCode("110106001001"))
+    (True, False)
+    """
+
+    areas: tuple[AreaCode, ...]
+
+    @classmethod
+    def of(cls, population_areas: Iterable[AreaCode], patient_areas: Iterable[AreaCode]) -> Coverage:
+        """The population file's areas; without them, the counties of the patients' homes."""
+        areas = tuple(sorted(set(population_areas)))
+        if not areas:
+            areas = tuple(sorted({_county_or_above(a) for a in patient_areas}))
+        return cls(areas)
+
+    def __call__(self, area: AreaCode) -> bool:
+        return any(area.within(a) for a in self.areas)
+
+
 def _populations(values: Iterable[PopulationEntry]) -> tuple[PopulationEntry, ...]:
     return tuple(values)
 
@@ -138,10 +162,11 @@ class Registry:
     def covers(self, area: AreaCode) -> bool:
         """True when ``area`` lies in an area of the population file; a registry without a
         population file covers the areas of its own patients."""
-        areas = self.covered_areas()
-        if not areas:
-            return any(area.within(_county_or_above(r.patient.area_code)) for r in self)
-        return any(area.within(a) for a in areas)
+        return self.coverage()(area)
+
+    def coverage(self) -> Coverage:
+        """The areas this registry covers, as a value that can travel to another process."""
+        return Coverage.of(self.covered_areas(), (r.patient.area_code for r in self))
 
     def population_of(self, area: AreaCode | None, year: int) -> int | None:
         """Resident population of ``area`` (None: every area) in ``year``: see :func:`population_of`."""

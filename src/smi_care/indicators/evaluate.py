@@ -162,7 +162,7 @@ def evaluate(records: Iterable[PatientRecord] | Registry, period: Period, by: By
     pop = frozenset(population)
     if isinstance(records, Registry):
         pop = pop | frozenset(records.population)
-        covers = covers or records.covers
+        covers = covers or records.coverage()
     covers = covers or covers_nothing
     counts: dict[tuple[str, str], tuple[int, int]] = {}
     n = 0
