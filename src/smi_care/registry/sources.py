@@ -151,10 +151,10 @@ def read_csv_text(file: str, text: str) -> tuple[tuple[str, ...], pl.DataFrame, 
     for line, t in wide.select("line", "text").iter_rows():
         problems.append(_too_many(file, line, t.split(","), header))
     plain = plain.filter(pl.col("n") <= width)
-    parts = pl.col("text").str.split(",")
-    cells = plain.select(
-        "line",
-        *[parts.list.get(i, null_on_oob=True).fill_null("").str.strip_chars().alias(h) for i, h in enumerate(header)])
+    fields = [f"field_{i}" for i in range(width)]
+    cells = plain.select("line", pl.col("text").str.splitn(",", width).struct.rename_fields(fields)).unnest("text")
+    cells = cells.select("line", *[pl.col(c).fill_null("").str.strip_chars().alias(h) for c, h in zip(fields, header,
+                                                                                                      strict=True)])
     if quoted.height:
         records: list[tuple[int, list[str]]] = []
         for line, t in quoted.select("line", "text").iter_rows():
