@@ -138,6 +138,9 @@ def read_csv_text(file: str, text: str) -> tuple[tuple[str, ...], pl.DataFrame, 
     body = "" if first_nl < 0 else text[first_nl + 1:]
     if '"' in body and _quoted_newline(body):
         return header, *_read_with_csv(file, header, body)
+    fast = _read_plain(header, text, body)
+    if fast is not None:
+        return header, fast, []
     lines = pl.Series("text", [body]).str.split("\n").explode()
     frame = pl.DataFrame({"text": lines}).with_columns(
         line=pl.int_range(2, pl.len() + 2, dtype=pl.UInt32),
@@ -168,6 +171,29 @@ def read_csv_text(file: str, text: str) -> tuple[tuple[str, ...], pl.DataFrame, 
         if records:
             cells = pl.concat([cells, _frame(header, records)]).sort("line")
     return header, cells, problems
+
+
+def _read_plain(header: tuple[str, ...], text: str, body: str) -> pl.DataFrame | None:
+    """polars' own CSV parser, used when every line is exactly one row: no quotes, no blank
+    line, no row wider than the header (then line = position + 2). None when it does not apply."""
+    if not body or '"' in body or "\n\n" in body or "\n\r\n" in body or body.startswith(("\n", "\r\n")):
+        return None
+    if "\r" in body and "\r" in body.replace("\r\n", ""):
+        return None
+    expected = body.count("\n") + (0 if body.endswith("\n") else 1)
+    try:
+        df = pl.read_csv(text.encode("utf-8"), has_header=True, infer_schema=False, quote_char=None,
+                         new_columns=list(header), raise_if_empty=False)
+    except (pl.exceptions.ComputeError, pl.exceptions.ShapeError, pl.exceptions.NoDataError):
+        return None
+    if df.height != expected or df.width != len(header):
+        return None
+    spaced = " " in body or "\t" in body or "\r" in body
+    df = df.select(pl.int_range(2, pl.len() + 2, dtype=pl.UInt32).alias("line"),
+                   *[(pl.col(h).fill_null("").str.strip_chars() if spaced else pl.col(h).fill_null("")) for h in header])
+    if "\n," in body or ",\n" in body or spaced:  # a row may have no cell at all: left out, as the csv module does
+        df = df.filter(pl.any_horizontal(*(pl.col(h) != "" for h in header)))
+    return df
 
 
 def _quoted_newline(body: str) -> bool:
@@ -210,6 +236,9 @@ def read_csv_file(path: Path, file: str, encoding: str | None = None) -> RawFile
 def _finish(file: str, header: tuple[str, ...], data: pl.DataFrame, problems: list[Problem], encoding: str,
             notices: tuple[Problem, ...] = ()) -> RawFile:
     """Number the rows (readable or not) in file order."""
+    if not problems and data.width:
+        data = data.with_columns(row=pl.int_range(0, pl.len(), dtype=pl.UInt32)).select("row", "line", *header)
+        return RawFile(file, header, data, (), 0, encoding, notices)
     bad_lines = pl.Series([p.line for p in problems], dtype=pl.UInt32)
     all_lines = pl.concat([data.get_column("line"), bad_lines]).sort() if data.width else bad_lines.sort()
     position = pl.DataFrame({"line": all_lines, "row": pl.int_range(0, len(all_lines), dtype=pl.UInt32,

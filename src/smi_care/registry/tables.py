@@ -145,7 +145,6 @@ def _patient_specs() -> list[tuple[str, Callable[[str], Any], Kind]]:
         ("first_antipsychotic_date", cells.parse_date, "date"),
         ("past_admissions", lambda t: cells.parse_int(t, 0, 1000), "raw"),
         ("last_treatment_effect", _code(LastTreatmentEffect), "code"), ("past_acts", cells.parse_acts, "raw"),
-        ("resident_id", ResidentId.parse, "raw"),
     ]
 
 
@@ -195,14 +194,17 @@ def _typed_value(value: Any, kind: Kind) -> Any:
     return value
 
 
-def _screen_column(s: pl.Series, parse: Callable[[str], Any], kind: Kind) -> tuple[pl.Series, pl.Series]:
-    """The typed column and the mask of cells the parser rejects; each distinct value is parsed
-    once, by the same parser as the object reader."""
-    uniq = [u for u in s.unique().to_list() if u]
+def _screen_column(name: str, uniques: list[str], parse: Callable[[str], Any], kind: Kind
+                   ) -> tuple[pl.Expr, pl.Expr]:
+    """The typed column and the mask of cells the parser rejects, as expressions; each distinct
+    value (``uniques``) is parsed once, by the same parser as the object reader."""
+    s = pl.col(name)
     ok_keys: list[str] = []
     ok_vals: list[Any] = []
     bad: list[str] = []
-    for u in uniq:
+    for u in uniques:
+        if not u:
+            continue
         try:
             value = parse(u)
         except (CellError, IdentityError, AreaCodeError, ValueError, TypeError, KeyError):
@@ -211,14 +213,33 @@ def _screen_column(s: pl.Series, parse: Callable[[str], Any], kind: Kind) -> tup
         ok_keys.append(u)
         ok_vals.append(value if kind == "raw" else _typed_value(value, kind))
     dtype = _DTYPES[kind]
+    bad_mask = s.is_in(bad) if bad else pl.lit(False)
+    ok = (s != "") & ~bad_mask
     if kind == "raw":
-        typed = pl.when(s == "").then(None).otherwise(s).alias(s.name)
-        typed_s = pl.select(typed).to_series()
+        typed = pl.when(s == "").then(None).otherwise(s)
+    elif all(k == _canonical(v, kind) for k, v in zip(ok_keys, ok_vals, strict=True)):
+        # every accepted text is already the canonical form of its value: a plain cast gives it
+        cast = {"code": s.cast(pl.Int8, strict=False), "int": s.cast(pl.Int8, strict=False),
+                "date": s.str.strptime(pl.Date, "%Y-%m-%d", strict=False), "flag": s == "1"}
+        typed = pl.when(ok).then(cast.get(kind, s)).otherwise(None)
     else:
-        typed_s = s.replace_strict(ok_keys, pl.Series(ok_vals, dtype=dtype), default=None, return_dtype=dtype)
-    if kind == "flag" and s.name == "counselling":
-        typed_s = typed_s.fill_null(False)
-    return typed_s.alias(s.name), s.is_in(bad) if bad else pl.Series(s.name, [False] * len(s), dtype=pl.Boolean)
+        typed = s.replace_strict(ok_keys, pl.Series(ok_vals, dtype=dtype), default=None, return_dtype=dtype)
+    if kind == "flag" and name == "counselling":
+        typed = typed.fill_null(False)
+    return typed.cast(dtype).alias(name), bad_mask.alias(f"{name}__bad")
+
+
+def _canonical(value: Any, kind: Kind) -> str | None:
+    """The text a typed value has in a clean file (None: no plain cast gives it back)."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    return None
 
 
 # --- the tables ---------------------------------------------------------------------------------
@@ -413,15 +434,12 @@ def _with_typed(data: pl.DataFrame, specs: list[tuple[str, Callable[[str], Any],
     """Add the typed columns (named ``column``, the text kept as ``column__text``) and return the
     mask of rows with a cell its parser rejects."""
     data = data.with_columns(pl.lit("", dtype=pl.Utf8).alias(c) for c, _, _ in specs if c not in data.columns)
-    typed: list[pl.Series] = []
-    bad: list[pl.Series] = []
-    for column, parse, kind in specs:
-        t, b = _screen_column(data.get_column(column), parse, kind)
-        typed.append(t)
-        bad.append(b.alias(f"{column}__bad"))
+    uniques = data.select(pl.col(c).unique().implode() for c, _, _ in specs).row(0) if specs else ()
+    exprs = [_screen_column(f"{c}__text", u, parse, kind) for (c, parse, kind), u in zip(specs, uniques, strict=True)]
     text = data.rename({c: f"{c}__text" for c, _, _ in specs})
-    out = text.with_columns(typed + bad)
-    mask = pl.any_horizontal(*(pl.col(b.name) for b in bad)) if bad else pl.lit(False)
+    out = text.with_columns([t.alias(c) for (c, _, _), (t, _) in zip(specs, exprs, strict=True)]
+                            + [b.alias(f"{c}__bad") for (c, _, _), (_, b) in zip(specs, exprs, strict=True)])
+    mask = pl.any_horizontal(*(pl.col(f"{c}__bad") for c, _, _ in specs)) if specs else pl.lit(False)
     return out, mask
 
 
@@ -458,7 +476,7 @@ def _patients(f: _File, out: list[Problem]) -> tuple[pl.DataFrame, pl.Series]:
     ).fill_null(False)
     dup = (c("patient_id") != "") & c("patient_id").is_duplicated()
     names = {s[0] for s in specs}
-    flagged_expr = cell_bad | _required_empty(f"{x}__text" if x in names else x for x in REQUIRED[PATIENTS]) | cross | dup
+    flagged_expr = cell_bad | c("__rid_bad") | _required_empty(f"{x}__text" if x in names else x for x in REQUIRED[PATIENTS]) | cross | dup
     typed = typed.with_columns(rid).with_columns(
         __flag=flagged_expr, __first=(c("patient_id") == "") | c("patient_id").is_first_distinct())
     good = typed.filter(~c("__flag"))
@@ -479,30 +497,44 @@ def _patients(f: _File, out: list[Problem]) -> tuple[pl.DataFrame, pl.Series]:
     return _final(kept, specs, f), all_ids
 
 
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
 def _resident_id_columns(typed: pl.DataFrame) -> list[pl.Series]:
-    """Sex and birth date a resident identity number holds (null when absent or invalid)."""
+    """Whether a resident identity number is invalid (``__rid_bad``), and the sex and birth date
+    it holds (null when absent or invalid). The common 18-character form is checked as columns
+    (GB 11643 check character, birth date); any other form is parsed by :meth:`ResidentId.parse`."""
     n = typed.height
-    if "resident_id__text" not in typed.columns:
-        return [pl.Series("__rid_sex", [None] * n, dtype=pl.Int8), pl.Series("__rid_birth", [None] * n, dtype=pl.Date)]
-    s = typed.get_column("resident_id__text")
+    if "resident_id" not in typed.columns:
+        return [pl.Series("__rid_bad", [False] * n, dtype=pl.Boolean),
+                pl.Series("__rid_sex", [None] * n, dtype=pl.Int8), pl.Series("__rid_birth", [None] * n, dtype=pl.Date)]
+    s = typed.get_column("resident_id")
+    common = s.str.contains(r"^[0-9]{17}[0-9X]$")
+    digits = [s.str.slice(i, 1).cast(pl.Int32, strict=False) for i in range(17)]
+    total = sum((d * w for d, w in zip(digits, _WEIGHTS, strict=True)), pl.Series([0] * n, dtype=pl.Int32))
+    check = (total % 11).replace_strict(list(range(11)), list("10X98765432"), default=None, return_dtype=pl.Utf8)
+    birth = s.str.slice(6, 8).str.strptime(pl.Date, "%Y%m%d", strict=False)
+    sex = pl.select(pl.when(digits[16] % 2 == 1).then(1).otherwise(2).cast(pl.Int8)).to_series()
+    valid = common & (s.str.slice(17, 1) == check) & birth.is_not_null()
+    rare = [u for u in s.filter(~common & (s != "")).unique().to_list()]
     keys: list[str] = []
     sexes: list[int] = []
     births: list[dt.date] = []
-    for u in s.unique().to_list():
-        if not u:
-            continue
+    for u in rare:
         try:
             rid = ResidentId.parse(u)
-            sex, birth = rid.sex.code, rid.birth_date
+            sex_u, birth_u = rid.sex.code, rid.birth_date
         except (IdentityError, ValueError):
             continue
         keys.append(u)
-        sexes.append(sex)
-        births.append(birth)
-    return [s.replace_strict(keys, pl.Series(sexes, dtype=pl.Int8), default=None, return_dtype=pl.Int8)
-            .alias("__rid_sex"),
-            s.replace_strict(keys, pl.Series(births, dtype=pl.Date), default=None, return_dtype=pl.Date)
-            .alias("__rid_birth")]
+        sexes.append(sex_u)
+        births.append(birth_u)
+    rare_sex = s.replace_strict(keys, pl.Series(sexes, dtype=pl.Int8), default=None, return_dtype=pl.Int8)
+    rare_birth = s.replace_strict(keys, pl.Series(births, dtype=pl.Date), default=None, return_dtype=pl.Date)
+    ok = valid.fill_null(False)
+    return [((s != "") & ~ok & rare_sex.is_null()).alias("__rid_bad"),
+            pl.select(pl.when(ok).then(sex).otherwise(rare_sex)).to_series().alias("__rid_sex"),
+            pl.select(pl.when(ok).then(birth).otherwise(rare_birth)).to_series().alias("__rid_birth")]
 
 
 def _final(df: pl.DataFrame, specs: list[tuple[str, Callable[[str], Any], Kind]], f: _File,
