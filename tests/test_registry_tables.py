@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smi_care.registry import RegistryReadError, read_registry, read_tables, write_registry, write_tables
+from smi_care.registry import RegistryReadError, read_tables, write_registry, write_tables
+from smi_care.registry.reader import read_registry_by_rows as read_registry
 from smi_care.registry.tables import FILE_KINDS
 from smi_care.synth import county
 from smi_care.synth.dirty import write_dirty

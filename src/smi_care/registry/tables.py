@@ -394,8 +394,6 @@ def _open(raw: RawFile | None, file: str, known: tuple[str, ...], file_notes: li
     data = raw.data
     if not raw.header:
         file_notes.append(Problem(file, 0, "", "", "is empty (not even a header line)", "empty_file", rejected=False))
-    elif read == 0:
-        file_notes.append(Problem(file, 0, "", "", "has a header but no rows", "no_rows", rejected=False))
     missing = [c for c in REQUIRED[file] if c not in raw.header]
     if missing and raw.header:
         names = ", ".join(described(c) for c in missing)
@@ -736,6 +734,11 @@ def read_tables(folder: str | Path, *, strict: bool = False, encoding: str | Non
     file_notes: list[Problem] = list(notices)
     files = {name: _open(raws.get(name), name, reader.KNOWN[name], file_notes)
              for name in (POPULATION, PATIENTS, FOLLOWUPS, EVENTS)}
+    others = {name: files[name].read for name in (FOLLOWUPS, EVENTS) if files[name].read}
+    if files[PATIENTS].read == 0 and others:
+        which = " and ".join(f"the {n} row(s) of {name}" for name, n in others.items())
+        file_notes.append(Problem(PATIENTS, 0, "", "", f"has no rows, so {which} refer to unknown patients",
+                                  "no_rows", rejected=False))
     problems: list[Problem] = []
     population = _population(files[POPULATION], problems)
     patients, all_ids = _patients(files[PATIENTS], problems)
