@@ -202,3 +202,29 @@ def test_file_level_problems_come_first_and_once(clean: Path, tmp_path: Path) ->
     assert c.accepted == 0 and c.rejected == c.read == df.height
     rows = [p for p in load.problems if p.file == "followups.csv" and p.kind == "missing_required"]
     assert len(rows) == df.height
+
+
+def test_cli_convert_and_validate(dirty: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from smi_care.cli.main import main
+
+    out = tmp_path / "pq"
+    assert main(["convert", str(dirty), str(out), "--to", "parquet"]) == 1
+    assert (out / "followups.parquet").is_file() and not (out / "followups.csv").exists()
+    assert main(["convert", str(out), str(tmp_path / "back"), "--to", "csv"]) == 0
+    assert read_tables(tmp_path / "back").tables.to_registry() == read_tables(out).tables.to_registry()
+    capsys.readouterr()
+    gbk = tmp_path / "gbk"
+    shutil.copytree(dirty, gbk)
+    (gbk / "events.csv").write_bytes((dirty / "events.csv").read_text(encoding="utf-8").encode("gb18030"))
+    lines = (gbk / "followups.csv").read_text(encoding="utf-8").split("\n")
+    lines[1:] = [",".join(["NOBODY", *line.split(",")[1:]]) if 2 <= i <= 8 else line
+                 for i, line in enumerate(lines[1:], start=1)]
+    (gbk / "followups.csv").write_text("\n".join(lines), encoding="utf-8")
+    main(["validate", str(gbk), "--encoding", "utf-8"])
+    text = capsys.readouterr().out
+    assert "followups.csv column patient_id: patient_id (患者编号) is unknown" in text and "rows (lines" in text
+    main(["validate", str(gbk), "--format", "json"])
+    import json
+
+    listed = json.loads(capsys.readouterr().out)["problems"]
+    assert sum(p["kind"] == "unknown_patient" for p in listed) >= 7

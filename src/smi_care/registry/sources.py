@@ -260,9 +260,7 @@ def _as_text(df: pl.DataFrame) -> pl.DataFrame:
         col = pl.col(name)
         if dtype == pl.Boolean:
             expr = pl.when(col).then(pl.lit("1")).when(~col).then(pl.lit("0")).otherwise(pl.lit(""))
-        elif dtype == pl.Date:
-            expr = col.dt.strftime("%Y-%m-%d")
-        elif dtype == pl.Datetime:
+        elif dtype in (pl.Date, pl.Datetime):
             expr = col.dt.strftime("%Y-%m-%d")
         elif dtype.is_float():
             expr = pl.when(col == col.round(0)).then(col.cast(pl.Int64).cast(pl.Utf8)).otherwise(col.cast(pl.Utf8))

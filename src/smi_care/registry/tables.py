@@ -474,7 +474,8 @@ def _patients(f: _File, out: list[Problem]) -> tuple[pl.DataFrame, pl.Series]:
     ).fill_null(False)
     dup = (c("patient_id") != "") & c("patient_id").is_duplicated()
     names = {s[0] for s in specs}
-    flagged_expr = cell_bad | c("__rid_bad") | _required_empty(f"{x}__text" if x in names else x for x in REQUIRED[PATIENTS]) | cross | dup
+    required = _required_empty(f"{x}__text" if x in names else x for x in REQUIRED[PATIENTS])
+    flagged_expr = cell_bad | c("__rid_bad") | required | cross | dup
     typed = typed.with_columns(rid).with_columns(
         __flag=flagged_expr, __first=(c("patient_id") == "") | c("patient_id").is_first_distinct())
     good = typed.filter(~c("__flag"))
