@@ -56,6 +56,7 @@ def test_contract_dtypes(clean: Path) -> None:
     assert (f["visit_date"], f["risk_level"], f["counselling"], f["adr_serious"], f["seen"]) == (
         pl.Date, pl.Int8, pl.Boolean, pl.Boolean, pl.Utf8)
     assert (e["date"], e["event"], e["other_area"], e["contract_end"]) == (pl.Date, pl.Utf8, pl.Utf8, pl.Date)
+    assert t.followups.get_column("counselling").null_count() == 0
     assert t.population.schema["year"] == pl.Int32 and t.population.schema["population"] == pl.Int64
     assert "<hidden>" not in repr(t) and "name" not in repr(t)
     pid = t.patients.get_column("patient_id")[0]

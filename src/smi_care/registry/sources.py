@@ -275,13 +275,22 @@ def read_frame(file: str, df: pl.DataFrame, encoding: str) -> RawFile:
     the CSV file (header on line 1)."""
     df = df.drop([c for c in ("row", "line") if c in df.columns])
     header = _check_header(file, [str(c).strip() for c in df.columns])
-    df = _as_text(df)
     df.columns = list(header)
+    # text columns as the CSV reader gives them; typed columns (Parquet written by write_tables)
+    # stay typed and are checked value by value in the screen
+    text = [h for h in header if df.schema[h] in (pl.Utf8, pl.Null) or not _typed_ok(df.schema[h])]
+    df = df.with_columns(_as_text(df.select(text))) if text else df
     data = df.with_columns(line=pl.int_range(2, pl.len() + 2, dtype=pl.UInt32))
     if header:
-        blank = pl.all_horizontal(pl.col(h) == "" for h in header)
+        blank = pl.all_horizontal((pl.col(h) == "") if data.schema[h] == pl.Utf8 else pl.col(h).is_null()
+                                  for h in header)
         data = data.filter(~blank)
     return _finish(file, header, data.select("line", *header), [], encoding)
+
+
+def _typed_ok(dtype: pl.DataType) -> bool:
+    """Dtypes the screen checks without a text round trip."""
+    return dtype in (pl.Int8, pl.Date, pl.Boolean)
 
 
 def read_parquet_file(path: Path, file: str) -> RawFile:

@@ -104,6 +104,7 @@ from smi_care.registry.columns import (
 from smi_care.registry.problems import FileCounts, Problem, RegistryReadError
 from smi_care.registry.sources import (
     RawFile,
+    _as_text,
     read_csv_file,
     read_frame,
     read_parquet_file,
@@ -224,7 +225,7 @@ def _screen_column(name: str, uniques: list[str], parse: Callable[[str], Any], k
         typed = pl.when(ok).then(cast.get(kind, s)).otherwise(None)
     else:
         typed = s.replace_strict(ok_keys, pl.Series(ok_vals, dtype=dtype), default=None, return_dtype=dtype)
-    if kind == "flag" and name == "counselling":
+    if kind == "flag" and name == "counselling__text":
         typed = typed.fill_null(False)
     return typed.cast(dtype).alias(name), bad_mask.alias(f"{name}__bad")
 
@@ -410,7 +411,43 @@ def _open(raw: RawFile | None, file: str, known: tuple[str, ...], file_notes: li
 
 
 def _required_empty(columns: Iterable[str]) -> pl.Expr:
-    return pl.any_horizontal(*(pl.col(c) == "" for c in columns))
+    """A required cell is empty: ``""`` in a text column, null in a typed (Parquet) column."""
+    return pl.any_horizontal(*((pl.col(c) == "") if c == "patient_id" else _empty(c) for c in columns))
+
+
+def _empty(column: str) -> pl.Expr:
+    col = pl.col(column)
+    return col.is_null() | (col.cast(pl.Utf8) == "")
+
+
+def _screen_typed(name: str, uniques: list[Any], parse: Callable[[str], Any], kind: Kind, dtype: pl.DataType
+                  ) -> tuple[pl.Expr, pl.Expr]:
+    """As :func:`_screen_column` for a column that is already typed (Parquet): each distinct
+    value is written as the format's text and parsed by the same parser."""
+    s = pl.col(name)
+    values = [u for u in uniques if u is not None]
+    texts = _as_text(pl.DataFrame({"v": pl.Series(values, dtype=dtype)})).get_column("v").to_list()
+    ok_keys: list[Any] = []
+    ok_vals: list[Any] = []
+    bad: list[Any] = []
+    for key, text in zip(values, texts, strict=True):
+        try:
+            value = parse(text)
+        except (CellError, IdentityError, AreaCodeError, ValueError, TypeError, KeyError):
+            bad.append(key)
+            continue
+        ok_keys.append(key)
+        ok_vals.append(value if kind == "raw" else _typed_value(value, kind))
+    out = _DTYPES[kind]
+    bad_mask = s.is_in(pl.Series(bad, dtype=dtype).implode()) if bad else pl.lit(False)
+    if all(k == v for k, v in zip(ok_keys, ok_vals, strict=True)):
+        typed = pl.when(bad_mask).then(None).otherwise(s)
+    else:
+        typed = s.replace_strict(pl.Series(ok_keys, dtype=dtype), pl.Series(ok_vals, dtype=out), default=None,
+                                 return_dtype=out)
+    if kind == "flag" and name == "counselling__text":
+        typed = typed.fill_null(False)
+    return typed.cast(out).alias(name), bad_mask.fill_null(False).alias(f"{name}__bad")
 
 
 def _unknown(f: _File, accepted: pl.Series, all_ids: pl.Series) -> pl.DataFrame:
@@ -433,7 +470,9 @@ def _with_typed(data: pl.DataFrame, specs: list[tuple[str, Callable[[str], Any],
     mask of rows with a cell its parser rejects."""
     data = data.with_columns(pl.lit("", dtype=pl.Utf8).alias(c) for c, _, _ in specs if c not in data.columns)
     uniques = data.select(pl.col(c).unique().implode() for c, _, _ in specs).row(0) if specs else ()
-    exprs = [_screen_column(f"{c}__text", u, parse, kind) for (c, parse, kind), u in zip(specs, uniques, strict=True)]
+    exprs = [_screen_column(f"{c}__text", u, parse, kind) if data.schema[c] == pl.Utf8
+             else _screen_typed(f"{c}__text", u, parse, kind, data.schema[c])
+             for (c, parse, kind), u in zip(specs, uniques, strict=True)]
     text = data.rename({c: f"{c}__text" for c, _, _ in specs})
     out = text.with_columns([t.alias(c) for (c, _, _), (t, _) in zip(specs, exprs, strict=True)]
                             + [b.alias(f"{c}__bad") for (c, _, _), (_, b) in zip(specs, exprs, strict=True)])
@@ -444,6 +483,9 @@ def _with_typed(data: pl.DataFrame, specs: list[tuple[str, Callable[[str], Any],
 def _text_frame(df: pl.DataFrame, columns: Iterable[str]) -> pl.DataFrame:
     """The text columns back under their own names (for the per-row parser)."""
     names = {f"{c}__text": c for c in columns if f"{c}__text" in df.columns}
+    typed = [k for k in names if df.schema[k] != pl.Utf8]
+    if typed:
+        df = df.with_columns(_as_text(df.select(typed)))
     return df.select([pl.col(k).alias(v) for k, v in names.items()]
                      + [pl.col(c) for c in df.columns if c not in names and c not in names.values()
                         and not c.endswith("__bad")])
@@ -587,7 +629,7 @@ def _followups(f: _File, patients: pl.DataFrame, all_ids: pl.Series, edition: Fo
         | (c("visit_date") < c("__birth")) | (c("visit_date") < c("__diagnosis"))
     )
     if edition is FormEdition.BPHS2011 and "classification__text" in typed.columns:
-        rules = rules | ((c("classification__text") == "0") & (seen | ~loss))
+        rules = rules | ((c("classification__text").cast(pl.Utf8) == "0") & (seen | ~loss))
     required = _required_empty(f"{x}__text" if x in names else x for x in REQUIRED[FOLLOWUPS])
     typed = typed.with_columns(__flag=(cell_bad | required | rules.fill_null(False)))
     good = typed.filter(~c("__flag"))
@@ -652,7 +694,7 @@ def _events(f: _File, patients: pl.DataFrame, all_ids: pl.Series, out: list[Prob
         __first_admission=c("date").min())
     kept = kept.join(first_admission, on="patient_id", how="left", maintain_order="left")
     early = (c("event") == EventKind.DISCHARGE.text_code) & (c("date") < c("__first_admission")).fill_null(False)
-    for line, pid, value in kept.filter(early).select("line", "patient_id", "date__text").iter_rows():
+    for line, pid, value in kept.filter(early).select("line", "patient_id", c("date__text").cast(pl.Utf8)).iter_rows():
         f.problems.append(Problem(f.file, line, "date", value, DISCHARGE_RULE, "rule", pid))
     kept = kept.filter(~early).sort("row")
     out.extend(sorted(f.problems, key=lambda p: p.line))
@@ -694,7 +736,8 @@ def _population(f: _File, out: list[Problem]) -> pl.DataFrame:
     col = _collector()
     entries: list[tuple[int, int, PopulationEntry]] = []
     seen: set[tuple[AreaCode, int]] = set()
-    for values in f.data.iter_rows(named=True):
+    data = f.data.with_columns(_as_text(f.data.drop("row", "line")))
+    for values in data.iter_rows(named=True):
         r = _row(f.raw, values, f.extra)
         entry = reader._population(r, col)
         if entry is None:
@@ -764,8 +807,6 @@ def read_tables(folder: str | Path, *, strict: bool = False, encoding: str | Non
 # --- back to objects ----------------------------------------------------------------------------
 
 def _text_rows(df: pl.DataFrame) -> Iterator[dict[str, Any]]:
-    from smi_care.registry.sources import _as_text
-
     keep = [c for c in df.columns if c not in ("other_area", "contract_end") and not c.startswith("__")]
     yield from _as_text(df.select(keep)).iter_rows(named=True)
 
@@ -820,8 +861,6 @@ def write_tables(tables: RegistryTables, folder: str | Path, *, format: Literal[
     """Write a registry folder from tables, losslessly: CSV in the registry format v1 (``row`` and
     ``line`` left out) or Parquet with the same columns and dtypes. Identifying columns are
     written empty unless ``include_identifying=True`` (national-rules §10)."""
-    from smi_care.registry.sources import _as_text
-
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     order = {PATIENTS: PATIENT_COLUMNS + PATIENT_EXTENSIONS, FOLLOWUPS: FOLLOWUP_COLUMNS + FOLLOWUP_EXTENSIONS,
