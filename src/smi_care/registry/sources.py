@@ -196,6 +196,39 @@ def _read_plain(header: tuple[str, ...], text: str, body: str) -> pl.DataFrame |
     return df
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
+def _read_plain_bytes(file: str, raw: bytes) -> tuple[tuple[str, ...], pl.DataFrame] | None:
+    """:func:`_read_plain` on the file's bytes, without decoding them in Python (polars checks
+    they are UTF-8). None when the file needs the general path."""
+    start = 3 if raw.startswith(_BOM) else 0
+    nl = raw.find(b"\n", start)
+    if nl < 0 or raw.find(b'"', nl) >= 0 or raw.find(b"\n\n", nl) >= 0 or raw.find(b"\n\r\n", nl) >= 0:
+        return None
+    if raw.count(b"\r", nl) != raw.count(b"\r\n", nl) or nl + 1 >= len(raw):
+        return None
+    try:
+        head = raw[start:nl].decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return None
+    header = _check_header(file, [h.strip() for h in next(csv.reader([head]), [])])
+    expected = raw.count(b"\n", nl + 1) + (0 if raw.endswith(b"\n") else 1)
+    try:
+        df = pl.read_csv(raw[start:] if start else raw, has_header=True, infer_schema=False, quote_char=None,
+                         new_columns=list(header), raise_if_empty=False)
+    except Exception:  # not UTF-8, ragged: the general path reports it row by row
+        return None
+    if df.height != expected or df.width != len(header):
+        return None
+    spaced = raw.find(b" ", nl) >= 0 or raw.find(b"\t", nl) >= 0 or raw.find(b"\r", nl) >= 0
+    df = df.select(pl.int_range(2, pl.len() + 2, dtype=pl.UInt32).alias("line"),
+                   *[(pl.col(h).fill_null("").str.strip_chars() if spaced else pl.col(h).fill_null("")) for h in header])
+    if raw.find(b"\n,", nl) >= 0 or raw.find(b",\n", nl) >= 0 or raw.find(b",\r\n", nl) >= 0 or spaced:
+        df = df.filter(pl.any_horizontal(*(pl.col(h) != "" for h in header)))
+    return header, df
+
+
 def _quoted_newline(body: str) -> bool:
     """Whether some quoted cell spans lines (an odd number of quotes on a line)."""
     counts = pl.Series([body]).str.split("\n").explode().str.count_matches('"', literal=True)
@@ -224,7 +257,13 @@ def _read_with_csv(file: str, header: tuple[str, ...], body: str) -> tuple[pl.Da
 
 def read_csv_file(path: Path, file: str, encoding: str | None = None) -> RawFile:
     """A CSV file of the registry format, in UTF-8, UTF-8 with BOM or GB18030 (or ``encoding``)."""
-    text, used, bad, notices = _decode(file, path.read_bytes(), encoding)
+    raw = path.read_bytes()
+    if encoding is None or encoding.replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig"):
+        fast = _read_plain_bytes(file, raw)
+        if fast is not None:
+            header, data = fast
+            return _finish(file, header, data, [], "utf-8-sig" if raw.startswith(_BOM) else "utf-8")
+    text, used, bad, notices = _decode(file, raw, encoding)
     header, data, problems = read_csv_text(file, text)
     for line, reason in bad:
         if line == 1:
