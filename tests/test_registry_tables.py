@@ -224,3 +224,17 @@ def test_cli_convert_and_validate(dirty: Path, tmp_path: Path, capsys: pytest.Ca
 
     listed = json.loads(capsys.readouterr().out)["problems"]
     assert sum(p["kind"] == "unknown_patient" for p in listed) >= 7
+
+
+@pytest.mark.parametrize("blank_line", [True, False])
+def test_rows_without_any_cell_are_skipped_as_before(clean: Path, tmp_path: Path, blank_line: bool) -> None:
+    folder = tmp_path / "reg"
+    shutil.copytree(clean, folder)
+    lines = (folder / "followups.csv").read_text(encoding="utf-8").split("\n")
+    lines.insert(3, ",,,")
+    lines.insert(6, "" if blank_line else ",")
+    (folder / "followups.csv").write_text(("\r\n" if blank_line else "\n").join(lines), encoding="utf-8")
+    old, new = read_registry(folder), read_tables(folder)
+    assert _row_problems(new) == list(old.problems) and new.counts == old.counts
+    assert new.tables.to_registry() == old.registry
+    assert new.tables.followups.get_column("line").to_list()[:5] == [2, 3, 5, 6, 8]

@@ -191,7 +191,7 @@ def _read_plain(header: tuple[str, ...], text: str, body: str) -> pl.DataFrame |
     spaced = " " in body or "\t" in body or "\r" in body
     df = df.select(pl.int_range(2, pl.len() + 2, dtype=pl.UInt32).alias("line"),
                    *[(pl.col(h).fill_null("").str.strip_chars() if spaced else pl.col(h).fill_null("")) for h in header])
-    if "\n," in body or ",\n" in body or spaced:  # a row may have no cell at all: left out, as the csv module does
+    if "\n," in body or body.startswith(",") or spaced:  # a row may have no cell at all: left out, as the csv module does
         df = df.filter(pl.any_horizontal(*(pl.col(h) != "" for h in header)))
     return df
 
@@ -224,7 +224,7 @@ def _read_plain_bytes(file: str, raw: bytes) -> tuple[tuple[str, ...], pl.DataFr
     spaced = raw.find(b" ", nl) >= 0 or raw.find(b"\t", nl) >= 0 or raw.find(b"\r", nl) >= 0
     df = df.select(pl.int_range(2, pl.len() + 2, dtype=pl.UInt32).alias("line"),
                    *[(pl.col(h).fill_null("").str.strip_chars() if spaced else pl.col(h).fill_null("")) for h in header])
-    if raw.find(b"\n,", nl) >= 0 or raw.find(b",\n", nl) >= 0 or raw.find(b",\r\n", nl) >= 0 or spaced:
+    if raw.find(b"\n,", nl) >= 0 or spaced:  # a line of nothing but commas starts with one
         df = df.filter(pl.any_horizontal(*(pl.col(h) != "" for h in header)))
     return header, df
 
