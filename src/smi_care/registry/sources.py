@@ -214,16 +214,23 @@ def _read_plain_bytes(file: str, raw: bytes) -> tuple[tuple[str, ...], pl.DataFr
         return None
     header = _check_header(file, [h.strip() for h in next(csv.reader([head]), [])])
     expected = raw.count(b"\n", nl + 1) + (0 if raw.endswith(b"\n") else 1)
+    source = raw[start:] if start else raw
     try:
-        df = pl.read_csv(raw[start:] if start else raw, has_header=True, infer_schema=False, quote_char=None,
-                         new_columns=list(header), raise_if_empty=False)
+        try:
+            df = pl.read_csv(source, has_header=True, infer_schema=False, quote_char=None, new_columns=list(header),
+                             raise_if_empty=False, empty_string_is_null=False)
+        except TypeError:  # a polars without empty_string_is_null
+            df = pl.read_csv(source, has_header=True, infer_schema=False, quote_char=None, new_columns=list(header),
+                             raise_if_empty=False)
     except Exception:  # not UTF-8, ragged: the general path reports it row by row
         return None
     if df.height != expected or df.width != len(header):
         return None
     spaced = raw.find(b" ", nl) >= 0 or raw.find(b"\t", nl) >= 0 or raw.find(b"\r", nl) >= 0
+    nulls = {h for h, n in zip(header, df.null_count().row(0), strict=True) if n}
     df = df.select(pl.int_range(2, pl.len() + 2, dtype=pl.UInt32).alias("line"),
-                   *[(pl.col(h).fill_null("").str.strip_chars() if spaced else pl.col(h).fill_null("")) for h in header])
+                   *[(pl.col(h).fill_null("") if h in nulls else pl.col(h)).pipe(
+                       lambda e: e.str.strip_chars() if spaced else e) for h in header])
     if raw.find(b"\n,", nl) >= 0 or spaced:  # a line of nothing but commas starts with one
         df = df.filter(pl.any_horizontal(*(pl.col(h) != "" for h in header)))
     return header, df

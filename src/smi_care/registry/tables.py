@@ -520,7 +520,6 @@ def _patients(f: _File, out: list[Problem]) -> tuple[pl.DataFrame, pl.Series]:
     flagged_expr = cell_bad | c("__rid_bad") | required | cross | dup
     typed = typed.with_columns(rid).with_columns(
         __flag=flagged_expr, __first=(c("patient_id") == "") | c("patient_id").is_first_distinct())
-    good = typed.filter(~c("__flag"))
     suspects = typed.filter(c("__flag")).sort("row")
     accepted_lines: list[int] = []
     col = _collector()
@@ -533,7 +532,7 @@ def _patients(f: _File, out: list[Problem]) -> tuple[pl.DataFrame, pl.Series]:
         if reader._patient(r, col) is not None:
             accepted_lines.append(r.line)
     f.problems.extend(col.problems)
-    kept = pl.concat([good, suspects.filter(c("line").is_in(accepted_lines))]).sort("row")
+    kept = typed.filter(~c("__flag") | c("line").is_in(accepted_lines))
     out.extend(f.problems)
     return _final(kept, specs, f), all_ids
 
@@ -607,7 +606,7 @@ def _followups(f: _File, patients: pl.DataFrame, all_ids: pl.Series, edition: Fo
     data = _unknown(f, patients.get_column("patient_id"), all_ids)
     typed, cell_bad = _with_typed(data, specs)
     typed = typed.join(patients.select("patient_id", __birth="birth_date", __diagnosis="diagnosis_date"),
-                       on="patient_id", how="left")
+                       on="patient_id", how="left", maintain_order="left")
     c = pl.col
     names = {s[0] for s in specs}
 
@@ -632,7 +631,6 @@ def _followups(f: _File, patients: pl.DataFrame, all_ids: pl.Series, edition: Fo
         rules = rules | ((c("classification__text").cast(pl.Utf8) == "0") & (seen | ~loss))
     required = _required_empty(f"{x}__text" if x in names else x for x in REQUIRED[FOLLOWUPS])
     typed = typed.with_columns(__flag=(cell_bad | required | rules.fill_null(False)))
-    good = typed.filter(~c("__flag"))
     suspects = typed.filter(c("__flag")).sort("row")
     accepted_lines: list[int] = []
     col = _collector()
@@ -649,7 +647,7 @@ def _followups(f: _File, patients: pl.DataFrame, all_ids: pl.Series, edition: Fo
         accepted_lines.append(r.line)
     f.problems.extend(col.problems)
     out.extend(f.problems)
-    kept = pl.concat([good, suspects.filter(c("line").is_in(accepted_lines))]).sort("row")
+    kept = typed.filter(~c("__flag") | c("line").is_in(accepted_lines))
     return _final(kept, specs, f)
 
 
@@ -667,12 +665,11 @@ def _events(f: _File, patients: pl.DataFrame, all_ids: pl.Series, out: list[Prob
         ("date", cells.parse_date, "date"), ("event", _code(EventKind), "text")]
     typed, cell_bad = _with_typed(data, specs)
     detail = _event_details(typed)
-    typed = typed.join(detail, on=["event__text", "detail"], how="left").join(
-        patients.select("patient_id", __birth="birth_date"), on="patient_id", how="left")
+    typed = typed.join(detail, on=["event__text", "detail"], how="left", maintain_order="left").join(
+        patients.select("patient_id", __birth="birth_date"), on="patient_id", how="left", maintain_order="left")
     rules = (c("__detail_bad") | (c("contract_end") < c("date")) | (c("date") < c("__birth"))).fill_null(False)
     required = _required_empty(("patient_id", "date__text", "event__text"))
     typed = typed.with_columns(__flag=cell_bad | required | rules)
-    good = typed.filter(~c("__flag"))
     suspects = typed.filter(c("__flag")).sort("row")
     accepted_lines: list[int] = []
     col = _collector()
@@ -688,7 +685,7 @@ def _events(f: _File, patients: pl.DataFrame, all_ids: pl.Series, out: list[Prob
             continue
         accepted_lines.append(r.line)
     f.problems.extend(col.problems)
-    kept = pl.concat([good, suspects.filter(c("line").is_in(accepted_lines))]).sort("row")
+    kept = typed.filter(~c("__flag") | c("line").is_in(accepted_lines))
     # discharges before the first admission (records.discharge_conflicts)
     first_admission = kept.filter(c("event") == EventKind.ADMISSION.text_code).group_by("patient_id").agg(
         __first_admission=c("date").min())
@@ -696,7 +693,7 @@ def _events(f: _File, patients: pl.DataFrame, all_ids: pl.Series, out: list[Prob
     early = (c("event") == EventKind.DISCHARGE.text_code) & (c("date") < c("__first_admission")).fill_null(False)
     for line, pid, value in kept.filter(early).select("line", "patient_id", c("date__text").cast(pl.Utf8)).iter_rows():
         f.problems.append(Problem(f.file, line, "date", value, DISCHARGE_RULE, "rule", pid))
-    kept = kept.filter(~early).sort("row")
+    kept = kept.filter(~early)
     out.extend(sorted(f.problems, key=lambda p: p.line))
     cols: list[pl.Expr] = [c("row"), c("line")]
     for h in [*f.raw.header, *(["detail"] if "detail" not in f.raw.header else [])]:
