@@ -33,7 +33,8 @@ class ValidationReport:
         return not self.load.problems and not self.findings
 
 
-def validate(folder: str | Path, policy: QualityPolicy = NATIONAL) -> ValidationReport:
-    """Read ``folder`` and check the good rows with the quality rules (§4)."""
-    load = read_registry(folder)
+def validate(folder: str | Path, policy: QualityPolicy = NATIONAL, *, encoding: str | None = None) -> ValidationReport:
+    """Read ``folder`` (CSV files in ``encoding``, else UTF-8 or GB18030 as detected) and check
+    the good rows with the quality rules (§4)."""
+    load = read_registry(folder, encoding=encoding)
     return ValidationReport(load, tuple(registry_findings(load.registry, policy)))

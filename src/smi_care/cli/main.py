@@ -44,8 +44,8 @@ def _folder(text: str) -> Path:
     return path
 
 
-def _load(folder: Path) -> LoadResult:
-    result = read_registry(folder)
+def _load(folder: Path, encoding: str | None = None) -> LoadResult:
+    result = read_registry(folder, encoding=encoding)
     if result.problems:
         rejected = sum(c.rejected for c in result.counts)
         sys.stderr.write(f"note: {len(result.problems)} problem(s), {rejected} row(s) not loaded; "
@@ -73,7 +73,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.targets:
         targets = (*targets, *load_targets(args.targets, [i.id for i in STANDARD_INDICATORS]))
     policy = EvaluationPolicy(standard=StandardPolicy(StandardRule(args.standard)))
-    reg = _load(args.registry).registry
+    reg = _load(args.registry, args.encoding).registry
     records = progress(reg, len(reg), "evaluating")
     partial = evaluate(records, period, by, policy=policy, covers=reg.covers, population=reg.population)
     rep = finalize(partial, targets)
@@ -186,7 +186,7 @@ def cmd_worklist(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from smi_care.validation import validate
 
-    report = validate(args.registry)
+    report = validate(args.registry, encoding=args.encoding)
     if args.format == "json":
         _print(json.dumps({
             "clean": report.clean,
@@ -202,12 +202,47 @@ def cmd_validate(args: argparse.Namespace) -> int:
         lines = [f"{c.file}: {c.read} read, {c.accepted} accepted, {c.rejected} rejected" for c in report.load.counts]
         for file, cols in report.load.extra_columns.items():
             lines.append(f"{file}: local columns kept: {', '.join(cols)}")
-        lines += [f"problem: {p}" for p in report.problems]
+        lines += _problem_lines(report.problems)
         lines += [f"finding ({f.kind}): {f}" for f in report.findings]
         lines.append("clean" if report.clean else f"{len(report.problems)} problem(s), {len(report.findings)} "
                                                   "finding(s)")
         _print("\n".join(lines))
     return EXIT_OK if report.clean else EXIT_PROBLEMS
+
+
+def _problem_lines(problems: Sequence[Problem], fold: int = 3) -> list[str]:
+    """File-level problems first, once; then row problems, where more than ``fold`` rows share
+    the same file, column, kind and reason they are one line with the count and the first lines
+    (the JSON output lists every row)."""
+    from smi_care.registry.tables import FILE_KINDS
+
+    out = [f"file problem: {p.file}: {p.reason}" + (f" (column {p.column})" if p.column else "")
+           for p in problems if p.kind in FILE_KINDS]
+    groups: dict[tuple[str, str, str, str], list[Problem]] = {}
+    for p in problems:
+        if p.kind not in FILE_KINDS:
+            groups.setdefault((p.file, p.column, p.kind, p.reason), []).append(p)
+    for (file, column, _kind, reason), rows in groups.items():
+        if len(rows) > fold:
+            first = ", ".join(str(p.line) for p in rows[:fold])
+            col = f" column {column}" if column else ""
+            out.append(f"problem: {file}{col}: {reason} — {len(rows)} rows (lines {first}, ...)")
+        else:
+            out += [f"problem: {p}" for p in rows]
+    return out
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from smi_care.registry.tables import read_tables, write_tables
+
+    load = read_tables(args.source, encoding=args.encoding)
+    write_tables(load.tables, args.destination, format=args.to, include_identifying=args.include_identifying)
+    rejected = sum(c.rejected for c in load.counts)
+    for line in _problem_lines(load.problems):
+        sys.stderr.write(line + "\n")
+    _print(f"wrote {args.destination} as {args.to}: " + ", ".join(f"{c.file} {c.accepted}" for c in load.counts)
+           + (f"; {rejected} rejected row(s) left out" if rejected else ""))
+    return EXIT_OK if not rejected else EXIT_PROBLEMS
 
 
 # --- demo ----------------------------------------------------------------------------------
@@ -273,6 +308,9 @@ EPILOG = {
     "audit": "examples:\n  smi-care audit demo/ --patient 360102-0000001 --indicator standard_management_rate "
              "--period 2025",
     "indicators": "examples:\n  smi-care indicators",
+    "convert": "examples:\n  smi-care convert demo/ demo-parquet/ --to parquet\n"
+               "  smi-care convert county-gbk/ county-utf8/ --to csv --encoding gb18030\n"
+               "exit codes: 0 every row written, 1 some rows rejected (listed on stderr), 2 unusable input",
 }
 
 
@@ -305,6 +343,8 @@ def parser() -> argparse.ArgumentParser:
                    choices=["four_followups", "followups_and_health_check", "no_gap_over_3_months"],
                    help="standard-management policy (default four_followups)")
     r.add_argument("--format", default="table", choices=["table", "json", "csv"])
+    r.add_argument("--encoding", help="encoding of the CSV files (default: UTF-8, or GB18030 when a file is not "
+                   "valid UTF-8)")
     r.set_defaults(func=cmd_report)
 
     c = add("classify", "classify follow-up rows and give next dates, actions and reasons")
@@ -322,6 +362,8 @@ def parser() -> argparse.ArgumentParser:
     v = add("validate", "list every problem in a registry folder and every data-quality finding")
     v.add_argument("registry", type=_folder)
     v.add_argument("--format", default="table", choices=["table", "json"])
+    v.add_argument("--encoding", help="encoding of the CSV files (default: UTF-8, or GB18030 when a file is not "
+                   "valid UTF-8)")
     v.set_defaults(func=cmd_validate)
 
     a = add("audit", "explain why a patient is or is not counted in an indicator")
@@ -330,6 +372,15 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--indicator", required=True)
     a.add_argument("--period", required=True)
     a.set_defaults(func=cmd_audit)
+
+    cv = add("convert", "write a registry folder as CSV (registry format v1) or Parquet, validated on the way")
+    cv.add_argument("source", type=_folder, help="registry folder (CSV, Parquet or registry.xlsx)")
+    cv.add_argument("destination", type=Path, help="folder to write")
+    cv.add_argument("--to", required=True, choices=["csv", "parquet"])
+    cv.add_argument("--encoding", help="encoding of the source CSV files (default: detected)")
+    cv.add_argument("--include-identifying", action="store_true",
+                    help="also write names, identity numbers, phones and addresses (national-rules §10)")
+    cv.set_defaults(func=cmd_convert)
 
     i = add("indicators", "list the indicator definitions")
     i.set_defaults(func=cmd_indicators)

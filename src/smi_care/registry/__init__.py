@@ -2,7 +2,8 @@
 
 from smi_care.registry.problems import FileCounts, Problem, RegistryReadError
 from smi_care.registry.reader import LoadResult, read_edition, read_followup_rows, read_registry
+from smi_care.registry.tables import RegistryTables, TableLoad, read_tables, write_tables
 from smi_care.registry.writer import write_registry
 
-__all__ = ["FileCounts", "LoadResult", "Problem", "RegistryReadError", "read_edition", "read_followup_rows",
-           "read_registry", "write_registry"]
+__all__ = ["FileCounts", "LoadResult", "Problem", "RegistryReadError", "RegistryTables", "TableLoad", "read_edition",
+           "read_followup_rows", "read_registry", "read_tables", "write_registry", "write_tables"]

@@ -440,13 +440,23 @@ def read_followup_rows(path: Path, *, strict: bool = False, edition: FormEdition
     return good, out.problems, FileCounts(FOLLOWUPS, read, len(good), read - len(good))
 
 
-def read_registry(folder: str | Path, *, strict: bool = False) -> LoadResult:
+def read_registry(folder: str | Path, *, strict: bool = False, encoding: str | None = None) -> LoadResult:
     """Read a registry folder. ``strict=True`` raises :class:`RegistryReadError` on the first
     problem; otherwise every problem is returned and the good rows load.
 
-    A folder without ``patients.csv`` (or with an unreadable file or header) is unusable and
-    raises :class:`RegistryReadError` in either mode.
+    The folder is read by the columnar reader (:func:`smi_care.registry.tables.read_tables`:
+    CSV in UTF-8 or GB18030, Parquet or ``registry.xlsx``) and turned into objects. A folder
+    without patients (or with an unreadable header) is unusable and raises
+    :class:`RegistryReadError` in either mode.
     """
+    from smi_care.registry.tables import read_tables
+
+    return read_tables(folder, strict=strict, encoding=encoding).to_load_result()
+
+
+def read_registry_by_rows(folder: str | Path, *, strict: bool = False) -> LoadResult:
+    """The row-by-row reader of UTF-8 CSV folders: the reference the columnar reader is tested
+    against (same problems, counts and registry)."""
     folder = Path(folder)
     if not (folder / PATIENTS).is_file():
         raise RegistryReadError(Problem(PATIENTS, 0, "", "", f"there is no {PATIENTS} in {folder.name or folder}",

@@ -1,0 +1,354 @@
+"""Getting the raw cells of a registry file: CSV in UTF-8 (with or without BOM) or GB18030,
+Parquet, or a sheet of ``registry.xlsx``.
+
+Every source gives the same thing: a :class:`RawFile` whose ``data`` has one ``Utf8`` column per
+header column (stripped, ``""`` when empty), the row's position ``row`` among the data rows and
+its true ``line`` in the file. A row that cannot be read (a bad byte, more cells than the header)
+is left out of ``data`` and reported with its line number; the rest of the file still reads.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import attrs
+import polars as pl
+
+from smi_care.registry.problems import Problem, RegistryReadError
+
+#: File-level problem kinds (they concern a whole file, not a row).
+ENCODING = "encoding"
+
+
+@attrs.frozen
+class RawFile:
+    """The cells of one file as text, with the rows that could not be read reported."""
+
+    file: str
+    header: tuple[str, ...]
+    data: pl.DataFrame
+    problems: tuple[Problem, ...]
+    unreadable: int
+    encoding: str
+    notices: tuple[Problem, ...] = ()
+
+
+def _check_header(file: str, header: list[str]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    for h in header:
+        if h in seen or not h:
+            raise RegistryReadError(Problem(file, 1, h, "", "the header repeats a column or has an empty name",
+                                            "bad_header"))
+        seen.add(h)
+    return tuple(header)
+
+
+def _decode(file: str, data: bytes, encoding: str | None) -> tuple[str, str, list[tuple[int, str]], list[Problem]]:
+    """The text of a file, the encoding used, the lines that could not be decoded (line number,
+    reason) and any notice. Lines that cannot be decoded are replaced by empty lines, so every
+    other line keeps its number."""
+    notices: list[Problem] = []
+    if encoding is None:
+        try:
+            text = data.decode("utf-8")
+            if text.startswith("\ufeff"):
+                return text[1:], "utf-8-sig", [], notices
+            return text, "utf-8", [], notices
+        except UnicodeDecodeError:
+            pass
+        try:
+            text = data.decode("gb18030")
+            notices.append(Problem(file, 0, "", "", "is not valid UTF-8; it was read as GB18030 (GBK), "
+                                   "the encoding Excel uses on a Chinese Windows machine", ENCODING, rejected=False))
+            return text, "gb18030", [], notices
+        except UnicodeDecodeError:
+            pass
+    else:
+        try:
+            text = data.decode(encoding)
+            if text.startswith("\ufeff"):
+                text = text[1:]
+            return text, encoding, [], notices
+        except UnicodeDecodeError:
+            pass
+        except LookupError:
+            raise RegistryReadError(Problem(file, 0, "", encoding, "is not an encoding Python knows",
+                                            "bad_file")) from None
+    # Some lines are not valid in any encoding tried: decode line by line (a newline byte never
+    # occurs inside a UTF-8 or GB18030 character) and give up only the lines that fail.
+    raw_lines = data.split(b"\n")
+    candidates = [encoding] if encoding else ["utf-8", "gb18030"]
+    best: tuple[int, str] | None = None
+    for enc in candidates:
+        failures = 0
+        for b in raw_lines:
+            try:
+                b.decode(enc)
+            except UnicodeDecodeError:
+                failures += 1
+        if best is None or failures < best[0]:
+            best = (failures, enc)
+    assert best is not None
+    chosen = best[1]
+    bad: list[tuple[int, str]] = []
+    out: list[str] = []
+    for i, b in enumerate(raw_lines):
+        try:
+            out.append(b.decode(chosen))
+        except UnicodeDecodeError as exc:
+            bad.append((i + 1, f"has a byte that is not valid {chosen.upper()} (byte {exc.start + 1} of the line); "
+                               "this row was not loaded"))
+            out.append("")
+    text = "\n".join(out)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+        chosen = "utf-8-sig" if chosen == "utf-8" else chosen
+    if chosen == "gb18030" and encoding is None:
+        notices.append(Problem(file, 0, "", "", "is not valid UTF-8; it was read as GB18030 (GBK), "
+                               "the encoding Excel uses on a Chinese Windows machine", ENCODING, rejected=False))
+    return text, chosen, bad, notices
+
+
+def _frame(header: tuple[str, ...], records: list[tuple[int, list[str]]]) -> pl.DataFrame:
+    cols: dict[str, list[str]] = {h: [] for h in header}
+    for _, cells in records:
+        for i, h in enumerate(header):
+            cols[h].append(cells[i].strip() if i < len(cells) else "")
+    df = pl.DataFrame({"line": pl.Series([ln for ln, _ in records], dtype=pl.UInt32),
+                       **{h: pl.Series(v, dtype=pl.Utf8) for h, v in cols.items()}})
+    return df
+
+
+def _too_many(file: str, line: int, cells: list[str], header: tuple[str, ...]) -> Problem:
+    pid = cells[header.index("patient_id")].strip() if "patient_id" in header else ""
+    return Problem(file, line, "", "", f"has {len(cells)} cells but the header has {len(header)} columns", "bad_row",
+                   pid or None)
+
+
+def read_csv_text(file: str, text: str) -> tuple[tuple[str, ...], pl.DataFrame, list[Problem]]:
+    """Header, cells (with ``line``) and the rows that could not be read, of CSV text."""
+    first_nl = text.find("\n")
+    head_text = text if first_nl < 0 else text[:first_nl]
+    if not head_text.strip() and first_nl < 0:
+        return (), pl.DataFrame({"line": pl.Series([], dtype=pl.UInt32)}), []
+    header = _check_header(file, [h.strip() for h in next(csv.reader([head_text.rstrip("\r")]), [])])
+    width = len(header)
+    body = "" if first_nl < 0 else text[first_nl + 1:]
+    if '"' in body and _quoted_newline(body):
+        return header, *_read_with_csv(file, header, body)
+    fast = _read_plain(header, text, body)
+    if fast is not None:
+        return header, fast, []
+    lines = pl.Series("text", [body]).str.split("\n").explode()
+    frame = pl.DataFrame({"text": lines}).with_columns(
+        line=pl.int_range(2, pl.len() + 2, dtype=pl.UInt32),
+        text=pl.col("text").str.strip_suffix("\r"))
+    frame = frame.filter(pl.col("text").str.replace_all(r"[\s,]", "") != "")
+    quoted = frame.filter(pl.col("text").str.contains('"', literal=True))
+    plain = frame.filter(~pl.col("text").str.contains('"', literal=True))
+    problems: list[Problem] = []
+    plain = plain.with_columns(n=pl.col("text").str.count_matches(",", literal=True) + 1)
+    wide = plain.filter(pl.col("n") > width)
+    for line, t in wide.select("line", "text").iter_rows():
+        problems.append(_too_many(file, line, t.split(","), header))
+    plain = plain.filter(pl.col("n") <= width)
+    fields = [f"field_{i}" for i in range(width)]
+    cells = plain.select("line", pl.col("text").str.splitn(",", width).struct.rename_fields(fields)).unnest("text")
+    cells = cells.select("line", *[pl.col(c).fill_null("").str.strip_chars().alias(h) for c, h in zip(fields, header,
+                                                                                                      strict=True)])
+    if quoted.height:
+        records: list[tuple[int, list[str]]] = []
+        for line, t in quoted.select("line", "text").iter_rows():
+            row = next(csv.reader([t]))
+            if len(row) > width:
+                problems.append(_too_many(file, line, row, header))
+                continue
+            if all(not c.strip() for c in row):
+                continue
+            records.append((line, row))
+        if records:
+            cells = pl.concat([cells, _frame(header, records)]).sort("line")
+    return header, cells, problems
+
+
+def _read_plain(header: tuple[str, ...], text: str, body: str) -> pl.DataFrame | None:
+    """polars' own CSV parser, used when every line is exactly one row: no quotes, no blank
+    line, no row wider than the header (then line = position + 2). None when it does not apply."""
+    if not body or '"' in body or "\n\n" in body or "\n\r\n" in body or body.startswith(("\n", "\r\n")):
+        return None
+    if "\r" in body and "\r" in body.replace("\r\n", ""):
+        return None
+    expected = body.count("\n") + (0 if body.endswith("\n") else 1)
+    try:
+        df = pl.read_csv(text.encode("utf-8"), has_header=True, infer_schema=False, quote_char=None,
+                         new_columns=list(header), raise_if_empty=False)
+    except (pl.exceptions.ComputeError, pl.exceptions.ShapeError, pl.exceptions.NoDataError):
+        return None
+    if df.height != expected or df.width != len(header):
+        return None
+    spaced = " " in body or "\t" in body or "\r" in body
+    df = df.select(pl.int_range(2, pl.len() + 2, dtype=pl.UInt32).alias("line"),
+                   *[(pl.col(h).fill_null("").str.strip_chars() if spaced else pl.col(h).fill_null("")) for h in header])
+    if "\n," in body or body.startswith(",") or spaced:  # a row may have no cell at all: left out, as the csv module does
+        df = df.filter(pl.any_horizontal(*(pl.col(h) != "" for h in header)))
+    return df
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _read_plain_bytes(file: str, raw: bytes) -> tuple[tuple[str, ...], pl.DataFrame] | None:
+    """:func:`_read_plain` on the file's bytes, without decoding them in Python (polars checks
+    they are UTF-8). None when the file needs the general path."""
+    start = 3 if raw.startswith(_BOM) else 0
+    nl = raw.find(b"\n", start)
+    if nl < 0 or raw.find(b'"', nl) >= 0 or raw.find(b"\n\n", nl) >= 0 or raw.find(b"\n\r\n", nl) >= 0:
+        return None
+    if raw.count(b"\r", nl) != raw.count(b"\r\n", nl) or nl + 1 >= len(raw):
+        return None
+    try:
+        head = raw[start:nl].decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return None
+    header = _check_header(file, [h.strip() for h in next(csv.reader([head]), [])])
+    expected = raw.count(b"\n", nl + 1) + (0 if raw.endswith(b"\n") else 1)
+    source = raw[start:] if start else raw
+    try:
+        try:
+            df = pl.read_csv(source, has_header=True, infer_schema=False, quote_char=None, new_columns=list(header),
+                             raise_if_empty=False, empty_string_is_null=False)
+        except TypeError:  # a polars without empty_string_is_null
+            df = pl.read_csv(source, has_header=True, infer_schema=False, quote_char=None, new_columns=list(header),
+                             raise_if_empty=False)
+    except Exception:  # not UTF-8, ragged: the general path reports it row by row
+        return None
+    if df.height != expected or df.width != len(header):
+        return None
+    spaced = raw.find(b" ", nl) >= 0 or raw.find(b"\t", nl) >= 0 or raw.find(b"\r", nl) >= 0
+    nulls = {h for h, n in zip(header, df.null_count().row(0), strict=True) if n}
+    df = df.select(pl.int_range(2, pl.len() + 2, dtype=pl.UInt32).alias("line"),
+                   *[(pl.col(h).fill_null("") if h in nulls else pl.col(h)).pipe(
+                       lambda e: e.str.strip_chars() if spaced else e) for h in header])
+    if raw.find(b"\n,", nl) >= 0 or spaced:  # a line of nothing but commas starts with one
+        df = df.filter(pl.any_horizontal(*(pl.col(h) != "" for h in header)))
+    return header, df
+
+
+def _quoted_newline(body: str) -> bool:
+    """Whether some quoted cell spans lines (an odd number of quotes on a line)."""
+    counts = pl.Series([body]).str.split("\n").explode().str.count_matches('"', literal=True)
+    return bool((counts % 2 == 1).any())
+
+
+def _read_with_csv(file: str, header: tuple[str, ...], body: str) -> tuple[pl.DataFrame, list[Problem]]:
+    reader = csv.reader(io.StringIO(body, newline=""))
+    records: list[tuple[int, list[str]]] = []
+    problems: list[Problem] = []
+    line = 1
+    try:
+        for raw in reader:
+            start = line + 1
+            line = reader.line_num + 1
+            if not raw or all(not c.strip() for c in raw):
+                continue
+            if len(raw) > len(header):
+                problems.append(_too_many(file, start, raw, header))
+                continue
+            records.append((start, raw))
+    except csv.Error as exc:
+        raise RegistryReadError(Problem(file, line, "", "", f"cannot be read as CSV: {exc}", "bad_file")) from None
+    return _frame(header, records), problems
+
+
+def read_csv_file(path: Path, file: str, encoding: str | None = None) -> RawFile:
+    """A CSV file of the registry format, in UTF-8, UTF-8 with BOM or GB18030 (or ``encoding``)."""
+    raw = path.read_bytes()
+    if encoding is None or encoding.replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig"):
+        fast = _read_plain_bytes(file, raw)
+        if fast is not None:
+            header, data = fast
+            return _finish(file, header, data, [], "utf-8-sig" if raw.startswith(_BOM) else "utf-8")
+    text, used, bad, notices = _decode(file, raw, encoding)
+    header, data, problems = read_csv_text(file, text)
+    for line, reason in bad:
+        if line == 1:
+            raise RegistryReadError(Problem(file, 1, "", "", f"the header {reason}", "bad_file"))
+        problems.append(Problem(file, line, "", "", reason, "bad_row"))
+    return _finish(file, header, data, problems, used, tuple(notices))
+
+
+def _finish(file: str, header: tuple[str, ...], data: pl.DataFrame, problems: list[Problem], encoding: str,
+            notices: tuple[Problem, ...] = ()) -> RawFile:
+    """Number the rows (readable or not) in file order."""
+    if not problems and data.width:
+        data = data.with_columns(row=pl.int_range(0, pl.len(), dtype=pl.UInt32)).select("row", "line", *header)
+        return RawFile(file, header, data, (), 0, encoding, notices)
+    bad_lines = pl.Series([p.line for p in problems], dtype=pl.UInt32)
+    all_lines = pl.concat([data.get_column("line"), bad_lines]).sort() if data.width else bad_lines.sort()
+    position = pl.DataFrame({"line": all_lines, "row": pl.int_range(0, len(all_lines), dtype=pl.UInt32,
+                                                                     eager=True)})
+    if data.width and data.height:
+        data = data.join(position, on="line", how="left").select("row", "line", *header)
+    else:
+        data = pl.DataFrame({"row": pl.Series([], dtype=pl.UInt32), "line": pl.Series([], dtype=pl.UInt32),
+                             **{h: pl.Series([], dtype=pl.Utf8) for h in header}})
+    problems.sort(key=lambda p: p.line)
+    return RawFile(file, header, data, tuple(problems), len(problems), encoding, notices)
+
+
+def _as_text(df: pl.DataFrame) -> pl.DataFrame:
+    """Every column as the registry format writes it: codes and numbers as digits, dates
+    ``YYYY-MM-DD``, flags ``1``/``0``, empty for null."""
+    out = []
+    for name, dtype in df.schema.items():
+        col = pl.col(name)
+        if dtype == pl.Boolean:
+            expr = pl.when(col).then(pl.lit("1")).when(~col).then(pl.lit("0")).otherwise(pl.lit(""))
+        elif dtype in (pl.Date, pl.Datetime):
+            expr = col.dt.strftime("%Y-%m-%d")
+        elif dtype.is_float():
+            expr = pl.when(col == col.round(0)).then(col.cast(pl.Int64).cast(pl.Utf8)).otherwise(col.cast(pl.Utf8))
+        else:
+            expr = col.cast(pl.Utf8)
+        out.append(expr.fill_null("").str.strip_chars().alias(name))
+    return df.select(out)
+
+
+def read_frame(file: str, df: pl.DataFrame, encoding: str) -> RawFile:
+    """A table read from Parquet or a workbook sheet: ``line`` is the row's line as if it were
+    the CSV file (header on line 1)."""
+    df = df.drop([c for c in ("row", "line") if c in df.columns])
+    header = _check_header(file, [str(c).strip() for c in df.columns])
+    df.columns = list(header)
+    # text columns as the CSV reader gives them; typed columns (Parquet written by write_tables)
+    # stay typed and are checked value by value in the screen
+    text = [h for h in header if df.schema[h] in (pl.Utf8, pl.Null) or not _typed_ok(df.schema[h])]
+    df = df.with_columns(_as_text(df.select(text))) if text else df
+    data = df.with_columns(line=pl.int_range(2, pl.len() + 2, dtype=pl.UInt32))
+    if header:
+        blank = pl.all_horizontal((pl.col(h) == "") if data.schema[h] == pl.Utf8 else pl.col(h).is_null()
+                                  for h in header)
+        data = data.filter(~blank)
+    return _finish(file, header, data.select("line", *header), [], encoding)
+
+
+def _typed_ok(dtype: pl.DataType) -> bool:
+    """Dtypes the screen checks without a text round trip."""
+    return dtype in (pl.Int8, pl.Date, pl.Boolean)
+
+
+def read_parquet_file(path: Path, file: str) -> RawFile:
+    return read_frame(file, pl.read_parquet(path), "parquet")
+
+
+def read_xlsx_sheets(path: Path) -> dict[str, pl.DataFrame]:
+    """Every sheet of a workbook, all cells as text (needs ``fastexcel``)."""
+    try:
+        import fastexcel  # noqa: F401
+    except ImportError:  # pragma: no cover - fastexcel is a dependency
+        raise RegistryReadError(Problem(path.name, 0, "", "", "reading .xlsx needs the fastexcel package",
+                                        "bad_file")) from None
+    sheets = pl.read_excel(path, sheet_id=0, infer_schema_length=0, raise_if_empty=False)
+    return {name.strip(): df for name, df in sheets.items()}
