@@ -41,8 +41,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import random
+import shutil
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import attrs
@@ -89,7 +92,7 @@ class Calibration:
     the share of ever-locked patients recorded as locked at a visit.
     """
 
-    disorders: tuple[float, ...] = (0.66, 0.11, 0.04, 0.03, 0.09, 0.07)
+    disorders: tuple[float, ...] = (0.66, 0.03, 0.04, 0.11, 0.07, 0.09)
     male_schizophrenia: float = 0.56
     male_other: float = 0.50
     age_bands: tuple[tuple[int, int, float], ...] = ((18, 34, 0.15), (35, 59, 0.58), (60, 85, 0.27))
@@ -102,12 +105,12 @@ class Calibration:
     refusal: float = 0.025
     lost: float = 0.03
     never_visited: float = 0.01
-    missed: float = 0.046
+    missed: float = 0.048
     failed: float = 0.04
     admission: float = 0.012
     acts: float = 0.02
-    adherence: tuple[float, ...] = (0.47, 0.38, 0.10, 0.05)
-    wellness: tuple[float, ...] = (0.55, 0.75, 0.9, 0.95, 0.97)
+    adherence: tuple[float, ...] = (0.45, 0.41, 0.09, 0.05)
+    wellness: tuple[float, ...] = (0.6, 0.8, 0.9, 0.95, 0.97)
     health_check: float = 0.6
     rehabilitation: float = 0.55
     counselling: float = 0.3
@@ -115,7 +118,7 @@ class Calibration:
     past_lockup: tuple[float, ...] = (0.93, 0.03, 0.04)
     locked_now: float = 0.25
     #: Quality factor of each township (1 = average), cycled over the townships of a county.
-    township_quality: tuple[float, ...] = (1.0, 0.7, 2.0, 1.1, 0.4, 0.9, 1.6, 1.0, 0.6, 1.3, 2.4, 0.8, 1.2, 0.5, 1.0)
+    township_quality: tuple[float, ...] = (1.0, 0.7, 2.0, 1.1, 0.4, 0.9, 1.7, 1.0, 0.6, 1.3, 2.3, 0.8, 1.2, 0.5, 1.0)
 
 
 #: The calibration to the national 2018 figures.
@@ -168,7 +171,7 @@ def area_name(code: str) -> tuple[str, str]:
         return _TOWN_STEMS[(n * 11 + 3) % len(_TOWN_STEMS)] + ("区" if n % 10 == 2 else "县"), "county"
     if len(code) == 9:
         n = int(code[6:])
-        stem = _TOWN_STEMS[(int(code[2:6]) * 5 + n - 1) % len(_TOWN_STEMS)]
+        stem = _TOWN_STEMS[((int(code[2:6]) - 102) * 5 + n - 1) % len(_TOWN_STEMS)]
         return stem + ("街道" if n <= 3 else "镇" if n % 3 else "乡"), "township"
     n = int(code[9:])
     stem = _VILLAGE_STEMS[(int(code[6:9]) * 3 + n - 1) % len(_VILLAGE_STEMS)]
@@ -223,18 +226,22 @@ def _template_row(t: _Template) -> tuple[str, Classification]:
     return text, cls
 
 
-def _templates() -> tuple[list[str], list[str], list[str], list[str]]:
-    """Assessment texts (risk_level..acts, then adr,adr_serious,physical_illness after a ``|``)
+_Assessment = tuple[str, str, str, str]
+
+
+def _templates() -> tuple[list[_Assessment], list[_Assessment], list[_Assessment], list[_Assessment]]:
+    """Assessments as CSV text (risk_level..acts; adr,adr_serious,physical_illness; class; referral)
     by the rule's class: stable, basically stable, unstable, and unstable with dangerous behaviour."""
-    out: dict[Classification, list[str]] = {c: [] for c in Classification}
+    out: dict[Classification, list[_Assessment]] = {c: [] for c in Classification}
     for t in (*_STABLE, *_BASIC, *_UNSTABLE):
         text, cls = _template_row(t)
-        out[cls].append(f"{text}|{t[8]},{t[9] if t[8] == 2 else ''},{t[10]}")
-    acts = []
+        out[cls].append((text, f"{t[8]},{t[9] if t[8] == 2 else ''},{t[10]}", str(cls.code), "2" if cls is
+                         Classification.UNSTABLE else "1"))
+    acts: list[_Assessment] = []
     for t in _UNSTABLE_ACTS:
         text, cls = _template_row(t)
         assert cls is Classification.UNSTABLE
-        acts.append(f"{text}|{t[8]},,{t[10]}")
+        acts.append((text, f"{t[8]},,{t[10]}", "1", "2"))
     return (out[Classification.STABLE], out[Classification.BASICALLY_STABLE], out[Classification.UNSTABLE], acts)
 
 
@@ -257,25 +264,75 @@ def _pick(x: float, cum: list[float]) -> int:
 
 
 def write_province(folder: str | Path, patients: int = 3000, seed: int = 7, shape: ProvinceShape = ProvinceShape(),
-                   calibration: Calibration = NATIONAL_2018, include_identifying: bool = False) -> Path:
+                   calibration: Calibration = NATIONAL_2018, include_identifying: bool = False,
+                   workers: int | None = None) -> Path:
     """Write a synthetic registry of ``patients`` patients to ``folder`` (created if needed).
 
     With ``include_identifying=True`` the patients get made-up names, identity numbers and
-    guardians (left out otherwise: the registry format makes them optional). Returns the folder.
+    guardians (left out otherwise: the registry format makes them optional). Each county has
+    its own random stream (from ``seed`` and its code), so the files are the same whatever
+    ``workers`` (processes; by default one per core for 50,000 patients or more, else one).
+    Returns the folder.
     """
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
+    counties = county_codes(shape, patients)
+    per_county = max(1, math.ceil(patients / len(counties)))
+    if workers is None:
+        workers = (os.cpu_count() or 1) if patients >= 50_000 else 1
+    workers = max(1, min(workers, len(counties)))
+    bounds = [len(counties) * k // workers for k in range(workers + 1)]
+    jobs = [_Part(str(out / f".part{k}"), min(bounds[k] * per_county, patients),
+                  min(bounds[k + 1] * per_county, patients), shape, calibration, seed, patients, include_identifying)
+            for k in range(workers)]
+    if workers == 1:
+        counts = [_write_part(jobs[0])]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            counts = list(pool.map(_write_part, jobs))
+    for name, columns in (("patients", PATIENT_COLUMNS), ("followups", FOLLOWUP_COLUMNS), ("events", EVENT_COLUMNS)):
+        with open(out / f"{name}.csv", "wb") as target:
+            target.write((",".join(columns) + "\n").encode())
+            for job in jobs:
+                part = Path(f"{job.prefix}.{name}")
+                with open(part, "rb") as src:
+                    shutil.copyfileobj(src, target, 1 << 22)
+                part.unlink()
     gen = _Generator(shape, calibration, seed, patients, include_identifying)
-    with (open(out / "patients.csv", "w", encoding="utf-8", newline="") as pf,
-          open(out / "followups.csv", "w", encoding="utf-8", newline="") as ff,
-          open(out / "events.csv", "w", encoding="utf-8", newline="") as ef):
-        pf.write(",".join(PATIENT_COLUMNS) + "\n")
-        ff.write(",".join(FOLLOWUP_COLUMNS) + "\n")
-        ef.write(",".join(EVENT_COLUMNS) + "\n")
+    for c in counts:
+        for code, n in c.items():
+            gen.registered_end[code] = gen.registered_end.get(code, 0) + n
+    gen.write_population(out / "population.csv")
+    gen.write_areas(out / "areas.csv")
+    return out
+
+
+@attrs.frozen
+class _Part:
+    """Patients ``lo``..``hi`` (whole counties) written to ``prefix``.{patients,followups,events}."""
+
+    prefix: str
+    lo: int
+    hi: int
+    shape: ProvinceShape
+    calibration: Calibration
+    seed: int
+    patients: int
+    identifying: bool
+
+
+def _write_part(job: _Part) -> dict[str, int]:
+    """Write one part; return the patients registered at the end, by home village."""
+    gen = _Generator(job.shape, job.calibration, job.seed, job.patients, job.identifying)
+    with (open(f"{job.prefix}.patients", "w", encoding="utf-8", newline="") as pf,
+          open(f"{job.prefix}.followups", "w", encoding="utf-8", newline="") as ff,
+          open(f"{job.prefix}.events", "w", encoding="utf-8", newline="") as ef):
         batch_p: list[str] = []
         batch_f: list[str] = []
         batch_e: list[str] = []
-        for i in range(patients):
+        for i in range(job.lo, job.hi):
+            if i % gen.per_county == 0 or i == job.lo:
+                gen.rng = random.Random(f"{job.seed}:{gen.county_of(i)}")
             gen.patient(i, batch_p, batch_f, batch_e)
             if len(batch_f) > 50_000:
                 pf.write("".join(batch_p))
@@ -287,11 +344,10 @@ def write_province(folder: str | Path, patients: int = 3000, seed: int = 7, shap
         pf.write("".join(batch_p))
         ff.write("".join(batch_f))
         ef.write("".join(batch_e))
-    gen.write_population(out / "population.csv")
-    gen.write_areas(out / "areas.csv")
-    return out
+    return gen.registered_end
 
 
+_REHAB = ("1", "4", "1;4", "2", "3;5", "1;2")
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
 _RELATIONS = ("父亲", "母亲", "配偶", "子女", "兄弟姐妹")
@@ -310,6 +366,8 @@ class _Generator:
         self.day0 = dt.date(1940, 1, 1).toordinal()
         self.iso = [dt.date.fromordinal(o).isoformat() for o in range(self.day0, self.end + 200)]
         self.stable, self.basic, self.unstable, self.acts = _templates()
+        self.base3m = self.start - 400
+        self.years = [dt.date.fromordinal(o).year for o in range(self.start, self.end + 200)]
         self.next3m = [next_visit_date(dt.date.fromordinal(o), Classification.STABLE).toordinal()
                        for o in range(self.start - 400, self.end + 200)]
         self.next14 = next_visit_date(dt.date(2025, 1, 1), Classification.UNSTABLE).toordinal() - dt.date(
@@ -321,6 +379,9 @@ class _Generator:
         self.adherence_cum = _cumulative(cal.adherence)
         self.lockup_cum = _cumulative(cal.past_lockup)
         self.registered_end: dict[str, int] = {}
+
+    def county_of(self, i: int) -> str:
+        return self.counties[min(i // self.per_county, len(self.counties) - 1)]
 
     def d(self, o: int) -> str:
         return self.iso[o - self.day0]
@@ -334,7 +395,7 @@ class _Generator:
     def patient(self, i: int, pat: list[str], fol: list[str], evt: list[str]) -> None:  # noqa: C901, PLR0912, PLR0915
         cal, rng = self.cal, self.rng
         r = rng.random
-        county = self.counties[min(i // self.per_county, len(self.counties) - 1)]
+        county = self.county_of(i)
         area, town = self.village(county, r)
         q = cal.township_quality[(town - 1) % len(cal.township_quality)]
         pid = f"{county}-{i + 1:07d}"
@@ -356,10 +417,10 @@ class _Generator:
         sex = 1 if male else 2
         name = rid = guardian = ""
         if self.identifying:
-            name = _SURNAMES[int(r() * 20)] + _GIVEN[int(r() * 25)] + (_GIVEN[int(r() * 25)] if r() < 0.6 else "")
+            name = _SURNAMES[int(r() * len(_SURNAMES))] + _GIVEN[int(r() * len(_GIVEN))] + (_GIVEN[int(r() * len(_GIVEN))] if r() < 0.6 else "")
             first17 = f"{county}{self.d(birth).replace('-', '')}{int(r() * 500) * 2 + (1 if male else 0):03d}"
             rid = first17 + check_character(first17)
-            guardian = (f"{_SURNAMES[int(r() * 20)]}{_GIVEN[int(r() * 25)]},13{int(r() * 9e8) + 10**8},"
+            guardian = (f"{_SURNAMES[int(r() * len(_SURNAMES))]}{_GIVEN[int(r() * len(_GIVEN))]},13{int(r() * 9e8) + 10**8},"
                         f"{int(r() * 98) + 1}号,{_RELATIONS[int(r() * 5)]}")
         else:
             guardian = ",,," + _RELATIONS[int(r() * 5)]
@@ -396,7 +457,7 @@ class _Generator:
         elif stop_event == "transfer_out":
             evt.append(f"{pid},{self.d(stop)},transfer_out,440303001001\n")
         elif stop_event:
-            evt.append(f"{pid},{self.d(stop)},{stop_event}\n")
+            evt.append(f"{pid},{self.d(stop)},{stop_event},\n")
         if stop > end:
             last_home = moved_to if moved_on <= end else home
             self.registered_end[last_home] = self.registered_end.get(last_home, 0) + 1
@@ -408,9 +469,6 @@ class _Generator:
         adherence = _pick(r(), self.adherence_cum) + 1
         lost_at = begin + int(r() * span) if r() < cal.lost * q else end + 1
         locker = past_lockup > 1
-        stable, basic, unstable = self.stable, self.basic, self.unstable
-        nst, nba, nun = len(stable), len(basic), len(unstable)
-        next3m, base3m = self.next3m, start - 400
         missed, failed, admission = cal.missed * q, cal.failed, cal.admission
         due = begin + (14 if registered >= start else int(r() * 90) + 1)
         last = begin - 1
@@ -419,14 +477,15 @@ class _Generator:
         well = r() < wellness
         recover = 14 * wellness / (1800 * (1 - wellness))
         d = self.d
+        years = self.years
+        visit = self._visit
         while True:
             day = max(due - int(r() * 7), last + 1)
             if day >= stop or day > end:
                 break
             ds = d(day)
-            y = day // 1  # ordinal; yearly services once per calendar year
-            year = dt.date.fromordinal(y).year
-            if year != year_done and r() < 0.35:
+            year = years[day - start]
+            if year != year_done and r() < 0.35:  # yearly services, once per calendar year
                 year_done = year
                 if r() < cal.health_check:
                     evt.append(f"{pid},{ds},health_check,\n")
@@ -483,8 +542,8 @@ class _Generator:
                     if day2 >= stop or day2 > end:
                         break
                     well = r() < recover
-                    cls_text, nxt = self._assessment(well, stable, basic, unstable, nst, nba, nun, day2, next3m, base3m)
-                    fol.append(self._row(pid, day2, cls_text, nxt, adherence, locker, "2", d(discharged)))
+                    row, nxt = visit(pid, day2, well, adherence, locker, "2", d(discharged))
+                    fol.append(row)
                     due, last = nxt, day2
                     continue
                 break
@@ -499,37 +558,40 @@ class _Generator:
                 adherence = _pick(r(), self.adherence_cum) + 1
             if r() < 0.01:  # a same-day tie: an unanswered call, then the home visit
                 fol.append(f"{pid},{ds},3,," + "," * 25 + "\n")
-            text, nxt = self._assessment(well, stable, basic, unstable, nst, nba, nun, day, next3m, base3m)
-            fol.append(self._row(pid, day, text, nxt, adherence, locker, "0", ""))
+            row, nxt = visit(pid, day, well, adherence, locker, "0", "")
+            fol.append(row)
             due, last = nxt, day
         return
 
-    def _assessment(self, well: bool, stable: list[str], basic: list[str], unstable: list[str], nst: int, nba: int,
-                    nun: int, day: int, next3m: list[int], base3m: int) -> tuple[str, int]:
+    def _visit(self, pid: str, day: int, well: bool, adherence: int, locker: bool, hosp: str,
+               discharge: str) -> tuple[str, int]:
+        """A reached follow-up row (class and next date the rule's) and its next date."""
         r = self.rng.random
         if well:
-            return stable[int(r() * nst)] + "|3", next3m[day - base3m]
-        if r() < 0.75:
-            return basic[int(r() * nba)] + "|2", day + self.next14
-        if r() < self.cal.acts:
-            return self.acts[int(r() * len(self.acts))] + "|1", day + self.next14
-        return unstable[int(r() * nun)] + "|1", day + self.next14
-
-    def _row(self, pid: str, day: int, text: str, nxt: int, adherence: int, locker: bool, hosp: str,
-             discharge: str) -> str:
-        r = self.rng.random
-        body, adr, cls = text.split("|")
-        if adr == "1,,0" and r() < 0.1:
+            body, adr, cls, referral = self.stable[int(r() * len(self.stable))]
+            nxt = self.next3m[day - self.base3m]
+        else:
+            x = r()
+            pool = self.basic if x < 0.75 else self.acts if x < 0.75 + 0.25 * self.cal.acts else self.unstable
+            body, adr, cls, referral = pool[int(r() * len(pool))]
+            nxt = day + self.next14
+        bits = self.rng.getrandbits(24)
+        if adr == "1,,0" and bits & 15 < 2:
             adr = "2,0,0"  # a reaction, not serious: no change to the class
-        lockup = ("2" if r() < self.cal.locked_now else "3") if locker else ("1" if r() < 0.3 else "")
-        x = r()
-        form = "1" if x < 0.3 else "2" if x < 0.75 else "3"
-        seen = "1" if form != "3" or r() < 0.5 else "2"
-        referral = "2" if cls == "1" else "1"
-        rehab = "" if r() < 0.6 else ("1", "4", "1;4", "2", "3;5")[int(r() * 5)]
-        counselling = "1" if r() < 0.05 else ""
-        return (f"{pid},{self.d(day)},{form},{seen},,{body},{lockup},{hosp},{discharge},{adherence},{adr},,"
-                f"{referral},{rehab},{cls},{self.d(nxt)},{counselling}\n")
+        b = bits >> 4 & 15  # 0..15
+        if locker:
+            lockup = "2" if b < 16 * self.cal.locked_now else "3"
+        else:
+            lockup = "1" if b < 4 else ""
+        b = bits >> 8 & 15
+        form = "1" if b < 5 else "2" if b < 12 else "3"
+        seen = "2" if form == "3" and bits >> 12 & 1 else "1"
+        b = bits >> 13 & 15
+        rehab = _REHAB[b - 10] if b >= 10 else ""
+        counselling = "1" if bits >> 17 & 31 < 2 else ""
+        iso, d0 = self.iso, self.day0
+        return (f"{pid},{iso[day - d0]},{form},{seen},,{body},{lockup},{hosp},{discharge},{adherence},{adr},,"
+                f"{referral},{rehab},{cls},{iso[nxt - d0]},{counselling}\n"), nxt
 
     def write_population(self, path: Path) -> None:
         """Village populations sized for the shape's prevalence, growing 0.4 % a year."""
