@@ -347,6 +347,10 @@ def _write_part(job: _Part) -> dict[str, int]:
     return gen.registered_end
 
 
+#: The empty columns loss_reason's neighbours to counselling of an unreached attempt.
+_REST = "," * 25 + "\n"
+#: form 3 (phone), seen 2 (family), hospitalisation 1 (in hospital now), nothing else.
+_IN_HOSPITAL = "3,2" + "," * 15 + "1" + "," * 11 + "\n"
 _REHAB = ("1", "4", "1;4", "2", "3;5", "1;2")
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
@@ -364,7 +368,7 @@ class _Generator:
         self.start = dt.date(shape.first_year, 1, 1).toordinal()
         self.end = dt.date(shape.last_year, 12, 31).toordinal()
         self.day0 = dt.date(1940, 1, 1).toordinal()
-        self.iso = [dt.date.fromordinal(o).isoformat() for o in range(self.day0, self.end + 200)]
+        self.iso = [dt.date.fromordinal(o).isoformat() for o in range(self.day0, self.end + 400)]
         self.stable, self.basic, self.unstable, self.acts = _templates()
         self.base3m = self.start - 400
         self.years = [dt.date.fromordinal(o).year for o in range(self.start, self.end + 200)]
@@ -476,14 +480,16 @@ class _Generator:
         year_done = 0
         well = r() < wellness
         recover = 14 * wellness / (1800 * (1 - wellness))
-        d = self.d
+        iso, d0 = self.iso, self.day0
         years = self.years
         visit = self._visit
         while True:
-            day = max(due - int(r() * 7), last + 1)
+            day = due - int(r() * 7)
+            if day <= last:
+                day = last + 1
             if day >= stop or day > end:
                 break
-            ds = d(day)
+            ds = iso[day - d0]
             year = years[day - start]
             if year != year_done and r() < 0.35:  # yearly services, once per calendar year
                 year_done = year
@@ -494,17 +500,17 @@ class _Generator:
                 if r() < cal.counselling:
                     evt.append(f"{pid},{ds},counselling,\n")
                 if r() < cal.contract:
-                    evt.append(f"{pid},{ds},family_doctor_contract,{d(min(day + 364, len(self.iso) + self.day0 - 1))}\n")
+                    evt.append(f"{pid},{ds},family_doctor_contract,{iso[day + 364 - d0]}\n")
             if day >= lost_at:
                 if r() < 0.5:
                     reason = (1, 2, 3, 5)[int(r() * 4)]
-                    fol.append(f"{pid},{ds},2,,{reason}" + "," * 25 + "\n")
+                    fol.append(f"{pid},{ds},2,,{reason}{_REST}")
                 else:
                     for k in range(3):
                         dk = day + 7 * k
                         if dk >= stop or dk > end:
                             break
-                        fol.append(f"{pid},{d(dk)},{2 if k else 3},,{4 if k == 2 else ''}" + "," * 25 + "\n")
+                        fol.append(f"{pid},{iso[dk - d0]},{2 if k else 3},,{4 if k == 2 else ''}{_REST}")
                 if r() < 0.3:  # found again months later
                     lost_at = end + 1
                     due = day + 60 + int(r() * 120)
@@ -514,7 +520,7 @@ class _Generator:
             x = r()
             if x < failed or failures and x < 0.5:
                 failures += 1
-                fol.append(f"{pid},{ds},{3 if r() < 0.6 else 2},,{4 if failures == 3 else ''}" + "," * 25 + "\n")
+                fol.append(f"{pid},{ds},{3 if r() < 0.6 else 2},,{4 if failures == 3 else ''}{_REST}")
                 if failures == 3:
                     failures = 0
                     due = day + 30 + int(r() * 60)
@@ -528,12 +534,12 @@ class _Generator:
                 evt.append(f"{pid},{ds},admission,\n")
                 if r() < 0.3:
                     evt.append(f"{pid},{ds},emergency,{int(r() * 4) + 1}\n")
-                fol.append(f"{pid},{ds},3,2,,,,,,,,,,,,,,,1" + "," * 11 + "\n")
+                fol.append(f"{pid},{ds},{_IN_HOSPITAL}")
                 if out_day <= end and out_day < stop:
-                    evt.append(f"{pid},{d(out_day)},discharge,\n")
+                    evt.append(f"{pid},{iso[out_day - d0]},discharge,\n")
                     if out_day - day > 30:
                         mid = day + 30
-                        fol.append(f"{pid},{d(mid)},3,2,,,,,,,,,,,,,,,1" + "," * 11 + "\n")
+                        fol.append(f"{pid},{iso[mid - d0]},{_IN_HOSPITAL}")
                     due = out_day + 3 + int(r() * 11)
                     last = out_day
                     discharged = out_day
@@ -542,14 +548,14 @@ class _Generator:
                     if day2 >= stop or day2 > end:
                         break
                     well = r() < recover
-                    row, nxt = visit(pid, day2, well, adherence, locker, "2", d(discharged))
+                    row, nxt = visit(pid, day2, well, adherence, locker, "2", iso[discharged - d0])
                     fol.append(row)
                     due, last = nxt, day2
                     continue
                 break
             if x > 1 - missed:
                 # an unreached attempt on time, then months of silence (no visit recorded)
-                fol.append(f"{pid},{ds},3,," + "," * 25 + "\n")
+                fol.append(f"{pid},{ds},3,,{_REST}")
                 due = day + 30 + int(r() * 100)
                 last = day
                 continue
@@ -557,7 +563,7 @@ class _Generator:
             if r() < 0.15:
                 adherence = _pick(r(), self.adherence_cum) + 1
             if r() < 0.01:  # a same-day tie: an unanswered call, then the home visit
-                fol.append(f"{pid},{ds},3,," + "," * 25 + "\n")
+                fol.append(f"{pid},{ds},3,,{_REST}")
             row, nxt = visit(pid, day, well, adherence, locker, "0", "")
             fol.append(row)
             due, last = nxt, day
