@@ -71,7 +71,7 @@ from smi_care.registry.columns import EVENT_COLUMNS, FOLLOWUP_COLUMNS, PATIENT_C
 from smi_care.rules.classification import classify
 from smi_care.rules.schedule import next_visit_date
 
-__all__ = ["Calibration", "NATIONAL_2018", "ProvinceShape", "area_name", "write_province"]
+__all__ = ["NATIONAL_2018", "Calibration", "ProvinceShape", "area_name", "write_province"]
 
 
 @attrs.frozen
@@ -200,8 +200,10 @@ _UNSTABLE: tuple[_Template, ...] = (
 #: Unstable assessments recording dangerous behaviour (肇事 2, 肇祸 3, 自伤 5, 轻度滋事 1), drawn for a
 #: small share (``Calibration.acts``) of unstable follow-ups.
 _UNSTABLE_ACTS: tuple[_Template, ...] = (
-    (3, (1, 3), 2, 3, 3, 2, (3, 3, 3, 3, 3), ((2, 1),), 1, 0, 0), (4, (5, 6), 2, 3, 3, 3, (3, 3, 3, 3, 3), ((3, 1),), 1, 0, 0),
-    (3, (4,), 1, 2, 3, 2, (2, 3, 3, 3, 3), ((5, 1),), 1, 0, 0), (3, (6,), 1, 2, 2, 2, (2, 2, 3, 2, 3), ((1, 2),), 1, 0, 0),
+    (3, (1, 3), 2, 3, 3, 2, (3, 3, 3, 3, 3), ((2, 1),), 1, 0, 0),
+    (4, (5, 6), 2, 3, 3, 3, (3, 3, 3, 3, 3), ((3, 1),), 1, 0, 0),
+    (3, (4,), 1, 2, 3, 2, (2, 3, 3, 3, 3), ((5, 1),), 1, 0, 0),
+    (3, (6,), 1, 2, 2, 2, (2, 2, 3, 2, 3), ((1, 2),), 1, 0, 0),
 )
 
 
@@ -396,7 +398,7 @@ class _Generator:
         v = int(r() * s.villages_per_township) + 1
         return f"{county}{t:03d}{v:03d}", t
 
-    def patient(self, i: int, pat: list[str], fol: list[str], evt: list[str]) -> None:  # noqa: C901, PLR0912, PLR0915
+    def patient(self, i: int, pat: list[str], fol: list[str], evt: list[str]) -> None:
         cal, rng = self.cal, self.rng
         r = rng.random
         county = self.county_of(i)
@@ -421,7 +423,9 @@ class _Generator:
         sex = 1 if male else 2
         name = rid = guardian = ""
         if self.identifying:
-            name = _SURNAMES[int(r() * len(_SURNAMES))] + _GIVEN[int(r() * len(_GIVEN))] + (_GIVEN[int(r() * len(_GIVEN))] if r() < 0.6 else "")
+            name = _SURNAMES[int(r() * len(_SURNAMES))] + _GIVEN[int(r() * len(_GIVEN))]
+            if r() < 0.6:
+                name += _GIVEN[int(r() * len(_GIVEN))]
             first17 = f"{county}{self.d(birth).replace('-', '')}{int(r() * 500) * 2 + (1 if male else 0):03d}"
             rid = first17 + check_character(first17)
             guardian = (f"{_SURNAMES[int(r() * len(_SURNAMES))]}{_GIVEN[int(r() * len(_GIVEN))]},13{int(r() * 9e8) + 10**8},"
@@ -481,7 +485,7 @@ class _Generator:
         well = r() < wellness
         recover = 14 * wellness / (1800 * (1 - wellness))
         iso, d0 = self.iso, self.day0
-        years = self.years
+        year_of = self.years
         visit = self._visit
         while True:
             day = due - int(r() * 7)
@@ -490,7 +494,7 @@ class _Generator:
             if day >= stop or day > end:
                 break
             ds = iso[day - d0]
-            year = years[day - start]
+            year = year_of[day - start]
             if year != year_done and r() < 0.35:  # yearly services, once per calendar year
                 year_done = year
                 if r() < cal.health_check:
@@ -518,7 +522,7 @@ class _Generator:
                     continue
                 break
             x = r()
-            if x < failed or failures and x < 0.5:
+            if x < failed or (failures and x < 0.5):
                 failures += 1
                 fol.append(f"{pid},{ds},{3 if r() < 0.6 else 2},,{4 if failures == 3 else ''}{_REST}")
                 if failures == 3:
@@ -585,10 +589,7 @@ class _Generator:
         if adr == "1,,0" and bits & 15 < 2:
             adr = "2,0,0"  # a reaction, not serious: no change to the class
         b = bits >> 4 & 15  # 0..15
-        if locker:
-            lockup = "2" if b < 16 * self.cal.locked_now else "3"
-        else:
-            lockup = "1" if b < 4 else ""
+        lockup = ("2" if b < 16 * self.cal.locked_now else "3") if locker else ("1" if b < 4 else "")
         b = bits >> 8 & 15
         form = "1" if b < 5 else "2" if b < 12 else "3"
         seen = "2" if form == "3" and bits >> 12 & 1 else "1"
