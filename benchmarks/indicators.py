@@ -2,7 +2,7 @@
 
 Run:  .venv/bin/python benchmarks/indicators.py [--patients 3000] [--seed 7]
 
-Prints, for one run on this machine: generation, writing, reading and evaluation times, the
+Prints, for one run on this machine: generation (written straight to CSV), reading and evaluation times, the
 evaluation rate, and a SQLite baseline (benchmarks/sql_baseline.py) computing nine of the
 indicators from the same CSV files, with the ratio of the two and a check that both give the
 same counts.
@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from sql_baseline import counts, load
 
 from smi_care.indicators import Period, evaluate, finalize
-from smi_care.registry import read_registry, write_registry
-from smi_care.synth import generate
+from smi_care.registry import read_registry
+from smi_care.synth import write_province
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,11 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp())
 
     t = time.perf_counter()
-    reg = generate(patients=args.patients, seed=args.seed)
+    write_province(folder, patients=args.patients, seed=args.seed)
     t_gen = time.perf_counter() - t
-    t = time.perf_counter()
-    write_registry(reg, folder)
-    t_write = time.perf_counter() - t
     t = time.perf_counter()
     loaded = read_registry(folder).registry
     t_read = time.perf_counter() - t
@@ -56,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
     followups = sum(len(r.followups) for r in loaded)
     print(f"patients {len(loaded):,}, follow-ups {followups:,}, period {period}")
-    print(f"generate {t_gen:.2f} s | write {t_write:.2f} s | read {t_read:.2f} s")
+    print(f"generate and write {t_gen:.2f} s | read {t_read:.2f} s")
     print(f"smi_care evaluate, all 18 indicators: {t_eval:.2f} s ({len(loaded) / t_eval:,.0f} patients/s)")
     print(f"SQLite baseline, {len(sql)} counts: load {t_sql_load:.2f} s, queries {t_sql:.3f} s")
     print(f"ratio smi_care evaluate / SQLite queries: {t_eval / t_sql:.1f}x; "

@@ -1,8 +1,9 @@
 """An independent SQL reading of several §6 indicators, over the registry CSV files.
 
 It is the baseline the benchmarks time smi_care against, and an oracle the tests compare
-smi_care's counts with on generated data. It covers what a plain SQL report would: transfers
-out end registration (no moves between covered areas, no transfers in), classes as recorded.
+smi_care's counts with on generated data. It covers what a plain SQL report would: a transfer
+out ends registration unless its destination is covered by population.csv (a move inside the
+registry; the totals here do not follow the patient's area), classes as recorded.
 """
 
 from __future__ import annotations
@@ -38,7 +39,10 @@ CREATE TEMP VIEW reg AS
   SELECT p.patient_id FROM patients p
   WHERE p.registered_on <= :d
     AND NOT EXISTS (SELECT 1 FROM events e WHERE e.patient_id = p.patient_id AND e.date <= :d
-                    AND e.event IN ('death', 'transfer_out', 'diagnosis_withdrawn'));
+                    AND (e.event IN ('death', 'diagnosis_withdrawn')
+                         OR (e.event = 'transfer_out' AND NOT (e.detail IN covered OR substr(e.detail, 1, 9) IN covered
+                             OR substr(e.detail, 1, 6) IN covered OR substr(e.detail, 1, 4) IN covered
+                             OR substr(e.detail, 1, 2) IN covered))));
 CREATE TEMP VIEW completed AS
   SELECT rowid AS row, * FROM followups
   WHERE (risk_level <> '' AND (seen <> '' OR loss_reason = '')) OR hospitalisation = '1';
@@ -68,6 +72,11 @@ def load(folder: Path) -> sqlite3.Connection:
             header = next(rows)
             db.execute(f"CREATE TABLE {name} ({', '.join(header)})")
             db.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(header))})", rows)
+    db.execute("CREATE TABLE covered (code TEXT PRIMARY KEY)")
+    population = folder / "population.csv"
+    if population.exists():
+        with population.open(encoding="utf-8", newline="") as fh:
+            db.executemany("INSERT OR IGNORE INTO covered VALUES (?)", ((r["area_code"],) for r in csv.DictReader(fh)))
     db.execute("CREATE INDEX f_pid ON followups (patient_id, visit_date)")
     db.execute("CREATE INDEX e_pid ON events (patient_id, date)")
     return db

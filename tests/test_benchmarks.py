@@ -38,3 +38,13 @@ def test_sql_oracle_agrees(tmp_path: Path, seed: int, period: str) -> None:
     ours["registered"] = rep.result("management_rate").denominator
     ours["stability_denominator"] = rep.result("stability_rate").denominator
     assert ours == sql
+
+
+def test_generator_benchmark_runs_and_reads_back_clean(capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    script = BENCH / "generate.py"
+    monkeypatch.setattr(sys, "argv", [str(script), "--patients", "150", "--seed", "2", "--check"])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_path(str(script), run_name="__main__")
+    assert done.value.code == 0
+    assert "read back: 0 problem(s)" in capsys.readouterr().out

@@ -248,18 +248,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
 # --- demo ----------------------------------------------------------------------------------
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from smi_care.cli.progress import progress
-    from smi_care.domain.records import Registry
     from smi_care.indicators import Period, report
     from smi_care.indicators.output import to_grid
-    from smi_care.registry.writer import write_registry
-    from smi_care.synth import CountyShape, iter_records, population
+    from smi_care.synth import write_province
 
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="smi-care-demo-"))
-    shape = CountyShape(patients=args.patients)
-    records = progress(iter_records(shape, args.seed), shape.patients, "generating the demo county")
-    reg = Registry.of(records, population(shape, args.seed))
-    write_registry(reg, out, include_identifying=False)
+    write_province(out, patients=args.patients, seed=args.seed)
     loaded = _load(out).registry
     rep = report(loaded, Period.parse(args.period), by=AreaLevel.TOWNSHIP)
     _print(f"Demo registry: {len(loaded):,} patients written to {out}")

@@ -1,5 +1,7 @@
 """Synthetic registries for the demo, the tests and the benchmarks (deterministic for a seed)."""
 
 from smi_care.synth.county import CountyShape, generate, iter_records, population
+from smi_care.synth.province import NATIONAL_2018, Calibration, ProvinceShape, area_name, write_province
 
-__all__ = ["CountyShape", "generate", "iter_records", "population"]
+__all__ = ["NATIONAL_2018", "Calibration", "CountyShape", "ProvinceShape", "area_name", "generate", "iter_records",
+           "population", "write_province"]

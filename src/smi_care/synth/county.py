@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import tempfile
 from collections.abc import Iterator
 
 import attrs
@@ -278,6 +279,16 @@ def population(shape: CountyShape = CountyShape(), seed: int = 7) -> tuple[Popul
 
 
 def generate(patients: int = 3000, seed: int = 7, shape: CountyShape | None = None) -> Registry:
-    """The whole synthetic registry in memory."""
-    shape = shape or CountyShape(patients=patients)
-    return Registry.of(iter_records(shape, seed), population(shape, seed))
+    """The whole synthetic registry in memory.
+
+    Without ``shape``: the calibrated registry of :func:`smi_care.synth.province.write_province`
+    (identifying fields included), read back through the registry reader. With a ``shape``: the
+    per-record generator of :func:`iter_records` for that county.
+    """
+    if shape is not None:
+        return Registry.of(iter_records(shape, seed), population(shape, seed))
+    from smi_care.registry.reader import read_registry
+    from smi_care.synth.province import write_province
+
+    with tempfile.TemporaryDirectory(prefix="smi-care-synth-") as folder:
+        return read_registry(write_province(folder, patients=patients, seed=seed, include_identifying=True)).registry

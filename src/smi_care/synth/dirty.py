@@ -118,6 +118,13 @@ def write_dirty(folder: str | Path, patients: int = 3000, seed: int = 7) -> tupl
     pcol, fcol, ecol = ({c: i for i, c in enumerate(h)} for h in (ph, fh, eh))
     with_rows = {r[0] for r in frows} | {r[0] for r in erows}
     bare = [i for i, r in enumerate(prows) if r[0] not in with_rows and r[pcol["resident_id"]]]
+    if len(bare) < 5:  # a small registry: clear the history of a few more patients to plant on
+        keep = quality_pids | {r[0] for r in erows if r[ecol["event"]] in ("death", "admission")}
+        more = [i for i, r in enumerate(prows) if r[0] not in keep and i not in bare][-(5 - len(bare)):]
+        cleared = {prows[i][0] for i in more}
+        frows = [r for r in frows if r[0] not in cleared]
+        erows = [r for r in erows if r[0] not in cleared]
+        bare = sorted(bare + more)
     last_row: dict[str, int] = {}
     for i, r in enumerate(frows):
         last_row[r[0]] = i
