@@ -151,3 +151,19 @@ def test_section6_age_breakdown_uses_age_on_d() -> None:
     rep = report([young, old], Y, by=parse_by("age"))
     assert rep.groups() == ["0-14", "35-59"]
     assert rep.result("management_rate", "0-14").numerator == 1
+
+
+# --- §6 family-doctor contract in force on D ------------------------------------------------------
+
+@pytest.mark.parametrize(("signed", "ends", "in_force"), [
+    (D(2025, 1, 1), D(2025, 12, 30), False),   # ended the day before D
+    (D(2025, 1, 1), D(2025, 12, 31), True),    # ends on D: still in force on D
+    (D(2025, 1, 1), D(2026, 1, 1), True),
+    (D(2025, 1, 1), None, True),               # no end date
+    (D(2026, 1, 1), None, False),              # signed after D
+    (D(2025, 12, 31), D(2025, 12, 31), True),  # signed and ending on D
+])
+def test_section6_contract_in_force_on_d(signed: dt.date, ends: dt.date | None, in_force: bool) -> None:
+    r = record(event(signed, EventKind.FAMILY_DOCTOR_CONTRACT, contract_end=ends))
+    assert facts(r).contract is in_force
+    assert report([r], Y).result("family_doctor_contract_rate").numerator == int(in_force)

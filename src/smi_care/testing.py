@@ -256,8 +256,9 @@ def patient_records(draw: st.DrawFn, patient_id: str | None = None, max_followup
     p = draw(patients(patient_id))
     pid = p.patient_id
     lo = max(p.diagnosis_date, p.registered_on)
-    fus = draw(st.lists(followups(pid, lo, END), max_size=max_followups))
-    if fus and draw(st.booleans()):  # a same-day tie: a second attempt on a visit day
+    fus: list[FollowUp] = draw(st.lists(followups(pid, lo, END), max_size=max_followups))
+    same_day: bool = draw(st.booleans())
+    if fus and same_day:  # a same-day tie: a second attempt on a visit day
         fus.append(draw(followups(pid, fus[0].visit_date, fus[0].visit_date)))
     others = tuple(k for k in EventKind if k not in (EventKind.DISCHARGE, EventKind.ADMISSION, EventKind.DEATH,
                                                      EventKind.TRANSFER_OUT))
