@@ -1,4 +1,10 @@
-"""Follow-up scheduling (national-rules §2, §4).
+"""Follow-up scheduling.
+
+Source: 严重精神障碍管理治疗工作规范（2018年版） (WS2018), 随访管理
+(first follow-up within 14 days of enrolment or discharge);
+国家基本公共卫生服务规范（第三版）— 严重精神障碍患者管理服务规范 (BPHS2017), 分类干预
+(14 days, 3 months) and 健康体检;
+严重精神障碍发病报告管理办法（试行），2013 (REPORT2013) (10 and 5 working days).
 
 Unstable and basically stable: visit + 14 days; stable: visit + 3 calendar months, the last
 day of the month when that day does not exist (11-30 → 02-28/29, 08-31 → 11-30). First
@@ -34,7 +40,13 @@ from smi_care.rules.workdays import OFFICIAL, WorkdayAnswer, WorkdayCalendar, ad
 
 @attrs.frozen
 class SchedulePolicy:
-    """Intervals of §2 and §4 **[defaults]**, replaceable by a caller."""
+    """Intervals of §2 and §4 **[defaults]**, replaceable by a caller.
+
+    ``annual_minimum`` (4) is the *calendar-year minimum* of the service specification
+    (BPHS2017, 随访评估: at least 4 follow-ups a year), checked by :func:`meets_annual_minimum`
+    on whole calendar years. It is not the standard-management count of the indicators:
+    ``StandardPolicy.per_year`` (also 4) is pro-rated over any reporting period (one per started
+    3-month block). Both are meant; they answer different questions and can be set apart."""
 
     unstable_days: int = 14
     basically_stable_days: int = 14

@@ -1,4 +1,8 @@
-"""Patient status over time (national-rules §5, with the §6 details).
+"""Patient status over time (在册, 在管, 失访, 居家, 死亡).
+
+Source: 严重精神障碍管理治疗工作规范（2018年版） (WS2018), 患者管理 and 工作指标
+(definitions of 在册患者 and 在管患者);
+国家基本公共卫生服务规范（第三版）— 严重精神障碍患者管理服务规范 (BPHS2017), 工作指标.
 
 "What was this patient's status on day D" (:func:`status_on`) and "in period P"
 (:func:`status_in`), and the dated changes (:func:`timeline`).
