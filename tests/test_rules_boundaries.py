@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from smi_care.domain import (
+    CalendarError,
     Classification,
     Consent,
     EventKind,
@@ -21,7 +22,7 @@ from smi_care.domain import (
 )
 from smi_care.domain.codes import EmergencyCategory
 from smi_care.domain.followup import SocialFunction
-from smi_care.rules import add_working_days, is_working_day, status_in, status_on
+from smi_care.rules import PROVISIONAL, add_working_days, health_check_due, is_working_day, status_in, status_on
 from smi_care.rules.classification import Assessment, ClassificationPolicy, classify_assessment
 from smi_care.rules.interventions import Action, InterventionPolicy, actions_for
 from smi_care.rules.quality import QualityPolicy, findings
@@ -36,7 +37,7 @@ from smi_care.rules.risk import (
     VerbalThreat,
     risk_level,
 )
-from smi_care.rules.schedule import DueReason, add_months, next_due, next_visit_date
+from smi_care.rules.schedule import DueReason, add_months, next_due, next_visit_date, paper_entry_deadline
 from smi_care.rules.status import (
     Status,
     StatusPolicy,
@@ -48,7 +49,7 @@ from smi_care.rules.status import (
     registration_on,
     under_management,
 )
-from smi_care.rules.workdays import working_days_between
+from smi_care.rules.workdays import known_years, working_days_between
 from smi_care.rules.worklist import NATIONAL as NATIONAL_WORKLIST
 from smi_care.rules.worklist import ItemKind, WorklistPolicy, patient_items
 from tests.helpers import D, event, miss, patient, record, visit
@@ -383,3 +384,26 @@ def test_section4_next_date_too_late_boundary(nxt: dt.date, late: bool) -> None:
     r = record(visit(D(2025, 3, 1), classification=Classification.STABLE, next_visit_date=nxt))
     found = [(f.kind, f.expected) for f in findings(r)]
     assert (("next_date_too_late", "2025-06-01") in found) is late
+
+
+# --- survivors of the first mutation run -----------------------------------------------------------
+
+def test_section4_health_check_due_counts_only_health_checks_on_or_before_the_day() -> None:
+    r = record(event(D(2024, 6, 1), EventKind.HEALTH_CHECK), event(D(2024, 9, 1), EventKind.COUNSELLING),
+               event(D(2025, 4, 1), EventKind.HEALTH_CHECK))
+    assert health_check_due(r, D(2025, 3, 31)) == D(2025, 6, 1)
+    assert health_check_due(r, D(2025, 4, 1)) == D(2026, 4, 1)
+    late = record(p=patient(consent_date=D(2020, 6, 1)))
+    assert health_check_due(late, D(2020, 7, 1)) == D(2020, 6, 1)
+
+
+def test_section2_unknown_year_names_the_known_years_and_provisional_counts_weekdays() -> None:
+    years = known_years()
+    with pytest.raises(CalendarError, match=f"known years: {years.start}-{years.stop - 1}"):
+        is_working_day(dt.date(years.stop, 1, 5))
+    monday = dt.date(years.stop, 1, 1) + dt.timedelta(days=(7 - dt.date(years.stop, 1, 1).weekday()) % 7)
+    assert is_working_day(monday, PROVISIONAL) and not is_working_day(monday - dt.timedelta(days=1), PROVISIONAL)
+    answer = paper_entry_deadline(monday, calendar=PROVISIONAL)
+    assert answer.provisional and answer.date == monday + dt.timedelta(days=7)
+    with pytest.raises(CalendarError):
+        paper_entry_deadline(monday)
