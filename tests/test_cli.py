@@ -152,3 +152,11 @@ def test_report_json_on_the_hand_computed_registry(capsys: pytest.CaptureFixture
 def test_demo_writes_where_asked(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, _ = run(capsys, "demo", "--out", str(tmp_path / "d"), "--patients", "60")
     assert code == 0 and (tmp_path / "d" / "patients.csv").exists() and "total" in out
+
+
+def test_report_offers_every_standard_policy() -> None:
+    from smi_care.cli.main import parser
+    from smi_care.indicators.standard import StandardRule
+    report = next(a for a in parser()._subparsers._group_actions[0].choices["report"]._actions  # type: ignore[union-attr]
+                  if a.dest == "standard")
+    assert list(report.choices) == [rule.value for rule in StandardRule]  # type: ignore[arg-type]

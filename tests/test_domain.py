@@ -1,7 +1,6 @@
 import datetime as dt
 import json
 
-import cattrs
 import pytest
 from hypothesis import given
 
@@ -28,7 +27,7 @@ from smi_care.domain.codes import CodedEnum, DeathCause, PhysicalDeathCause
 from smi_care.domain.identity import ResidentId
 from smi_care.domain.legacy import adherence_from_2011, classification_from_2011, treatment_effect_from_2011
 from smi_care.serial import structure_record, unstructure_record
-from smi_care.testing import followups, patient_records, patients
+from smi_care.testing import patient_records, patients
 from tests.helpers import patient, visit
 
 D = dt.date
@@ -67,6 +66,21 @@ def test_risk_level_outside_range() -> None:
     with pytest.raises(DomainError) as err:
         reached(risk_level=6)
     assert err.value.field == "risk_level" and err.value.cls == "FollowUp" and "0 to 5" in str(err.value)
+
+
+def test_followup_error_names_which_followup() -> None:
+    """Of a patient's many follow-ups, the error names the wrong one by its visit date."""
+    with pytest.raises(DomainError) as err:
+        reached(risk_level=6)
+    assert err.value.dated == reached().visit_date.isoformat()
+    assert f"record P1, dated {err.value.dated}" in str(err.value)
+    from smi_care.domain import Event, EventKind
+    with pytest.raises(DomainError) as ev:
+        Event("P1", D(2025, 4, 2), EventKind.ADMISSION, contract_end=D(2026, 1, 1))
+    assert ev.value.dated == "2025-04-02" or ev.value.field != "contract_end"
+    with pytest.raises(DomainError) as pe:
+        make_patient(diagnosis_date=D(1970, 1, 1))
+    assert pe.value.dated is None
 
 
 def test_reached_followup_needs_its_assessments() -> None:
@@ -185,13 +199,16 @@ def test_patient_repr_hides_identifying_fields(p: Patient) -> None:
         assert p.guardian.phone not in text
 
 
-@given(followups())
-def test_completed_implies_reached_or_in_hospital(f: FollowUp) -> None:
-    assert not f.completed or f.reached or f.in_hospital_now
-
-
-def test_cattrs_is_used() -> None:
-    assert cattrs.__name__ == "cattrs"
+@pytest.mark.parametrize(("f", "completed"), [
+    (visit(D(2025, 3, 1)), True),                                             # reached, risk recorded
+    (FollowUp("P1", D(2025, 3, 1), FollowUpForm.HOME), False),                # nobody reached
+    (FollowUp("P1", D(2025, 3, 1), FollowUpForm.HOME, loss_reason=LossReason.MOVED), False),
+    (FollowUp("P1", D(2025, 3, 1), FollowUpForm.PHONE, seen={SeenPerson.FAMILY},
+              hospitalisation=Hospitalisation.IN_HOSPITAL_NOW), True),        # in hospital, no assessment
+])
+def test_completed_followup_table(f: FollowUp, completed: bool) -> None:
+    """§6 "completed follow-up": reached with a risk level, or recorded as in hospital now."""
+    assert f.completed is completed and f.failed is not completed
 
 
 @given(patient_records())

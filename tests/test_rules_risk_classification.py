@@ -1,4 +1,3 @@
-import datetime as dt
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -183,4 +182,6 @@ def test_section4_second_visit_for_basically_stable() -> None:
 
 def test_criterion_codes_are_stable_ids() -> None:
     assert Criterion.RISK_3_TO_5.text_code == "risk_3_to_5"
-    assert dt.date(2025, 1, 1)
+    codes = [c.text_code for c in Criterion]
+    assert len(set(codes)) == len(codes) and all(c == c.lower() and " " not in c for c in codes)
+    assert len({c.label for c in Criterion}) == len(codes)

@@ -225,14 +225,51 @@ def events(draw: st.DrawFn, patient_id: str = "P1", lo: dt.date = EPOCH, hi: dt.
     return Event(patient_id, day, kind, **kw)
 
 
+#: An area no registry built from these strategies covers (transfers out of the coverage).
+OUTSIDE = AreaCode("440106001001")
+
+
+@st.composite
+def stays(draw: st.DrawFn, patient_id: str, lo: dt.date, hi: dt.date,
+          visit_days: tuple[dt.date, ...] = ()) -> list[Event]:
+    """A hospital stay: an admission and, usually, its discharge on the same day or later
+    (often on one of ``visit_days``, the boundary the schedule must get right)."""
+    admitted = draw(dates(lo, hi))
+    out = [Event(patient_id, admitted, EventKind.ADMISSION)]
+    if draw(st.integers(0, 3)):
+        later = [d for d in visit_days if d >= admitted]
+        on_visit = bool(later) and draw(st.booleans())
+        discharged = draw(st.sampled_from(later)) if on_visit else draw(
+            dates(admitted, min(hi, admitted + dt.timedelta(days=120))))
+        out.append(Event(patient_id, discharged, EventKind.DISCHARGE))
+    return out
+
+
 @st.composite
 def patient_records(draw: st.DrawFn, patient_id: str | None = None, max_followups: int = 12,
                     max_events: int = 4) -> PatientRecord:
+    """A patient's history that reaches every rule: completed, failed and in-hospital
+    follow-ups (some on the same day), hospital stays with discharges (some on a visit day),
+    at most one death, transfers out to an area inside the strategies' counties or outside
+    them, transfers in, withdrawals and the other events; consent agreed or refused (from
+    :func:`patients`), registration anywhere from 2015 to 2026."""
     p = draw(patients(patient_id))
+    pid = p.patient_id
     lo = max(p.diagnosis_date, p.registered_on)
-    fus = draw(st.lists(followups(p.patient_id, lo, END), max_size=max_followups))
-    kinds = tuple(k for k in EventKind if k is not EventKind.DISCHARGE)
-    evs = draw(st.lists(events(p.patient_id, lo, END, kinds), max_size=max_events))
+    fus: list[FollowUp] = draw(st.lists(followups(pid, lo, END), max_size=max_followups))
+    same_day: bool = draw(st.booleans())
+    if fus and same_day:  # a same-day tie: a second attempt on a visit day
+        fus.append(draw(followups(pid, fus[0].visit_date, fus[0].visit_date)))
+    others = tuple(k for k in EventKind if k not in (EventKind.DISCHARGE, EventKind.ADMISSION, EventKind.DEATH,
+                                                     EventKind.TRANSFER_OUT))
+    evs = draw(st.lists(events(pid, lo, END, others), max_size=max_events))
+    for _ in range(draw(st.integers(0, 2))):
+        evs.extend(draw(stays(pid, lo, END, tuple(f.visit_date for f in fus))))
+    if draw(st.integers(0, 3)) == 0:
+        where = draw(st.sampled_from([None, OUTSIDE]) | area_codes())
+        evs.append(Event(pid, draw(dates(lo, END)), EventKind.TRANSFER_OUT, other_area=where))
+    if draw(st.integers(0, 4)) == 0:
+        evs.append(draw(events(pid, lo, END, (EventKind.DEATH,))))
     return PatientRecord(p, tuple(fus), tuple(evs))
 
 

@@ -91,7 +91,7 @@ def classify_rows(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     from smi_care.domain.codes import Classification
     from smi_care.rules.classification import classify
     from smi_care.rules.interventions import visit_actions
-    from smi_care.rules.schedule import NATIONAL, next_visit_date
+    from smi_care.rules.schedule import followup_next_date
 
     edition = read_edition(path.parent)
     rows, problems, _ = read_followup_rows(path, edition=edition)
@@ -100,10 +100,7 @@ def classify_rows(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     for line, f in sorted(rows, key=lambda lf: (lf[1].patient_id, lf[1].visit_date, lf[0])):
         result = classify(f)
         cls = result.classification
-        if cls is not None:
-            nxt = next_visit_date(f.visit_date, cls)
-        else:
-            nxt = f.visit_date + dt.timedelta(days=NATIONAL.not_reached_retry_days)
+        nxt = followup_next_date(f, cls)
         actions = visit_actions(cls, f.risk_level, previous.get(f.patient_id)) if f.reached or cls else ()
         if f.completed:
             previous[f.patient_id] = cls
@@ -309,6 +306,8 @@ EPILOG = {
 
 
 def parser() -> argparse.ArgumentParser:
+    from smi_care.indicators.standard import StandardRule
+
     p = argparse.ArgumentParser(
         prog="smi-care",
         description="Community management of severe mental disorders (严重精神障碍): rules, schedules, indicators.",
@@ -334,7 +333,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--by", help="province, city, county, township, village, sex, age or disorder")
     r.add_argument("--targets", help="CSV of local targets: indicator,year,threshold,source[,area_code]")
     r.add_argument("--standard", default="four_followups",
-                   choices=["four_followups", "followups_and_health_check", "no_gap_over_3_months"],
+                   choices=[rule.value for rule in StandardRule],
                    help="standard-management policy (default four_followups)")
     r.add_argument("--format", default="table", choices=["table", "json", "csv"])
     r.add_argument("--encoding", help="encoding of the CSV files (default: UTF-8, or GB18030 when a file is not "

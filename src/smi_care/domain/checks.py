@@ -11,9 +11,12 @@ from smi_care.domain.errors import DomainError
 
 
 def fail(instance: object, field: str, value: Any, rule: str) -> DomainError:
-    """Build the error for ``instance``; the record is its patient_id where it has one."""
+    """Build the error for ``instance``; the record is its patient_id where it has one, and a
+    follow-up or event is named by its visit date or date (which of the patient's rows it is)."""
     record = getattr(instance, "patient_id", None)
-    return DomainError(type(instance).__name__, field, value, rule, record if isinstance(record, str) else None)
+    day = getattr(instance, "visit_date", None) or getattr(instance, "date", None)
+    return DomainError(type(instance).__name__, field, value, rule, record if isinstance(record, str) else None,
+                       day.isoformat() if isinstance(day, dt.date) else None)
 
 
 def is_type(kind: type | tuple[type, ...], what: str) -> Any:

@@ -68,13 +68,17 @@ class DomainError(SmiCareError, ValueError):
     Attributes name the class, the field, the (possibly hidden) value and the rule.
     """
 
-    def __init__(self, cls: str, field: str, value: Any, rule: str, record: str | None = None) -> None:
+    def __init__(self, cls: str, field: str, value: Any, rule: str, record: str | None = None,
+                 dated: str | None = None) -> None:
         self.cls = cls
         self.field = field
         self.value_shown = shown(field, value)
         self.rule = rule
         self.record = record
-        where = f" (record {record})" if record else ""
+        #: Which of the record's follow-ups or events: its visit date or event date (ISO), when known.
+        self.dated = dated
+        where = f" (record {record}" + (f", dated {dated}" if dated else "") + ")" if record else (
+            f" (dated {dated})" if dated else "")
         super().__init__(f"{cls}{where}: field {field} = {self.value_shown}: {rule}")
 
 

@@ -26,7 +26,9 @@ class StandardRule(Enum):
 
 @attrs.frozen
 class StandardPolicy:
-    """Which rule makes a patient managed to standard. ``per_year``: follow-ups a year (4).
+    """Which rule makes a patient managed to standard. ``per_year``: follow-ups a year (4),
+    pro-rated over the reporting period (one per started ``12 // per_year``-month block). Not
+    the schedule's ``SchedulePolicy.annual_minimum``, which checks whole calendar years.
 
     For NO_GAP_OVER_3_MONTHS the period's start and end count as the ends of the chain: the
     first completed follow-up must come within 3 months of the later of P's start and the

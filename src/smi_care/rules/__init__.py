@@ -1,5 +1,8 @@
-"""Pure rules of national-rules §2–§5: risk, classification, interventions, scheduling,
-working days, patient status, worklist and data quality. No I/O, no clock: "today" is a
+"""Pure rules of 严重精神障碍管理治疗工作规范（2018年版） (WS2018) and
+国家基本公共卫生服务规范（第三版）— 严重精神障碍患者管理服务规范 (BPHS2017)
+(enrolment and reporting, risk, follow-up and classification, patient status): risk,
+classification, interventions, scheduling, working days, patient status, worklist and data quality.
+No I/O, no clock: "today" is a
 parameter, and every default is a named policy passed in."""
 
 from smi_care.rules.classification import (

@@ -1,4 +1,7 @@
-"""Classification of a follow-up (分类干预, national-rules §4).
+"""Classification of a follow-up (分类干预).
+
+Source: 国家基本公共卫生服务规范（第三版）— 严重精神障碍患者管理服务规范 (BPHS2017), 随访评估 and 分类干预;
+严重精神障碍管理治疗工作规范（2018年版） (WS2018), 随访管理.
 
 Unstable (1) when ANY unstable criterion holds; stable (3) when ALL stable criteria hold;
 basically stable (2) is exactly "neither" (§4 rule details). Sleep, diet and lock-up do not

@@ -1,4 +1,7 @@
-"""Interventions each class calls for (分类干预, national-rules §4), as data with stable ids.
+"""Interventions each class calls for (分类干预), as data with stable ids.
+
+Source: 国家基本公共卫生服务规范（第三版）— 严重精神障碍患者管理服务规范 (BPHS2017), 分类干预
+(``BPHS2011`` for the older second-visit step).
 
 >>> from smi_care.domain import Classification
 >>> print(" ".join(a.text_code for a in actions_for(Classification.STABLE)))

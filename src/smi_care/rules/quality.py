@@ -1,4 +1,7 @@
-"""Data-quality findings on follow-up records (national-rules §4).
+"""Data-quality findings on follow-up records.
+
+Source: 国家基本公共卫生服务规范（第三版）— 严重精神障碍患者管理服务规范 (BPHS2017), 随访评估 and 分类干预
+(the classes and their intervals).
 
 - ``class_disagrees``: the recorded class is not the class the §4 rule gives;
 - ``next_date_too_late``: the recorded next date is later than the rule allows for the

@@ -1,4 +1,7 @@
-"""Risk level 0–5 from structured behaviour observations (危险性评估, national-rules §3).
+"""Risk level 0–5 from structured behaviour observations (危险性评估).
+
+Source: 国家基本公共卫生服务规范（第三版）— 严重精神障碍患者管理服务规范 (BPHS2017), 危险性评估 0–5级 (wording),
+as kept by 严重精神障碍管理治疗工作规范（2018年版） (WS2018).
 
 The recorded level is the clinician's. :func:`risk_level` derives the level that structured
 observations support, taking the highest level any observation reaches, so adding an

@@ -1,4 +1,10 @@
-"""Follow-up scheduling (national-rules §2, §4).
+"""Follow-up scheduling.
+
+Source: 严重精神障碍管理治疗工作规范（2018年版） (WS2018), 随访管理
+(first follow-up within 14 days of enrolment or discharge);
+国家基本公共卫生服务规范（第三版）— 严重精神障碍患者管理服务规范 (BPHS2017), 分类干预
+(14 days, 3 months) and 健康体检;
+严重精神障碍发病报告管理办法（试行），2013 (REPORT2013) (10 and 5 working days).
 
 Unstable and basically stable: visit + 14 days; stable: visit + 3 calendar months, the last
 day of the month when that day does not exist (11-30 → 02-28/29, 08-31 → 11-30). First
@@ -24,6 +30,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from smi_care.domain.codes import Classification, EventKind
+from smi_care.domain.followup import FollowUp
 from smi_care.domain.records import PatientRecord
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
 from smi_care.rules.classification import ClassificationPolicy, effective_class
@@ -33,7 +40,13 @@ from smi_care.rules.workdays import OFFICIAL, WorkdayAnswer, WorkdayCalendar, ad
 
 @attrs.frozen
 class SchedulePolicy:
-    """Intervals of §2 and §4 **[defaults]**, replaceable by a caller."""
+    """Intervals of §2 and §4 **[defaults]**, replaceable by a caller.
+
+    ``annual_minimum`` (4) is the *calendar-year minimum* of the service specification
+    (BPHS2017, 随访评估: at least 4 follow-ups a year), checked by :func:`meets_annual_minimum`
+    on whole calendar years. It is not the standard-management count of the indicators:
+    ``StandardPolicy.per_year`` (also 4) is pro-rated over any reporting period (one per started
+    3-month block). Both are meant; they answer different questions and can be set apart."""
 
     unstable_days: int = 14
     basically_stable_days: int = 14
@@ -63,6 +76,40 @@ def next_visit_date(visit: dt.date, classification: Classification, policy: Sche
     if classification is Classification.BASICALLY_STABLE:
         return visit + dt.timedelta(days=policy.basically_stable_days)
     return add_months(visit, policy.stable_months)
+
+
+def retry_date(attempt: dt.date, policy: SchedulePolicy = NATIONAL) -> dt.date:
+    """The latest date of the next attempt after a follow-up that reached nobody (未访到):
+    ``not_reached_retry_days`` (14) later (严重精神障碍管理治疗工作规范（2018年版） (WS2018), 随访管理).
+
+    >>> retry_date(dt.date(2025, 12, 25))
+    datetime.date(2026, 1, 8)
+    """
+    return attempt + dt.timedelta(days=policy.not_reached_retry_days)
+
+
+def after_discharge_date(day: dt.date, policy: SchedulePolicy = NATIONAL) -> dt.date:
+    """The latest date of the first follow-up after a discharge, or after a follow-up that found
+    the patient in hospital (to check on discharge): ``after_discharge_days`` (14) later
+    (WS2018, 随访管理: 出院后 2 周内随访)."""
+    return day + dt.timedelta(days=policy.after_discharge_days)
+
+
+def followup_next_date(f: FollowUp, classification: Classification | None,
+                       policy: SchedulePolicy = NATIONAL) -> dt.date:
+    """The latest date of the next follow-up judged from one follow-up alone: by its class when
+    it has one (:func:`next_visit_date`), 14 days after an in-hospital follow-up without a class,
+    and the retry date after one that reached nobody.
+
+    >>> from smi_care.domain import FollowUp, FollowUpForm
+    >>> followup_next_date(FollowUp("P1", dt.date(2025, 3, 1), FollowUpForm.HOME), None)
+    datetime.date(2025, 3, 15)
+    """
+    if classification is not None:
+        return next_visit_date(f.visit_date, classification, policy)
+    if f.completed:
+        return after_discharge_date(f.visit_date, policy)
+    return retry_date(f.visit_date, policy)
 
 
 class DueReason(Enum):
@@ -110,17 +157,14 @@ def next_due(record: PatientRecord, on: dt.date, policy: SchedulePolicy = NATION
                   and (last is None or e.date >= last.visit_date)]
     discharge = discharges[-1] if discharges else None
     if past and not past[-1].completed and (discharge is None or past[-1].visit_date >= discharge):
-        return NextDue(past[-1].visit_date + dt.timedelta(days=policy.not_reached_retry_days),
-                       DueReason.RETRY_NOT_REACHED, last_class, last_risk)
+        return NextDue(retry_date(past[-1].visit_date, policy), DueReason.RETRY_NOT_REACHED, last_class, last_risk)
     if discharge is not None:
-        return NextDue(discharge + dt.timedelta(days=policy.after_discharge_days), DueReason.AFTER_DISCHARGE,
-                       last_class, last_risk)
+        return NextDue(after_discharge_date(discharge, policy), DueReason.AFTER_DISCHARGE, last_class, last_risk)
     if last is None:
         return NextDue(start + dt.timedelta(days=policy.first_followup_days), DueReason.FIRST_AFTER_ENROLMENT,
                        None, None)
     if last_class is None:
-        return NextDue(last.visit_date + dt.timedelta(days=policy.after_discharge_days), DueReason.IN_HOSPITAL,
-                       None, last_risk)
+        return NextDue(after_discharge_date(last.visit_date, policy), DueReason.IN_HOSPITAL, None, last_risk)
     return NextDue(next_visit_date(last.visit_date, last_class, policy), DueReason.SCHEDULED, last_class, last_risk)
 
 

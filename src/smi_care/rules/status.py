@@ -1,4 +1,8 @@
-"""Patient status over time (national-rules §5, with the §6 details).
+"""Patient status over time (在册, 在管, 失访, 居家, 死亡).
+
+Source: 严重精神障碍管理治疗工作规范（2018年版） (WS2018), 患者管理 and 工作指标
+(definitions of 在册患者 and 在管患者);
+国家基本公共卫生服务规范（第三版）— 严重精神障碍患者管理服务规范 (BPHS2017), 工作指标.
 
 "What was this patient's status on day D" (:func:`status_on`) and "in period P"
 (:func:`status_in`), and the dated changes (:func:`timeline`).
@@ -18,7 +22,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from enum import Enum
 
 import attrs
@@ -211,6 +215,23 @@ def status_on(record: PatientRecord, day: dt.date, covers: Covers = covers_nothi
                      record.patient.consented)
 
 
+def under_management(record: PatientRecord, start: dt.date, end: dt.date, covers: Covers = covers_nothing) -> bool:
+    """Under management (在管) in [start, end]: registered on the period's end D with at least
+    one completed follow-up dated in the period. The one definition of "under management": the
+    period status and the indicator facts call it (严重精神障碍管理治疗工作规范（2018年版）
+    (WS2018), 工作指标 "在册患者管理率"; 国家基本公共卫生服务规范（第三版） (BPHS2017), 工作指标)."""
+    return managed(registration_on(record, end, covers).registered, completed_in(record, start, end))
+
+
+def managed(registered_on_d: bool, completed: Sized) -> bool:
+    """The rule itself, on already computed facts: registered on D and a completed follow-up in P.
+
+    >>> managed(True, ()), managed(False, ("2025-03-01",)), managed(True, ("2025-03-01",))
+    (False, False, True)
+    """
+    return registered_on_d and len(completed) > 0
+
+
 @attrs.frozen
 class PeriodStatus:
     """What §5 and §6 say about a patient in period [start, end]."""
@@ -230,7 +251,7 @@ def status_in(record: PatientRecord, start: dt.date, end: dt.date, covers: Cover
     at_end = status_on(record, end, covers, policy)
     done = completed_in(record, start, end)
     last = done[-1] if done else None
-    return PeriodStatus(start, end, at_end, done, at_end.registered and bool(done),
+    return PeriodStatus(start, end, at_end, done, managed(at_end.registered, done),
                         effective_class(last, classes) if last else None)
 
 

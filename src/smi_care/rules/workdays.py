@@ -1,4 +1,5 @@
-"""Working days on the official Chinese calendar (national-rules §2, ``REPORT2013``).
+"""Working days on the official Chinese calendar (严重精神障碍发病报告管理办法（试行），2013 (REPORT2013);
+working days and 调休 from the State Council's yearly holiday notices, 国务院办公厅关于放假安排的通知).
 
 Holidays and adjusted working weekends (调休) come from the ``chinese_calendar`` package,
 which carries the State Council's notices. A date in a year it does not know raises

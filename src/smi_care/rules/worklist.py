@@ -1,4 +1,8 @@
-"""The day's worklist and alerts for a registry (national-rules §2, §4, §5).
+"""The day's worklist and alerts for a registry (
+严重精神障碍管理治疗工作规范（2018年版） (WS2018), 随访管理 and 应急处置 (tell the police at once;
+emergency record within 24 hours);
+国家基本公共卫生服务规范（第三版）— 严重精神障碍患者管理服务规范 (BPHS2017), 分类干预;
+严重精神障碍发病报告管理办法（试行），2013 (REPORT2013)).
 
 "Today" is a parameter: :func:`worklist` answers for any day ``on``, looking ``within`` days
 ahead. Items are ordered by urgency: alerts first, then overdue follow-ups with unstable and

@@ -1,0 +1,169 @@
+"""Boundary tables for the indicator policies that sit on top of the rules (national-rules §6).
+
+Written against the public names the indicator engine keeps (``patient_facts``,
+``StandardPolicy.met``, ``blocks_between``, ``required_followups``, ``AgeBands``, ``report``),
+so any engine that keeps those names must pass them. Each table row is (day before, on, after)
+a boundary; the comment names the section of the reference it comes from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from smi_care.domain import Adherence, EventKind, Hospitalisation, PatientRecord
+from smi_care.indicators import NO_GAP_OVER_3_MONTHS, Period, report
+from smi_care.indicators.evaluate import AgeBands, parse_by
+from smi_care.indicators.facts import blocks_between, patient_facts, required_followups
+from smi_care.indicators.standard import FOLLOWUPS_AND_HEALTH_CHECK, FOUR_FOLLOWUPS, StandardPolicy, StandardRule
+from smi_care.rules.classification import NATIONAL as CLASSES
+from smi_care.rules.status import NATIONAL as STATUS
+from smi_care.rules.status import covers_nothing
+from tests.helpers import D, event, patient, record, visit
+
+Y = Period.year(2025)
+
+
+def facts(rec: PatientRecord, period: Period = Y, standard: StandardPolicy = FOUR_FOLLOWUPS):  # type: ignore[no-untyped-def]
+    return patient_facts(rec, period, covers_nothing, standard, STATUS, CLASSES)
+
+
+# --- §6 pro-rating: one follow-up per started 3-month block ------------------------------------
+
+@pytest.mark.parametrize(("start", "end", "blocks"), [
+    (D(2025, 1, 1), D(2025, 1, 1), 1),     # D on the block start: a started block
+    (D(2025, 1, 1), D(2025, 3, 31), 1),    # day before the 2nd block starts
+    (D(2025, 1, 1), D(2025, 4, 1), 2),     # on the 2nd block's first day
+    (D(2025, 1, 1), D(2025, 4, 2), 2),     # day after
+    (D(2025, 1, 1), D(2025, 12, 31), 4),   # a whole year
+    (D(2025, 11, 30), D(2026, 2, 27), 1),  # month-end clamp: 11-30 + 3 months = 02-28
+    (D(2025, 11, 30), D(2026, 2, 28), 2),
+    (D(2025, 5, 2), D(2025, 5, 1), 0),     # end before start
+])
+def test_section6_started_blocks(start: dt.date, end: dt.date, blocks: int) -> None:
+    assert blocks_between(start, end) == blocks
+
+
+@pytest.mark.parametrize(("registered", "period", "required"), [
+    (D(2020, 5, 8), Y, 4),                                  # registered before P: 4 a year
+    (D(2025, 7, 1), Y, 2),                                  # registered inside P: blocks from registration
+    (D(2025, 9, 30), Y, 2),                                 # 09-30 .. 12-29, then 12-30 starts a 2nd block
+    (D(2025, 10, 1), Y, 1),
+    (D(2020, 5, 8), Period.quarter(2025, 3), 1),            # a quarter: one
+    (D(2020, 5, 8), Period(D(2025, 1, 1), D(2025, 4, 1)), 2),
+])
+def test_section6_required_followups(registered: dt.date, period: Period, required: int) -> None:
+    assert required_followups(period, registered) == required
+    assert required_followups(period, registered, per_year=2) == blocks_between(max(registered, period.start),
+                                                                                 period.end, 6)
+
+
+# --- §6 standard management: the three policies -------------------------------------------------
+
+def _quarterly(*days: dt.date) -> PatientRecord:
+    return record(*(visit(d) for d in days), event(D(2025, 6, 1), EventKind.HEALTH_CHECK))
+
+
+@pytest.mark.parametrize(("days", "four", "gap"), [
+    # 3 months after P's start is 04-01: a first follow-up on it is in time, the day after is not
+    ((D(2025, 4, 1), D(2025, 7, 1), D(2025, 10, 1), D(2025, 12, 31)), True, True),
+    ((D(2025, 4, 2), D(2025, 7, 1), D(2025, 10, 1), D(2025, 12, 31)), True, False),
+    # consecutive follow-ups exactly 3 calendar months apart; then one day more
+    ((D(2025, 1, 5), D(2025, 4, 5), D(2025, 7, 5), D(2025, 10, 5)), True, True),
+    ((D(2025, 1, 5), D(2025, 4, 5), D(2025, 7, 6), D(2025, 10, 6)), True, False),
+    # D within 3 months of the last follow-up: 09-30 + 3 months = 12-30 < 12-31
+    ((D(2025, 1, 5), D(2025, 4, 5), D(2025, 7, 5), D(2025, 9, 30)), True, False),
+    ((D(2025, 1, 5), D(2025, 4, 5), D(2025, 7, 5), D(2025, 10, 1)), True, True),
+    # three follow-ups: short of the four, whatever the gaps
+    ((D(2025, 3, 1), D(2025, 6, 1), D(2025, 9, 1)), False, False),
+])
+def test_section6_standard_policies_at_the_3_month_marks(days: tuple[dt.date, ...], four: bool, gap: bool) -> None:
+    r = _quarterly(*days)
+    assert facts(r).standard is four
+    assert facts(r, standard=FOLLOWUPS_AND_HEALTH_CHECK).standard is four
+    assert facts(r, standard=NO_GAP_OVER_3_MONTHS).standard is gap
+    assert NO_GAP_OVER_3_MONTHS.met(facts(r)) is gap
+
+
+def test_section6_gap_policy_needs_a_completed_followup_and_swappable_gap() -> None:
+    assert not NO_GAP_OVER_3_MONTHS.met(facts(record()))
+    r = _quarterly(D(2025, 1, 5), D(2025, 5, 5), D(2025, 9, 5), D(2025, 12, 31))  # 4-month gaps
+    assert not NO_GAP_OVER_3_MONTHS.met(facts(r))
+    assert StandardPolicy(StandardRule.NO_GAP_OVER_3_MONTHS, gap_months=4).met(facts(r))
+
+
+def test_section6_health_check_policy_needs_the_check_in_p() -> None:
+    days = (D(2025, 2, 1), D(2025, 5, 1), D(2025, 8, 1), D(2025, 11, 1))
+    without = record(*(visit(d) for d in days), event(D(2024, 12, 31), EventKind.HEALTH_CHECK))
+    assert FOUR_FOLLOWUPS.met(facts(without)) and not FOLLOWUPS_AND_HEALTH_CHECK.met(facts(without))
+    assert FOLLOWUPS_AND_HEALTH_CHECK.met(facts(_quarterly(*days)))
+
+
+def test_section6_standard_needs_consent_and_registration() -> None:
+    days = (D(2025, 2, 1), D(2025, 5, 1), D(2025, 8, 1), D(2025, 11, 1))
+    from smi_care.domain import Consent
+    refused = record(*(visit(d) for d in days), p=patient(consent=Consent.REFUSED))
+    dead = record(*(visit(d) for d in days), event(D(2025, 12, 31), EventKind.DEATH))
+    for policy in (FOUR_FOLLOWUPS, FOLLOWUPS_AND_HEALTH_CHECK, NO_GAP_OVER_3_MONTHS):
+        assert not policy.met(facts(refused, standard=policy))
+        assert not facts(dead, standard=policy).standard
+
+
+# --- §6 medication rate: in hospital counts ------------------------------------------------------
+
+@pytest.mark.parametrize(("admitted", "discharged", "on_medication"), [
+    (D(2025, 12, 31), None, True),            # admitted on D
+    (D(2025, 12, 1), D(2025, 12, 31), False),  # discharged on D: home, not taking medication
+    (D(2025, 12, 1), D(2026, 1, 1), True),     # discharged the day after D
+    (D(2026, 1, 1), None, False),              # admitted the day after D
+])
+def test_section6_medication_rate_counts_an_admission(admitted: dt.date, discharged: dt.date | None,
+                                                      on_medication: bool) -> None:
+    items = [visit(D(2025, 11, 1), adherence=Adherence.NOT_TAKING), event(admitted, EventKind.ADMISSION)]
+    if discharged is not None:
+        items.append(event(discharged, EventKind.DISCHARGE))
+    r = record(*items)
+    f = facts(r)
+    assert f.on_medication is on_medication and f.hospital_for_medication is on_medication
+    assert f.last is not None and f.last.hospitalisation is Hospitalisation.NOT_ADMITTED
+    assert report([r], Y).result("medication_rate").numerator == int(on_medication)
+
+
+# --- §6 breakdowns: age bands at D ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("age", "label"), [
+    (0, "0-14"), (14, "0-14"), (15, "15-34"), (34, "15-34"), (35, "35-59"), (59, "35-59"), (60, "60+"), (99, "60+"),
+])
+def test_section6_age_band_labels(age: int, label: str) -> None:
+    assert AgeBands().band(age) == label
+
+
+def test_section6_age_band_below_the_first_bound_and_custom_bounds() -> None:
+    assert AgeBands((18, 65)).band(17) == "<18"
+    assert AgeBands((18, 65)).band(18) == "18-64" and AgeBands((18, 65)).band(65) == "65+"
+
+
+def test_section6_age_breakdown_uses_age_on_d() -> None:
+    # born 1980-01-02: 45 on 2025-12-31, so 35-59; a patient born 2011-01-01 is 14 on 2025-12-31
+    young = record(visit(D(2025, 3, 1), pid="Y"), p=patient("Y", birth_date=D(2011, 1, 1)))
+    old = record(visit(D(2025, 3, 1)))
+    rep = report([young, old], Y, by=parse_by("age"))
+    assert rep.groups() == ["0-14", "35-59"]
+    assert rep.result("management_rate", "0-14").numerator == 1
+
+
+# --- §6 family-doctor contract in force on D ------------------------------------------------------
+
+@pytest.mark.parametrize(("signed", "ends", "in_force"), [
+    (D(2025, 1, 1), D(2025, 12, 30), False),   # ended the day before D
+    (D(2025, 1, 1), D(2025, 12, 31), True),    # ends on D: still in force on D
+    (D(2025, 1, 1), D(2026, 1, 1), True),
+    (D(2025, 1, 1), None, True),               # no end date
+    (D(2026, 1, 1), None, False),              # signed after D
+    (D(2025, 12, 31), D(2025, 12, 31), True),  # signed and ending on D
+])
+def test_section6_contract_in_force_on_d(signed: dt.date, ends: dt.date | None, in_force: bool) -> None:
+    r = record(event(signed, EventKind.FAMILY_DOCTOR_CONTRACT, contract_end=ends))
+    assert facts(r).contract is in_force
+    assert report([r], Y).result("family_doctor_contract_rate").numerator == int(in_force)

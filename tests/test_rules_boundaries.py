@@ -1,0 +1,409 @@
+"""Boundary tables for every rule in ``smi_care.rules``: the day before, on and after each
+boundary, with the section of the national rules reference it comes from (§N below is that
+reference's section; the official documents are listed in docs/references.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from smi_care.domain import (
+    CalendarError,
+    Classification,
+    Consent,
+    EventKind,
+    Hospitalisation,
+    Insight,
+    Lockup,
+    LossReason,
+    PatientRecord,
+    SymptomSeverity,
+)
+from smi_care.domain.codes import EmergencyCategory
+from smi_care.domain.followup import SocialFunction
+from smi_care.rules import PROVISIONAL, add_working_days, health_check_due, is_working_day, status_in, status_on
+from smi_care.rules.classification import Assessment, ClassificationPolicy, classify_assessment
+from smi_care.rules.interventions import Action, InterventionPolicy, actions_for
+from smi_care.rules.quality import QualityPolicy, findings
+from smi_care.rules.risk import (
+    ArmedViolence,
+    ArsonExplosion,
+    Observation,
+    SelfHarm,
+    Setting,
+    Smashing,
+    Target,
+    VerbalThreat,
+    risk_level,
+)
+from smi_care.rules.schedule import DueReason, add_months, next_due, next_visit_date, paper_entry_deadline
+from smi_care.rules.status import (
+    Status,
+    StatusPolicy,
+    admitted_on,
+    is_lost,
+    is_registered,
+    last_lockup,
+    lost_since,
+    registration_on,
+    under_management,
+)
+from smi_care.rules.workdays import known_years, working_days_between
+from smi_care.rules.worklist import NATIONAL as NATIONAL_WORKLIST
+from smi_care.rules.worklist import ItemKind, WorklistPolicy, patient_items
+from tests.helpers import D, event, miss, patient, record, visit
+
+# --- §3 risk: every row of the table and the two combinations it leaves open ------------------
+
+@pytest.mark.parametrize(("obs", "level"), [
+    ([], 0),
+    ([VerbalThreat()], 1),
+    ([Smashing(Setting.HOME, Target.PROPERTY, stopped_by_persuasion=True)], 2),
+    ([Smashing(Setting.HOME, Target.PROPERTY, stopped_by_persuasion=False)], 3),
+    ([Smashing(Setting.ANY, Target.PROPERTY, stopped_by_persuasion=True)], 3),   # decision: not "confined to home"
+    ([Smashing(Setting.ANY, Target.PROPERTY, stopped_by_persuasion=False)], 3),
+    ([Smashing(Setting.HOME, Target.PROPERTY, persistent=True, stopped_by_persuasion=True)], 3),
+    ([Smashing(Setting.HOME, Target.PROPERTY, persistent=True, stopped_by_persuasion=False)], 4),
+    ([Smashing(Setting.HOME, Target.PEOPLE, stopped_by_persuasion=True)], 4),     # decision: people → 4
+    ([Smashing(Setting.ANY, Target.PEOPLE, persistent=True)], 4),
+    ([SelfHarm()], 4),
+    ([ArmedViolence()], 5),
+    ([ArsonExplosion()], 5),
+    ([VerbalThreat(), SelfHarm(), Smashing(Setting.HOME, Target.PROPERTY, stopped_by_persuasion=True)], 4),
+])
+def test_section3_risk_table(obs: list[Observation], level: int) -> None:
+    assert risk_level(obs) == level
+
+
+# --- §4 classification: each threshold just below, on and above -------------------------------
+
+GOOD = SocialFunction.all_good()
+
+
+def _a(risk: int = 0, sev: SymptomSeverity = SymptomSeverity.BASICALLY_GONE, ins: Insight | None = Insight.COMPLETE,
+       **kw: object) -> Assessment:
+    return Assessment(risk, sev, ins, kw.pop("social", GOOD), **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("a", "cls"), [
+    (_a(0), Classification.STABLE),
+    (_a(1), Classification.BASICALLY_STABLE),
+    (_a(2), Classification.BASICALLY_STABLE),
+    (_a(3), Classification.UNSTABLE),                       # risk 3 is the first unstable level
+    (_a(5), Classification.UNSTABLE),
+    (_a(sev=SymptomSeverity.MARKED), Classification.UNSTABLE),
+    (_a(sev=SymptomSeverity.PRESENT), Classification.BASICALLY_STABLE),
+    (_a(ins=Insight.ABSENT), Classification.UNSTABLE),
+    (_a(ins=Insight.PARTIAL), Classification.BASICALLY_STABLE),
+    (_a(ins=None), Classification.BASICALLY_STABLE),
+    (_a(adr_serious=True), Classification.UNSTABLE),
+])
+def test_section4_classification_table(a: Assessment, cls: Classification) -> None:
+    assert classify_assessment(a).classification is cls
+
+
+@pytest.mark.parametrize(("risk", "minimum", "cls"), [
+    (1, 2, Classification.BASICALLY_STABLE), (2, 2, Classification.UNSTABLE), (3, 4, Classification.BASICALLY_STABLE),
+])
+def test_section4_unstable_risk_threshold_is_a_policy(risk: int, minimum: int, cls: Classification) -> None:
+    assert classify_assessment(_a(risk), ClassificationPolicy(unstable_risk_min=minimum)).classification is cls
+
+
+@pytest.mark.parametrize(("risk", "police"), [(None, False), (0, False), (2, False), (3, True), (5, True)])
+def test_section4_police_report_from_risk_3(risk: int | None, police: bool) -> None:
+    assert (Action.NOTIFY_POLICE in actions_for(Classification.UNSTABLE, risk)) is police
+    assert Action.NOTIFY_POLICE not in actions_for(Classification.UNSTABLE, risk, InterventionPolicy(None))
+
+
+# --- §4 schedule: 14 days, 3 calendar months, month-end clamps --------------------------------
+
+@pytest.mark.parametrize(("visit_day", "cls", "due"), [
+    (D(2025, 3, 1), Classification.UNSTABLE, D(2025, 3, 15)),
+    (D(2025, 3, 1), Classification.BASICALLY_STABLE, D(2025, 3, 15)),
+    (D(2025, 12, 25), Classification.UNSTABLE, D(2026, 1, 8)),
+    (D(2025, 3, 1), Classification.STABLE, D(2025, 6, 1)),
+    (D(2025, 11, 29), Classification.STABLE, D(2026, 2, 28)),
+    (D(2025, 11, 30), Classification.STABLE, D(2026, 2, 28)),   # 02-30 does not exist: last day
+    (D(2023, 11, 30), Classification.STABLE, D(2024, 2, 29)),   # leap year
+    (D(2025, 8, 31), Classification.STABLE, D(2025, 11, 30)),
+    (D(2025, 12, 1), Classification.STABLE, D(2026, 3, 1)),
+])
+def test_section4_next_visit_table(visit_day: dt.date, cls: Classification, due: dt.date) -> None:
+    assert next_visit_date(visit_day, cls) == due
+
+
+@pytest.mark.parametrize(("day", "months", "result"), [
+    (D(2025, 1, 31), 1, D(2025, 2, 28)), (D(2024, 1, 31), 1, D(2024, 2, 29)), (D(2025, 3, 31), 12, D(2026, 3, 31)),
+])
+def test_section4_add_months_clamps(day: dt.date, months: int, result: dt.date) -> None:
+    assert add_months(day, months) == result
+
+
+# discharge and retries (§4 "after a discharge", "not reached"): a stable visit on 01-10
+@pytest.mark.parametrize(("items", "on", "date", "reason"), [
+    # discharge on the day of a completed visit: the discharge still calls for a visit within 14 days
+    ((visit(D(2025, 3, 1)), event(D(2025, 3, 1), EventKind.DISCHARGE)), D(2025, 3, 1), D(2025, 3, 15),
+     DueReason.AFTER_DISCHARGE),
+    # discharge the day before the visit: the visit answers it
+    ((event(D(2025, 2, 28), EventKind.DISCHARGE), visit(D(2025, 3, 1))), D(2025, 3, 1), D(2025, 6, 1),
+     DueReason.SCHEDULED),
+    # discharge the day after the visit
+    ((visit(D(2025, 3, 1)), event(D(2025, 3, 2), EventKind.DISCHARGE)), D(2025, 3, 2), D(2025, 3, 16),
+     DueReason.AFTER_DISCHARGE),
+    # a failed attempt on the discharge day: the retry rule
+    ((visit(D(2025, 1, 10)), event(D(2025, 3, 1), EventKind.DISCHARGE), miss(D(2025, 3, 1))), D(2025, 3, 1),
+     D(2025, 3, 15), DueReason.RETRY_NOT_REACHED),
+    # a failed attempt the day before the discharge: the discharge rule
+    ((visit(D(2025, 1, 10)), miss(D(2025, 2, 28)), event(D(2025, 3, 1), EventKind.DISCHARGE)), D(2025, 3, 1),
+     D(2025, 3, 15), DueReason.AFTER_DISCHARGE),
+    # a failed attempt the day after: retry from the attempt
+    ((visit(D(2025, 1, 10)), event(D(2025, 3, 1), EventKind.DISCHARGE), miss(D(2025, 3, 2))), D(2025, 3, 2),
+     D(2025, 3, 16), DueReason.RETRY_NOT_REACHED),
+    # what is dated after ``on`` is not seen
+    ((visit(D(2025, 1, 10)), miss(D(2025, 4, 10))), D(2025, 4, 9), D(2025, 4, 10), DueReason.SCHEDULED),
+    ((visit(D(2025, 1, 10)), miss(D(2025, 4, 10))), D(2025, 4, 10), D(2025, 4, 24), DueReason.RETRY_NOT_REACHED),
+    # an in-hospital follow-up without a class: 14 days
+    ((visit(D(2025, 1, 10), risk_level=None, hospitalisation=Hospitalisation.IN_HOSPITAL_NOW),), D(2025, 1, 10),
+     D(2025, 1, 24), DueReason.IN_HOSPITAL),
+    # never followed up: 14 days from the later of registration and consent
+    ((), D(2020, 5, 8), D(2020, 5, 22), DueReason.FIRST_AFTER_ENROLMENT),
+])
+def test_section4_next_due_table(items: tuple[object, ...], on: dt.date, date: dt.date, reason: DueReason) -> None:
+    due = next_due(record(*items), on)  # type: ignore[arg-type]
+    assert due is not None and (due.date, due.reason) == (date, reason)
+
+
+def test_section2_first_followup_counts_from_the_later_consent() -> None:
+    late = record(p=patient(consent_date=D(2020, 6, 1)))
+    early = record(p=patient(consent_date=D(2020, 5, 1)))
+    assert next_due(late, D(2020, 6, 1)).date == D(2020, 6, 15)  # type: ignore[union-attr]
+    assert next_due(early, D(2020, 6, 1)).date == D(2020, 5, 22)  # type: ignore[union-attr]
+
+
+# --- §2 working days (REPORT2013): around the 2025 National Day holiday -----------------------
+
+@pytest.mark.parametrize(("day", "working"), [
+    (D(2025, 9, 28), True),    # Sunday, adjusted working day (调休)
+    (D(2025, 9, 30), True),
+    (D(2025, 10, 1), False),
+    (D(2025, 10, 8), False),
+    (D(2025, 10, 9), True),
+    (D(2025, 10, 11), True),   # Saturday, adjusted working day
+    (D(2025, 10, 12), False),  # Sunday
+])
+def test_section2_working_day_table(day: dt.date, working: bool) -> None:
+    assert is_working_day(day) is working
+
+
+@pytest.mark.parametrize(("start", "n", "end"), [
+    (D(2025, 9, 30), 0, D(2025, 9, 30)),
+    (D(2025, 9, 29), 1, D(2025, 9, 30)),
+    (D(2025, 9, 30), 1, D(2025, 10, 9)),
+    (D(2025, 9, 30), 2, D(2025, 10, 10)),
+])
+def test_section2_add_working_days_table(start: dt.date, n: int, end: dt.date) -> None:
+    assert add_working_days(start, n).date == end
+    assert working_days_between(start, end) == n
+
+
+def test_section2_negative_working_days_refused() -> None:
+    with pytest.raises(ValueError, match="-1"):
+        add_working_days(D(2025, 1, 1), -1)
+
+
+# --- §5 status -------------------------------------------------------------------------------
+
+def test_section5_lost_after_the_third_failure_not_the_second() -> None:
+    r = record(visit(D(2025, 1, 5)), miss(D(2025, 4, 5)), miss(D(2025, 4, 19)), miss(D(2025, 5, 3)),
+               miss(D(2025, 5, 17)))
+    assert [is_lost(r, d) for d in (D(2025, 5, 2), D(2025, 5, 3), D(2025, 5, 4))] == [False, True, True]
+    assert lost_since(r, D(2025, 6, 1)) == miss(D(2025, 5, 3))   # the 3rd, not a later one
+    assert not is_lost(r, D(2025, 5, 3), StatusPolicy(consecutive_failures_lost=4))
+    assert is_lost(r, D(2025, 5, 17), StatusPolicy(consecutive_failures_lost=4))
+    broken = record(miss(D(2025, 4, 5)), visit(D(2025, 4, 6)), miss(D(2025, 4, 19)), miss(D(2025, 5, 3)))
+    assert not is_lost(broken, D(2025, 5, 3))     # the run restarts after a completed follow-up
+
+
+def test_section5_a_loss_reason_after_the_third_failure_moves_the_date() -> None:
+    r = record(miss(D(2025, 4, 5)), miss(D(2025, 4, 19)), miss(D(2025, 5, 3)),
+               miss(D(2025, 5, 17), reason=LossReason.MOVED))
+    assert lost_since(r, D(2025, 5, 20)) == miss(D(2025, 5, 17), reason=LossReason.MOVED)
+
+
+@pytest.mark.parametrize(("kind", "status"), [
+    (EventKind.DEATH, Status.DEAD), (EventKind.TRANSFER_OUT, Status.TRANSFERRED_OUT),
+    (EventKind.DIAGNOSIS_WITHDRAWN, Status.WITHDRAWN),
+])
+def test_section5_registered_on_d_and_ended_on_d(kind: EventKind, status: Status) -> None:
+    """Registered on D with death, transfer or withdrawal on the same D: not registered on D."""
+    p = patient(registered_on=D(2025, 3, 1), consent_date=D(2025, 3, 1))
+    r = record(visit(D(2025, 3, 1)), event(D(2025, 3, 1), kind), p=p)
+    assert not is_registered(r, D(2025, 3, 1)) and status_on(r, D(2025, 3, 1)).status is status
+    assert status_on(r, D(2025, 2, 28)).status is Status.NOT_REGISTERED
+    assert not status_in(r, D(2025, 1, 1), D(2025, 3, 1)).under_management
+
+
+@pytest.mark.parametrize(("day", "registered"), [(D(2025, 2, 28), True), (D(2025, 3, 1), False), (D(2025, 3, 2), False)])
+def test_section5_death_boundary(day: dt.date, registered: bool) -> None:
+    assert is_registered(record(event(D(2025, 3, 1), EventKind.DEATH)), day) is registered
+
+
+def test_section5_same_day_ties_follow_row_order() -> None:
+    """Transfer out and back in on the same day: the row order decides (§5, §6 same-day ties)."""
+    out_then_in = record(event(D(2025, 3, 1), EventKind.TRANSFER_OUT), event(D(2025, 3, 1), EventKind.TRANSFER_IN))
+    in_then_out = record(event(D(2025, 3, 1), EventKind.TRANSFER_IN), event(D(2025, 3, 1), EventKind.TRANSFER_OUT))
+    assert is_registered(out_then_in, D(2025, 3, 1)) and not is_registered(in_then_out, D(2025, 3, 1))
+    adm_dis = record(event(D(2025, 3, 1), EventKind.ADMISSION), event(D(2025, 3, 1), EventKind.DISCHARGE))
+    dis_adm = record(event(D(2025, 3, 1), EventKind.DISCHARGE), event(D(2025, 3, 1), EventKind.ADMISSION))
+    assert not admitted_on(adm_dis, D(2025, 3, 1)) and admitted_on(dis_adm, D(2025, 3, 1))
+    fu = record(visit(D(2025, 3, 1), lockup=Lockup.LOCKED), visit(D(2025, 3, 1), lockup=Lockup.RELEASED))
+    assert last_lockup(fu, D(2025, 3, 1)) is Lockup.RELEASED
+
+
+@pytest.mark.parametrize(("day", "admitted"), [
+    (D(2025, 1, 31), False), (D(2025, 2, 1), True), (D(2025, 2, 28), True), (D(2025, 3, 1), False),
+])
+def test_section5_admission_window(day: dt.date, admitted: bool) -> None:
+    r = record(event(D(2025, 2, 1), EventKind.ADMISSION), event(D(2025, 3, 1), EventKind.DISCHARGE))
+    assert admitted_on(r, day) is admitted
+
+
+def test_section5_lockup_falls_back_to_the_personal_record() -> None:
+    r = record(visit(D(2025, 3, 1)), visit(D(2025, 5, 1), lockup=Lockup.RELEASED), p=patient(past_lockup=Lockup.LOCKED))
+    assert last_lockup(r, D(2025, 4, 30)) is Lockup.LOCKED
+    assert last_lockup(r, D(2025, 5, 1)) is Lockup.RELEASED
+
+
+@pytest.mark.parametrize(("start", "end", "managed"), [
+    (D(2025, 3, 2), D(2025, 12, 31), False),   # the visit the day before P
+    (D(2025, 3, 1), D(2025, 12, 31), True),    # on P's first day
+    (D(2025, 1, 1), D(2025, 3, 1), True),      # on D
+    (D(2025, 1, 1), D(2025, 2, 28), False),    # the day after D
+])
+def test_section5_under_management_period_edges(start: dt.date, end: dt.date, managed: bool) -> None:
+    r = record(visit(D(2025, 3, 1)), miss(D(2025, 6, 1)))
+    assert under_management(r, start, end) is managed
+    assert status_in(r, start, end).under_management is managed
+
+
+def test_section5_under_management_iff_registered_and_a_completed_followup() -> None:
+    r = record(visit(D(2025, 3, 1)), event(D(2025, 12, 31), EventKind.TRANSFER_OUT))
+    assert not under_management(r, D(2025, 1, 1), D(2025, 12, 31))
+    assert under_management(r, D(2025, 1, 1), D(2025, 12, 30))
+    assert not under_management(record(miss(D(2025, 3, 1))), D(2025, 1, 1), D(2025, 12, 31))
+    refused = record(visit(D(2025, 3, 1)), p=patient(consent=Consent.REFUSED))
+    assert under_management(refused, D(2025, 1, 1), D(2025, 12, 31))  # §6: consent is not part of 在管
+
+
+def test_section5_transfer_in_registers_from_its_date() -> None:
+    r = record(event(D(2025, 3, 1), EventKind.TRANSFER_IN))
+    assert [is_registered(r, d) for d in (D(2025, 2, 28), D(2025, 3, 1), D(2025, 3, 2))] == [False, True, True]
+    assert registration_on(r, D(2025, 2, 28)).ended_by is None
+
+
+# --- §5 worklist windows ----------------------------------------------------------------------
+
+def _kinds(r: PatientRecord, on: dt.date, policy: WorklistPolicy = NATIONAL_WORKLIST) -> list[ItemKind]:
+    return [i.kind for i in patient_items(r, on, policy=policy)]
+
+
+@pytest.mark.parametrize(("on", "alert"), [
+    (D(2025, 4, 29), True),   # 29 days after the transfer
+    (D(2025, 4, 30), True),   # 30 days: the last day of the window
+    (D(2025, 5, 1), False),   # 31 days
+])
+def test_section5_police_alert_window_after_a_transfer(on: dt.date, alert: bool) -> None:
+    r = record(visit(D(2025, 3, 20), risk_level=3), event(D(2025, 3, 31), EventKind.TRANSFER_OUT))
+    assert (ItemKind.ALERT_NOTIFY_POLICE in _kinds(r, on)) is alert
+
+
+@pytest.mark.parametrize(("on", "alert"), [(D(2025, 4, 14), True), (D(2025, 4, 15), False)])
+def test_section5_police_alert_window_after_going_missing(on: dt.date, alert: bool) -> None:
+    r = record(visit(D(2025, 3, 1), risk_level=4), miss(D(2025, 3, 15), reason=LossReason.MISSING))
+    assert (ItemKind.ALERT_NOTIFY_POLICE in _kinds(r, on)) is alert
+
+
+@pytest.mark.parametrize(("risk", "alert"), [(2, False), (3, True)])
+def test_section5_police_alert_risk_threshold(risk: int, alert: bool) -> None:
+    r = record(visit(D(2025, 3, 1), risk_level=risk, classification=Classification.BASICALLY_STABLE),
+               miss(D(2025, 3, 15), reason=LossReason.MISSING))
+    assert (ItemKind.ALERT_NOTIFY_POLICE in _kinds(r, D(2025, 3, 16))) is alert
+
+
+@pytest.mark.parametrize(("on", "overdue"), [
+    (D(2025, 3, 1), -1),  # the event day: the record is due within 24 hours, by the next day
+    (D(2025, 3, 2), 0),   # 24 hours later: due today
+    (D(2025, 3, 3), 1),   # one day late
+])
+def test_section5_emergency_record_24_hour_window(on: dt.date, overdue: int) -> None:
+    r = record(event(D(2025, 3, 1), EventKind.EMERGENCY))
+    items = [i for i in patient_items(r, on) if i.kind is ItemKind.ALERT_EMERGENCY_RECORD_MISSING]
+    assert [(i.due, i.days_overdue) for i in items] == [(D(2025, 3, 2), overdue)]
+    wider = WorklistPolicy(emergency_record_hours=72)
+    assert [i.due for i in patient_items(r, on, policy=wider) if i.kind.is_alert] == [D(2025, 3, 4)]
+
+
+@pytest.mark.parametrize(("on", "alert"), [(D(2025, 2, 28), False), (D(2025, 3, 31), True), (D(2025, 4, 1), False)])
+def test_section5_emergency_alert_lookback(on: dt.date, alert: bool) -> None:
+    r = record(event(D(2025, 3, 1), EventKind.EMERGENCY))
+    ok = record(event(D(2025, 3, 1), EventKind.EMERGENCY, emergency=EmergencyCategory.RELAPSE))
+    assert (ItemKind.ALERT_EMERGENCY_RECORD_MISSING in _kinds(r, on)) is alert
+    assert ItemKind.ALERT_EMERGENCY_RECORD_MISSING not in _kinds(ok, on)
+
+
+@pytest.mark.parametrize(("on", "kind"), [
+    (D(2025, 1, 9), None),                       # due 01-24: beyond the 14-day horizon
+    (D(2025, 1, 10), ItemKind.FOLLOWUP_DUE),      # horizon reaches the due date
+    (D(2025, 1, 24), ItemKind.FOLLOWUP_DUE),      # due today: not yet overdue
+    (D(2025, 1, 25), ItemKind.FOLLOWUP_OVERDUE),
+])
+def test_section4_worklist_due_and_overdue(on: dt.date, kind: ItemKind | None) -> None:
+    r = record(visit(D(2024, 12, 1), risk_level=0), visit(D(2025, 1, 10), risk_level=3))
+    found = [k for k in _kinds(r, on) if k in (ItemKind.FOLLOWUP_DUE, ItemKind.FOLLOWUP_OVERDUE)]
+    assert found == ([] if kind is None else [kind])
+
+
+def test_section4_worklist_first_followup_and_nothing_for_the_lost() -> None:
+    assert ItemKind.FIRST_FOLLOWUP_DUE in _kinds(record(), D(2020, 5, 8))
+    lost = record(visit(D(2025, 1, 5)), miss(D(2025, 1, 19)), miss(D(2025, 2, 2)), miss(D(2025, 2, 16)))
+    assert not {ItemKind.FOLLOWUP_DUE, ItemKind.FOLLOWUP_OVERDUE} & set(_kinds(lost, D(2025, 2, 17)))
+
+
+# --- §4 quality: the gap finding at the allowed date --------------------------------------------
+
+@pytest.mark.parametrize(("second", "gap"), [(D(2025, 1, 14), False), (D(2025, 1, 15), False), (D(2025, 1, 16), True)])
+def test_section4_gap_too_long_boundary(second: dt.date, gap: bool) -> None:
+    r = record(visit(D(2025, 1, 1), risk_level=3, classification=Classification.UNSTABLE), miss(second))
+    assert ("gap_too_long" in [f.kind for f in findings(r)]) is gap
+    assert "gap_too_long" not in [f.kind for f in findings(r, QualityPolicy(gap_grace_days=1))]
+
+
+@pytest.mark.parametrize(("nxt", "late"), [(D(2025, 6, 1), False), (D(2025, 6, 2), True)])
+def test_section4_next_date_too_late_boundary(nxt: dt.date, late: bool) -> None:
+    r = record(visit(D(2025, 3, 1), classification=Classification.STABLE, next_visit_date=nxt))
+    found = [(f.kind, f.expected) for f in findings(r)]
+    assert (("next_date_too_late", "2025-06-01") in found) is late
+
+
+# --- survivors of the first mutation run -----------------------------------------------------------
+
+def test_section4_health_check_due_counts_only_health_checks_on_or_before_the_day() -> None:
+    r = record(event(D(2024, 6, 1), EventKind.HEALTH_CHECK), event(D(2024, 9, 1), EventKind.COUNSELLING),
+               event(D(2025, 4, 1), EventKind.HEALTH_CHECK))
+    assert health_check_due(r, D(2025, 3, 31)) == D(2025, 6, 1)
+    assert health_check_due(r, D(2025, 4, 1)) == D(2026, 4, 1)
+    late = record(p=patient(consent_date=D(2020, 6, 1)))
+    assert health_check_due(late, D(2020, 7, 1)) == D(2020, 6, 1)
+
+
+def test_section2_unknown_year_names_the_known_years_and_provisional_counts_weekdays() -> None:
+    years = known_years()
+    with pytest.raises(CalendarError, match=f"known years: {years.start}-{years.stop - 1}"):
+        is_working_day(dt.date(years.stop, 1, 5))
+    monday = dt.date(years.stop, 1, 1) + dt.timedelta(days=(7 - dt.date(years.stop, 1, 1).weekday()) % 7)
+    assert is_working_day(monday, PROVISIONAL) and not is_working_day(monday - dt.timedelta(days=1), PROVISIONAL)
+    answer = paper_entry_deadline(monday, calendar=PROVISIONAL)
+    assert answer.provisional and answer.date == monday + dt.timedelta(days=7)
+    with pytest.raises(CalendarError):
+        paper_entry_deadline(monday)
