@@ -48,10 +48,7 @@ COUNTY_SIZE = 25_000
 
 def read(folder: Path) -> tuple[Any, int, int]:
     """Read and validate a registry folder: (what the report takes, rows accepted, problems)."""
-    if HAS_TABLES:
-        load = registry.read_tables(folder)
-    else:
-        load = registry.read_registry(folder)
+    load = registry.read_tables(folder) if HAS_TABLES else registry.read_registry(folder)
     accepted = sum(c.accepted for c in load.counts)
     return (load.tables if HAS_TABLES else load.registry), accepted, len(load.problems)
 

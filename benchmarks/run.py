@@ -237,7 +237,8 @@ def verdict(results: dict[str, dict[str, Any]], patients: int) -> int:
     lib_time, base_time = sum(lib["phases"].values()), sum(base["phases"].values())
     print(f"ratio library / baseline, CSV -> six core indicators by township: {lib_time / base_time:.1f}x in-process "
           f"({lib_time:.2f} s / {base_time:.2f} s), {lib['wall'] / base['wall']:.1f}x wall with start-up "
-          f"({lib['wall']:.2f} s / {base['wall']:.2f} s), {lib['cpu'] / base['cpu']:.1f}x cpu; peak memory {lib['peak_mb']:,.0f} MB / {base['peak_mb']:,.0f} MB")
+          f"({lib['wall']:.2f} s / {base['wall']:.2f} s), {lib['cpu'] / base['cpu']:.1f}x cpu; "
+          f"peak memory {lib['peak_mb']:,.0f} MB / {base['peak_mb']:,.0f} MB")
     bad = differences(lib["counts"], base["counts"])
     pq = results.get("report_parquet", {})
     if "counts" in pq:

@@ -5,6 +5,7 @@ admissions and discharges, same-day ties and unrecorded classes. No assertion on
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smi_care.domain.codes import EventKind, Hospitalisation
+from smi_care.domain.codes import Adherence, Classification, EventKind, Hospitalisation
 from smi_care.domain.errors import DomainError
 from smi_care.domain.events import Event
 from smi_care.domain.identity import AreaCode
@@ -110,19 +111,26 @@ def tangled(draw: st.DrawFn) -> Registry:
             i, j = draw(st.integers(0, len(fus) - 1)), draw(st.integers(0, len(fus) - 1))
             fus[i] = attrs.evolve(fus[i], visit_date=fus[j].visit_date, next_visit_date=None, last_discharge_date=None)
         fus = [attrs.evolve(f, classification=None) if f.classification and draw(st.booleans()) else f for f in fus]
+        done = [f for f in fus if f.completed and f.adherence is not None]
+        if done and draw(st.booleans()):  # a second visit on the same day, later in the file
+            twin = draw(st.sampled_from(done))
+            with contextlib.suppress(DomainError):
+                fus.append(attrs.evolve(twin, adherence=draw(st.sampled_from(list(Adherence))),
+                                        classification=draw(st.sampled_from(list(Classification))),
+                                        hospitalisation=draw(st.sampled_from(list(Hospitalisation)))))
         evs = list(r.events)
         for e in r.events:
             if e.kind is EventKind.ADMISSION and draw(st.booleans()):
                 evs.append(Event(e.patient_id, e.date + dt.timedelta(days=draw(st.integers(0, 400))),
                                  EventKind.DISCHARGE))
+                if draw(st.booleans()):  # discharged and admitted again on one day
+                    evs.append(attrs.evolve(e, date=evs[-1].date))
             if e.kind is EventKind.TRANSFER_OUT and draw(st.booleans()):
                 evs[evs.index(e)] = attrs.evolve(e, other_area=OUTSIDE)
         if len(evs) >= 2 and draw(st.booleans()):
             i, j = draw(st.integers(0, len(evs) - 1)), draw(st.integers(0, len(evs) - 1))
-            try:
+            with contextlib.suppress(DomainError):
                 evs[i] = attrs.evolve(evs[i], date=evs[j].date)
-            except DomainError:
-                pass
         try:
             if fus and draw(st.booleans()):  # in hospital now, unassessed
                 fus.append(attrs.evolve(fus[-1], hospitalisation=Hospitalisation.IN_HOSPITAL_NOW, risk_level=None,
