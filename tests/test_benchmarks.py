@@ -1,35 +1,166 @@
-"""The benchmark scripts still run, and the independent SQL reading of §6 agrees with smi_care
-on generated registries (no assertion on time)."""
+"""The province benchmark runs, and its DuckDB baseline (an independent SQL reading of §5 and §6)
+agrees with smi_care: on the demo county, on generated registries for several seeds and periods,
+and on random registries with transfers within and out of the registry, deaths, withdrawals,
+admissions and discharges, same-day ties and unrecorded classes. No assertion on time."""
 
-import runpy
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import subprocess
 import sys
 from pathlib import Path
 
+import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from smi_care.indicators import Period, report
-from smi_care.registry import read_registry, write_registry
+from smi_care.domain.codes import Adherence, Classification, EventKind, Hospitalisation
+from smi_care.domain.errors import DomainError
+from smi_care.domain.events import Event
+from smi_care.domain.identity import AreaCode
+from smi_care.domain.records import PatientRecord, Registry
+from smi_care.indicators import Period
+from smi_care.registry import write_registry
 from smi_care.synth import generate
+from smi_care.testing import registries
 
 BENCH = Path(__file__).parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCH))
 
+import baseline  # noqa: E402
+import library_steps  # noqa: E402
+from run import differences  # noqa: E402
 from sql_baseline import counts, load  # noqa: E402
 
+OUTSIDE = AreaCode("440303001001")  # an area no test registry covers
 
-def test_indicator_benchmark_runs_and_agrees_with_sql(capsys: pytest.CaptureFixture[str],
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    script = BENCH / "indicators.py"
-    monkeypatch.setattr(sys, "argv", [str(script), "--patients", "120", "--seed", "3"])
-    with pytest.raises(SystemExit) as done:
-        runpy.run_path(str(script), run_name="__main__")
-    assert done.value.code == 0
-    assert "all counts agree" in capsys.readouterr().out
+
+def compare(folder: Path, period: Period) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """(smi_care's six core counts by township, the baseline's) for one registry folder."""
+    data, _, _ = library_steps.read(folder)
+    ours = library_steps.core_counts(library_steps.annual_report(data, period))
+    db = baseline.connect()
+    baseline.load(db, folder)
+    return ours, baseline.core_counts(db, period.start, period.end)
+
+
+def test_run_py_measures_every_step_and_agrees(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--scale", "150", "--seed", "2", "--cache",
+                           str(tmp_path)], capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout
+    assert "library and baseline agree" in out
+    for step in ("read_csv", "report_csv", "worklist", "quality", "baseline"):
+        assert run_description(step) in out
+    assert "ratio library / baseline" in out
+    assert (tmp_path / "seed2-n150" / "csv" / "patients.csv").is_file()
+    again = subprocess.run([sys.executable, str(BENCH / "run.py"), "--scale", "150", "--seed", "2", "--cache",
+                            str(tmp_path), "--steps", "baseline"], capture_output=True, text=True, timeout=600,
+                           check=False)
+    assert "generating" not in again.stdout  # cached by seed and size
+    assert again.returncode == 2  # nothing to compare the baseline with
+
+
+def run_description(step: str) -> str:
+    from run import DESCRIPTIONS
+
+    return DESCRIPTIONS[step]
+
+
+def test_differences_name_the_township_and_the_count() -> None:
+    assert differences({"a": {"managed": 3}}, {"a": {"managed": 3}}) == []
+    assert differences({"a": {"managed": 3}}, {"a": {"managed": 2}, "b": {"registered": 1}}) == [
+        "township a: managed is 3 in smi_care, 2 in the baseline",
+        "township b: registered is 0 in smi_care, 1 in the baseline"]
+
+
+def test_generated_province_spans_counties_and_reads_clean(tmp_path: Path) -> None:
+    library_steps.generate(tmp_path, 60, seed=5)
+    assert library_steps.county_codes(60) == [("360102", 60)]
+    assert [c for c, _ in library_steps.county_codes(60_000)] == ["360102", "360103", "360104"]
+    _, accepted, problems = library_steps.read(tmp_path)
+    assert problems == 0 and accepted > 60
+
+
+def test_baseline_agrees_on_the_demo_county(tmp_path: Path) -> None:
+    folder = write_registry(generate(patients=3000, seed=7), tmp_path)
+    ours, sql = compare(folder, Period.parse("2025"))
+    assert len(sql) == 15 and ours == sql
+
+
+@pytest.mark.parametrize(("seed", "period"), [(1, "2024"), (2, "2025Q2"), (3, "2025-11"),
+                                              (4, "2024-07-01..2025-06-30"), (5, "2023-02-15..2025-12-31")])
+def test_baseline_agrees_on_generated_registries(tmp_path: Path, seed: int, period: str) -> None:
+    folder = write_registry(generate(patients=400, seed=seed), tmp_path)
+    ours, sql = compare(folder, Period.parse(period))
+    assert sql and ours == sql
+
+
+@st.composite
+def tangled(draw: st.DrawFn) -> Registry:
+    """A random registry, then knots the generators rarely tie: follow-ups and events moved onto
+    another one's date (same-day ties, broken by file order), discharges after admissions,
+    transfers out of the registry, classes left unrecorded."""
+    reg = draw(registries(max_patients=10))
+    out = []
+    for r in reg:
+        fus = list(r.followups)
+        if len(fus) >= 2 and draw(st.booleans()):
+            i, j = draw(st.integers(0, len(fus) - 1)), draw(st.integers(0, len(fus) - 1))
+            fus[i] = attrs.evolve(fus[i], visit_date=fus[j].visit_date, next_visit_date=None, last_discharge_date=None)
+        fus = [attrs.evolve(f, classification=None) if f.classification and draw(st.booleans()) else f for f in fus]
+        done = [f for f in fus if f.completed and f.adherence is not None]
+        if done and draw(st.booleans()):  # a second visit on the same day, later in the file
+            twin = draw(st.sampled_from(done))
+            with contextlib.suppress(DomainError):
+                fus.append(attrs.evolve(twin, adherence=draw(st.sampled_from(list(Adherence))),
+                                        classification=draw(st.sampled_from(list(Classification))),
+                                        hospitalisation=draw(st.sampled_from(list(Hospitalisation)))))
+        evs = list(r.events)
+        for e in r.events:
+            if e.kind is EventKind.ADMISSION and draw(st.booleans()):
+                evs.append(Event(e.patient_id, e.date + dt.timedelta(days=draw(st.integers(0, 400))),
+                                 EventKind.DISCHARGE))
+                if draw(st.booleans()):  # discharged and admitted again on one day
+                    evs.append(attrs.evolve(e, date=evs[-1].date))
+            if e.kind is EventKind.TRANSFER_OUT and draw(st.booleans()):
+                evs[evs.index(e)] = attrs.evolve(e, other_area=OUTSIDE)
+        if len(evs) >= 2 and draw(st.booleans()):
+            i, j = draw(st.integers(0, len(evs) - 1)), draw(st.integers(0, len(evs) - 1))
+            with contextlib.suppress(DomainError):
+                evs[i] = attrs.evolve(evs[i], date=evs[j].date)
+        try:
+            if fus and draw(st.booleans()):  # in hospital now, unassessed
+                fus.append(attrs.evolve(fus[-1], hospitalisation=Hospitalisation.IN_HOSPITAL_NOW, risk_level=None,
+                                        classification=None, next_visit_date=None))
+            out.append(PatientRecord(r.patient, tuple(fus), tuple(evs)))
+        except DomainError:
+            out.append(r)
+    return Registry.of(out, reg.population if draw(st.booleans()) else ())
+
+
+periods = st.sampled_from(["2024", "2025", "2025Q1", "2024Q4", "2025-02", "2024-06", "2023-03-31..2025-08-30"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                   HealthCheck.too_slow])
+@given(reg=tangled(), period=periods)
+def test_baseline_agrees_on_random_registries(tmp_path_factory: pytest.TempPathFactory, reg: Registry,
+                                              period: str) -> None:
+    folder = write_registry(reg, tmp_path_factory.mktemp("reg"))
+    ours, sql = compare(folder, Period.parse(period))
+    assert differences(ours, sql) == []
 
 
 @pytest.mark.parametrize(("seed", "period"), [(1, "2024"), (2, "2025Q2"), (3, "2025-11"),
                                               (4, "2024-07-01..2025-06-30")])
-def test_sql_oracle_agrees(tmp_path: Path, seed: int, period: str) -> None:
+def test_sqlite_oracle_agrees(tmp_path: Path, seed: int, period: str) -> None:
+    """The older SQLite reading of nine §6 counts (benchmarks/sql_baseline.py)."""
+    from smi_care.indicators import report
+    from smi_care.registry import read_registry
+
     folder = write_registry(generate(patients=400, seed=seed), tmp_path)
     p = Period.parse(period)
     rep = report(read_registry(folder).registry, p)

@@ -1,0 +1,259 @@
+"""The province benchmark: smi_care against a DuckDB baseline on one synthetic registry.
+
+Run:  .venv/bin/python benchmarks/run.py --scale 100000 [--seed 1] [--period 2025] [--on 2025-12-01]
+
+Generates (once; cached by seed and size under ``benchmarks/.cache/``) a synthetic province
+of ``--scale`` patients with three years of history (2023-2025), as registry CSV files and,
+when the installed smi_care can write it, Parquet. Then measures, each step in its own
+process, the wall time and the peak memory (resident set size) of:
+
+- reading and validating the registry from CSV, and from Parquet;
+- CSV -> the annual report by township (and Parquet -> the same report);
+- the worklist for one day; the quality findings (each after reading the CSV);
+- the DuckDB baseline: the six core indicators by township as hand-written SQL over the same
+  CSV files on one thread (``benchmarks/baseline.py``).
+
+It prints every figure, the time per patient and the ratio library / baseline, and exits 1
+when the library's six core indicators differ from the baseline's in any township (2 when
+the library's report did not finish within ``--timeout`` and nothing could be compared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+STEPS = ("read_csv", "read_parquet", "report_csv", "report_parquet", "worklist", "quality", "baseline")
+DESCRIPTIONS = {
+    "read_csv": "read + validate, CSV",
+    "read_parquet": "read + validate, Parquet",
+    "report_csv": "CSV -> annual report by township",
+    "report_parquet": "Parquet -> annual report by township",
+    "worklist": "CSV -> worklist for one day",
+    "quality": "CSV -> quality findings",
+    "baseline": "DuckDB baseline, CSV -> six core indicators by township (1 thread)",
+}
+
+
+# --- one step, in its own process ------------------------------------------------------------
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_step(step: str, folder: Path, period_text: str, on: dt.date) -> dict[str, Any]:
+    """Do one step in this process: its phases' times, its result and the peak memory."""
+    from smi_care.indicators import Period
+
+    period = Period.parse(period_text)
+    phases: dict[str, float] = {}
+    out: dict[str, Any] = {"step": step}
+    t = time.perf_counter()
+    if step == "baseline":
+        import baseline
+
+        db = baseline.connect()
+        baseline.load(db, folder)
+        phases["load"] = time.perf_counter() - t
+        t = time.perf_counter()
+        out["counts"] = baseline.core_counts(db, period.start, period.end)
+        phases["indicators"] = time.perf_counter() - t
+    else:
+        import library_steps as lib
+
+        data, accepted, problems = lib.read(folder)
+        phases["read"] = time.perf_counter() - t
+        out.update(rows=accepted, problems=problems, path="tables" if lib.HAS_TABLES else "objects")
+        t = time.perf_counter()
+        if step.startswith("report"):
+            out["counts"] = lib.core_counts(lib.annual_report(data, period))
+            phases["report"] = time.perf_counter() - t
+        elif step == "worklist":
+            out["items"] = lib.worklist(data, on)
+            phases["worklist"] = time.perf_counter() - t
+        elif step == "quality":
+            out["findings"] = lib.quality(data)
+            phases["quality"] = time.perf_counter() - t
+    out["phases"] = phases
+    out["peak_mb"] = _peak_mb()
+    out["cpu"] = _cpu_s()
+    return out
+
+
+def spawn(step: str, folder: Path, period: str, on: dt.date, timeout: float) -> dict[str, Any]:
+    """Run one step in a child process; its wall time as seen from here, and what it reported."""
+    result_file = folder.parent / f".{step}.json"
+    result_file.unlink(missing_ok=True)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--step", step, "--folder", str(folder), "--period", period,
+           "--on", on.isoformat(), "--result", str(result_file)]
+    t = time.perf_counter()
+    try:
+        done = subprocess.run(cmd, timeout=timeout, capture_output=True, text=True, check=False)
+    except subprocess.TimeoutExpired:
+        return {"step": step, "wall": time.perf_counter() - t, "stopped": f"stopped after {timeout:.0f} s"}
+    wall = time.perf_counter() - t
+    if done.returncode != 0 or not result_file.is_file():
+        return {"step": step, "wall": wall, "stopped": f"failed: {done.stderr.strip().splitlines()[-1:]}"}
+    out: dict[str, Any] = json.loads(result_file.read_text(encoding="utf-8"))
+    result_file.unlink()
+    out["wall"] = wall
+    return out
+
+
+# --- the registry, cached ------------------------------------------------------------------------
+
+def cached_registry(cache: Path, scale: int, seed: int) -> tuple[Path, Path | None, dict[str, float]]:
+    """The CSV folder and (when the library writes Parquet) the Parquet folder for this seed and
+    size, generated on first use. Returns the times spent generating and converting."""
+    import library_steps as lib
+
+    base = cache / f"seed{seed}-n{scale}"
+    csv_dir, pq_dir = base / "csv", base / "parquet"
+    spent: dict[str, float] = {}
+    if not csv_dir.is_dir():
+        tmp = base / "csv.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        print(f"generating {scale:,} patients (seed {seed}) into {csv_dir} ...", flush=True)
+        t = time.perf_counter()
+        lib.generate(tmp, scale, seed)
+        tmp.rename(csv_dir)
+        spent["generate"] = time.perf_counter() - t
+    if not pq_dir.is_dir():
+        tmp = base / "parquet.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        t = time.perf_counter()
+        if lib.write_parquet(csv_dir, tmp):
+            tmp.rename(pq_dir)
+            spent["to_parquet"] = time.perf_counter() - t
+    return csv_dir, (pq_dir if pq_dir.is_dir() else None), spent
+
+
+def file_rows(folder: Path) -> dict[str, int]:
+    out = {}
+    for name in ("patients", "followups", "events"):
+        with (folder / f"{name}.csv").open("rb") as fh:
+            out[name] = sum(1 for _ in fh) - 1
+    return out
+
+
+# --- comparison and printing -------------------------------------------------------------------------
+
+def differences(library: dict[str, dict[str, int]], baseline: dict[str, dict[str, int]]) -> list[str]:
+    """Every township and count where the two disagree, in plain words."""
+    out = []
+    for group in sorted(set(library) | set(baseline)):
+        a, b = library.get(group, {}), baseline.get(group, {})
+        for name in sorted(set(a) | set(b)):
+            if a.get(name, 0) != b.get(name, 0):
+                out.append(f"township {group}: {name} is {a.get(name, 0)} in smi_care, {b.get(name, 0)} in the baseline")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scale", type=int, default=10_000, help="patients (10000, 100000, 500000)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--period", default="2025", help="the report's period (default 2025)")
+    ap.add_argument("--on", type=dt.date.fromisoformat, default=dt.date(2025, 12, 1), help="the worklist's day")
+    ap.add_argument("--cache", type=Path, default=HERE / ".cache", help="where generated registries are kept")
+    ap.add_argument("--timeout", type=float, default=1800, help="seconds after which a step is stopped")
+    ap.add_argument("--steps", default=",".join(STEPS), help="comma-separated steps to run (default: all)")
+    ap.add_argument("--step", help=argparse.SUPPRESS)
+    ap.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.step:  # a child: one step, result as JSON
+        out = run_step(args.step, args.folder, args.period, args.on)
+        args.result.write_text(json.dumps(out), encoding="utf-8")
+        return 0
+
+    steps = [s.strip() for s in args.steps.split(",") if s.strip()]
+    unknown = [s for s in steps if s not in STEPS]
+    if unknown:
+        ap.error(f"unknown step(s) {', '.join(unknown)}; known: {', '.join(STEPS)}")
+    csv_dir, pq_dir, spent = cached_registry(args.cache, args.scale, args.seed)
+    rows = file_rows(csv_dir)
+    import library_steps as lib
+
+    print(f"registry: {rows['patients']:,} patients, {rows['followups']:,} follow-ups, {rows['events']:,} events "
+          f"({csv_dir}); period {args.period}, worklist on {args.on.isoformat()}")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; smi_care data path: "
+          f"{'columnar (read_tables)' if lib.HAS_TABLES else 'objects (read_registry)'}")
+    for what, seconds in spent.items():
+        print(f"  ({what}: {seconds:.1f} s)")
+
+    results: dict[str, dict[str, Any]] = {}
+    for step in steps:
+        folder = pq_dir if step.endswith("parquet") else csv_dir
+        if folder is None:
+            results[step] = {"step": step, "stopped": "skipped: this smi_care reads no Parquet"}
+        else:
+            results[step] = spawn(step, folder, args.period, args.on, args.timeout)
+        print(line(results[step], rows["patients"]), flush=True)
+
+    return verdict(results, rows["patients"])
+
+
+def line(r: dict[str, Any], patients: int) -> str:
+    name = f"{DESCRIPTIONS[r['step']]:<66}"
+    if "stopped" in r:
+        return f"{name} {r['stopped']}"
+    phases = ", ".join(f"{k} {v:.2f} s" for k, v in r["phases"].items())
+    inner = sum(r["phases"].values())
+    extra = ""
+    if "items" in r:
+        extra = f"; {r['items']:,} items"
+    elif "findings" in r:
+        extra = f"; {r['findings']:,} findings"
+    elif "problems" in r:
+        extra = f"; {r['rows']:,} rows, {r['problems']} problems"
+    return (f"{name} wall {r['wall']:6.2f} s, cpu {r['cpu']:6.2f} s ({phases}; {inner / patients * 1e6:.1f} "
+            f"µs/patient), peak {r['peak_mb']:,.0f} MB{extra}")
+
+
+def verdict(results: dict[str, dict[str, Any]], patients: int) -> int:
+    lib, base = results.get("report_csv", {}), results.get("baseline", {})
+    if "counts" not in lib or "counts" not in base:
+        print("library and baseline not compared: a step did not finish or did not run")
+        return 2
+    lib_time, base_time = sum(lib["phases"].values()), sum(base["phases"].values())
+    print(f"ratio library / baseline, CSV -> six core indicators by township: {lib_time / base_time:.1f}x in-process "
+          f"({lib_time:.2f} s / {base_time:.2f} s), {lib['wall'] / base['wall']:.1f}x wall with start-up "
+          f"({lib['wall']:.2f} s / {base['wall']:.2f} s), {lib['cpu'] / base['cpu']:.1f}x cpu; "
+          f"peak memory {lib['peak_mb']:,.0f} MB / {base['peak_mb']:,.0f} MB")
+    bad = differences(lib["counts"], base["counts"])
+    pq = results.get("report_parquet", {})
+    if "counts" in pq:
+        bad += [f"(Parquet) {d}" for d in differences(pq["counts"], base["counts"])]
+    if bad:
+        print(f"DISAGREE: {len(bad)} difference(s)")
+        for d in bad[:50]:
+            print(f"  {d}")
+        return 1
+    townships = len(base["counts"])
+    registered = sum(c["registered"] for c in base["counts"].values())
+    print(f"library and baseline agree: six core indicators in {townships} townships, {registered:,} registered "
+          f"of {patients:,} patients")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
