@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import runpy
 import subprocess
 import sys
 from pathlib import Path

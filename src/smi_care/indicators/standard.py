@@ -11,11 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from enum import Enum
+from typing import TYPE_CHECKING
 
 import attrs
 
-from smi_care.indicators.expr import Expr, fact
+from smi_care.indicators.expr import Expr, fact, holds
 from smi_care.rules.schedule import add_months
+
+if TYPE_CHECKING:
+    from smi_care.indicators.facts import PatientFacts
 
 
 class StandardRule(Enum):
@@ -54,6 +58,18 @@ class StandardPolicy:
         if self.rule is StandardRule.FOLLOWUPS_AND_HEALTH_CHECK:
             return enough & fact("health_check")
         return enough
+
+    def met(self, facts: PatientFacts) -> bool:
+        """Whether this policy's expression holds for one patient's facts; the gap and the
+        required count are taken from the facts' own dates under *this* policy's settings, so
+        facts computed under another policy can be judged too."""
+        from smi_care.indicators.facts import required_followups
+
+        row = facts.row()
+        row["gaps_within_limit"] = gaps_within(facts.completed, max(facts.period.start, facts.registration_start),
+                                               facts.period.end, self.gap_months)
+        row["required_followups"] = required_followups(facts.period, facts.registration_start, self.per_year)
+        return holds(self.expression(), row)
 
     @property
     def counts_required(self) -> bool:

@@ -38,7 +38,7 @@ def evaluate_folder(folder: str | Path, period: Period, by: Sequence[By] = (None
     worker runs next to its data. ``coverage``: the areas of the *whole* registry the
     partition belongs to (a transfer to another county of the province keeps the patient
     registered); by default, the partition's own."""
-    from smi_care.registry import read_tables  # type: ignore[attr-defined]
+    from smi_care.registry import read_tables
 
     tables = TableSet.of(read_tables(Path(folder)).tables, coverage)
     return evaluate_partition(tables, period, by, indicators, policy)

@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import reduce
+from multiprocessing import get_context
 
 import attrs
 import polars as pl
@@ -92,7 +93,8 @@ def evaluate_parallel(parts: Sequence[Tables], period: Period, by: Sequence[By] 
     if workers == 1 or len(parts) == 1:
         results = [evaluate_partition(p, period, bys, inds, policy) for p in parts]
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(parts))) as pool:
+        # spawned, not forked: a forked child of a process that ran polars' thread pool can deadlock
+        with ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=get_context("spawn")) as pool:
             results = list(pool.map(evaluate_partition, parts, *zip(*[(period, bys, inds, policy)] * len(parts),
                                                                        strict=True)))
     return [merge_all(r[i] for r in results) for i in range(len(bys))]
