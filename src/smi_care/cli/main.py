@@ -60,8 +60,7 @@ def _print(text: str) -> None:
 # --- report -------------------------------------------------------------------------------
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from smi_care.cli.progress import progress
-    from smi_care.indicators import NATIONAL_TARGETS, Period, evaluate, finalize, load_targets, parse_by
+    from smi_care.indicators import NATIONAL_TARGETS, Period, finalize, load_targets, parse_by
     from smi_care.indicators.definitions import STANDARD_INDICATORS
     from smi_care.indicators.evaluate import EvaluationPolicy
     from smi_care.indicators.output import to_csv, to_json, to_table
@@ -73,9 +72,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.targets:
         targets = (*targets, *load_targets(args.targets, [i.id for i in STANDARD_INDICATORS]))
     policy = EvaluationPolicy(standard=StandardPolicy(StandardRule(args.standard)))
-    reg = _load(args.registry, args.encoding).registry
-    records = progress(reg, len(reg), "evaluating")
-    partial = evaluate(records, period, by, policy=policy, covers=reg.covers, population=reg.population)
+    from smi_care.indicators.columnar import evaluate_tables
+    from smi_care.registry.tables import read_tables
+
+    load = read_tables(args.registry, encoding=args.encoding)
+    if load.problems:
+        rejected = sum(c.rejected for c in load.counts)
+        sys.stderr.write(f"note: {len(load.problems)} problem(s), {rejected} row(s) not loaded; "
+                         f"run 'smi-care validate {args.registry}' to list them\n")
+    partial = evaluate_tables(load.tables, period, by, policy=policy)[0]
     rep = finalize(partial, targets)
     _print({"json": to_json, "csv": to_csv, "table": to_table}[args.format](rep))
     return EXIT_OK
