@@ -195,24 +195,31 @@ def _typed_value(value: Any, kind: Kind) -> Any:
     return value
 
 
+def _parse_distinct(keys: list[Any], texts: list[str], parse: Callable[[str], Any], kind: Kind
+                    ) -> tuple[list[Any], list[Any], list[Any]]:
+    """Parse each distinct cell text once: the keys that parse with their typed values, and the
+    keys the parser rejects."""
+    ok_keys: list[Any] = []
+    ok_vals: list[Any] = []
+    bad: list[Any] = []
+    for key, text in zip(keys, texts, strict=True):
+        try:
+            value = parse(text)
+        except (CellError, IdentityError, AreaCodeError, ValueError, TypeError, KeyError):
+            bad.append(key)
+            continue
+        ok_keys.append(key)
+        ok_vals.append(value if kind == "raw" else _typed_value(value, kind))
+    return ok_keys, ok_vals, bad
+
+
 def _screen_column(name: str, uniques: list[str], parse: Callable[[str], Any], kind: Kind
                    ) -> tuple[pl.Expr, pl.Expr]:
     """The typed column and the mask of cells the parser rejects, as expressions; each distinct
     value (``uniques``) is parsed once, by the same parser as the object reader."""
     s = pl.col(name)
-    ok_keys: list[str] = []
-    ok_vals: list[Any] = []
-    bad: list[str] = []
-    for u in uniques:
-        if not u:
-            continue
-        try:
-            value = parse(u)
-        except (CellError, IdentityError, AreaCodeError, ValueError, TypeError, KeyError):
-            bad.append(u)
-            continue
-        ok_keys.append(u)
-        ok_vals.append(value if kind == "raw" else _typed_value(value, kind))
+    present = [u for u in uniques if u]
+    ok_keys, ok_vals, bad = _parse_distinct(present, present, parse, kind)
     dtype = _DTYPES[kind]
     bad_mask = s.is_in(bad) if bad else pl.lit(False)
     ok = (s != "") & ~bad_mask
@@ -427,17 +434,7 @@ def _screen_typed(name: str, uniques: list[Any], parse: Callable[[str], Any], ki
     s = pl.col(name)
     values = [u for u in uniques if u is not None]
     texts = _as_text(pl.DataFrame({"v": pl.Series(values, dtype=dtype)})).get_column("v").to_list()
-    ok_keys: list[Any] = []
-    ok_vals: list[Any] = []
-    bad: list[Any] = []
-    for key, text in zip(values, texts, strict=True):
-        try:
-            value = parse(text)
-        except (CellError, IdentityError, AreaCodeError, ValueError, TypeError, KeyError):
-            bad.append(key)
-            continue
-        ok_keys.append(key)
-        ok_vals.append(value if kind == "raw" else _typed_value(value, kind))
+    ok_keys, ok_vals, bad = _parse_distinct(values, texts, parse, kind)
     out = _DTYPES[kind]
     bad_mask = s.is_in(pl.Series(bad, dtype=dtype).implode()) if bad else pl.lit(False)
     if all(k == v for k, v in zip(ok_keys, ok_vals, strict=True)):
