@@ -17,7 +17,7 @@ values are the official ones each code list in :mod:`smi_care.domain.codes` carr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Literal
 
 from smi_care.domain.codes import Disorder, Sex
@@ -63,9 +63,10 @@ def find_indicator(text: str, indicators: Iterable[Indicator] | None = None) -> 
     English name. An unknown or ambiguous name raises ``KeyError`` listing the known ones."""
     inds = tuple(indicators or _indicators())
     t = text.strip()
-    for test in (lambda i: i.id == t, lambda i: i.zh == t, lambda i: i.en.lower() == t.lower(),
-                 lambda i: i.zh.removeprefix(_PREFIX) == t):
-        found = [i for i in inds if test(i)]
+    keys: tuple[Callable[[Indicator], str], ...] = (
+        lambda i: i.id, lambda i: i.zh, lambda i: i.en.lower(), lambda i: i.zh.removeprefix(_PREFIX))
+    for key in keys:
+        found = [i for i in inds if key(i) in (t, t.lower())]
         if len(found) == 1:
             return found[0]
     found = [i for i in inds if t and t in i.zh]
@@ -84,7 +85,8 @@ HEADERS: dict[str, tuple[str, str]] = {
     "unit": ("单位", "unit"), "target": ("目标值", "target"), "target_year": ("目标年份", "target year"),
     "target_source": ("目标来源", "target source"), "met": ("是否达标", "met"), "total": ("合计", "total"),
     "period": ("时期", "period"), "kind": ("事项", "item"), "patient_id": ("患者编号", "patient id"),
-    "due": ("应随访日期", "due"), "visit_date": ("随访日期", "visit date"), "status": ("状态", "status"), "next_action": ("下一步", "next action"),
+    "due": ("应随访日期", "due"), "visit_date": ("随访日期", "visit date"), "status": ("状态", "status"),
+    "next_action": ("下一步", "next action"),
     "last_class": ("上次分类", "last class"), "last_risk": ("上次危险性", "last risk"),
     "township": ("乡镇（街道）", "township"), "village": ("村（居）", "village"), "file": ("文件", "file"),
     "line": ("行", "line"), "column": ("列", "column"), "reason": ("原因", "reason"), "read": ("读入", "read"),
@@ -136,7 +138,8 @@ ITEM_KINDS: dict[str, tuple[str, str, str, str]] = {
     "alert_emergency_record_missing": ("预警：应急处置记录缺失", "alert: emergency record missing",
                                        "24小时内补填应急处置记录", "complete the emergency record within 24 hours"),
     "alert_visited_without_consent": ("预警：未签知情同意书", "alert: visited without consent",
-                                      "补签知情同意书，未签署前不纳入随访", "obtain the signed consent before visiting again"),
+                                      "补签知情同意书，未签署前不纳入随访",
+                                      "obtain the signed consent before visiting again"),
     "followup_overdue": ("随访逾期", "follow-up overdue", "尽快随访", "visit as soon as possible"),
     "first_followup_due": ("首次随访", "first follow-up due", "按期完成首次随访", "make the first visit by the due date"),
     "followup_due": ("随访到期", "follow-up due", "按期随访", "visit by the due date"),

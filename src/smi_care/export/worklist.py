@@ -21,6 +21,10 @@ from smi_care.labels import Lang, item_kind, item_status, next_action
 from smi_care.registry.areas import NO_NAMES, AreaNames
 from smi_care.rules.worklist import WorkItem
 
+#: The fields of a worklist row, in the order CSV and JSON give them.
+WORKLIST_FIELDS = ("township", "village", "kind", "patient_id", "due", "status", "next_action", "last_class",
+                   "last_risk", "kind_id", "days_overdue", "detail")
+
 
 def within_area(records: Iterable[PatientRecord], area: str) -> list[PatientRecord]:
     """The patients whose area code lies within ``area`` (any level)."""

@@ -10,11 +10,12 @@ and column widths fit their contents. Headers are in Chinese (``lang="zh"``) or 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smi_care.indicators.evaluate import Report, by_name
+from smi_care.indicators.targets import Target
 from smi_care.labels import Lang, breakdown_name, group_label, header, indicator_name
 from smi_care.registry.areas import NO_NAMES, AreaNames
 
@@ -28,6 +29,13 @@ def _workbook(path: str | Path) -> Any:
     except ImportError:
         raise ImportError("Excel output needs xlsxwriter: pip install xlsxwriter") from None
     return xlsxwriter.Workbook(str(path))
+
+
+def _headers(lang: Lang) -> Callable[[str], str]:
+    def h(key: str) -> str:
+        return header(key, lang)
+
+    return h
 
 
 def _width(value: object) -> int:
@@ -108,7 +116,7 @@ def write_report(reports: Report | Sequence[Report], path: str | Path, lang: Lan
     wb = _workbook(path)
     s = _Sheets(wb)
     first = reps[0]
-    h = lambda k: header(k, lang)  # noqa: E731
+    h = _headers(lang)
     # Totals.
     rows, fmts = [], []
     for r in first.results:
@@ -157,12 +165,11 @@ def write_report(reports: Report | Sequence[Report], path: str | Path, lang: Lan
     s.sheet("明细" if lang == "zh" else "all figures", [h(k) for k in ("indicator", "indicator_id", "group", "area",
             "numerator", "denominator", "value", "unit", "target", "met")], rows, fmts)
     # Targets with sources.
-    seen: dict[tuple[str, str], Any] = {}
+    seen: dict[tuple[str, str], Target] = {}
     for rep in reps:
         for r in rep.results:
             if r.target is not None:
-                t = r.target
-                seen.setdefault((t.indicator, t.area.code if t.area else ""), t)
+                seen.setdefault((r.target.indicator, r.target.area.code if r.target.area else ""), r.target)
     s.sheet("目标值" if lang == "zh" else "targets", [h(k) for k in ("indicator", "indicator_id", "target", "unit",
             "target_year", "target_source", "area")],
             [[indicator_name(t.indicator, lang), t.indicator, t.threshold,
@@ -197,7 +204,7 @@ def write_validation(report: ValidationReport, path: str | Path, lang: Lang = "z
     path = Path(path)
     wb = _workbook(path)
     s = _Sheets(wb)
-    h = lambda k: header(k, lang)  # noqa: E731
+    h = _headers(lang)
     s.sheet("文件" if lang == "zh" else "files", [h(k) for k in ("file", "read", "accepted", "rejected")],
             [[c.file, c.read, c.accepted, c.rejected] for c in report.load.counts])
     s.sheet("问题" if lang == "zh" else "problems", [h(k) for k in ("file", "line", "patient_id", "column",

@@ -16,7 +16,7 @@ import json
 from typing import Any
 
 from smi_care.indicators.evaluate import Report, by_name
-from smi_care.labels import Lang, group_label, header, indicator_name
+from smi_care.labels import Lang, breakdown_name, group_label, header, indicator_name
 from smi_care.registry.areas import NO_NAMES, AreaNames
 
 FIELDS = ("indicator", "name", "group", "area", "numerator", "denominator", "value", "unit", "target", "target_year",
@@ -76,10 +76,10 @@ def to_table(report: Report, lang: Lang = "zh", areas: AreaNames = NO_NAMES) -> 
     by = by_name(report.by)
     head = f"Indicators {report.period}" + (f" by {by}" if by is not None else "")
     if lang == "zh":
-        head = f"指标 {report.period}" + (f" 按{by}" if by is not None else "")
+        head = f"指标 {report.period}" + (f" 按{breakdown_name(by, lang)}" if by is not None else "")
     cols = ("indicator", "group", "numerator", "denominator", "value", "target", "met")
     h = [header(c, lang) for c in cols]
-    lines = [head, f"{_pad(h[0], 40)} {_pad(h[1], 24)} {_pad(h[2], 7, True)} {_pad(h[3], 7, True)} "
+    lines = [head, f"{_pad(h[0], 40)} {_pad(h[1], 24)} {_pad(h[2], 11, True)} {_pad(h[3], 11, True)} "
                    f"{_pad(h[4], 9, True)} {_pad(h[5], 8, True)} {h[6]}"]
     for r in report.results:
         value = "-" if r.value is None else f"{r.value:.2f}{r.unit}"
@@ -88,8 +88,8 @@ def to_table(report: Report, lang: Lang = "zh", areas: AreaNames = NO_NAMES) -> 
                                         ("yes" if r.met else "NO"))
         den = "-" if r.denominator is None else str(r.denominator)
         name = indicator_name(r.indicator, lang)
-        lines.append(f"{_pad(name, 40)} {_pad(group_label(by, r.group, areas, lang), 24)} {r.numerator:>7} "
-                     f"{den:>7} {value:>9} {target:>8} {met}")
+        lines.append(f"{_pad(name, 40)} {_pad(group_label(by, r.group, areas, lang), 24)} {r.numerator:>11} "
+                     f"{den:>11} {value:>9} {target:>8} {met}")
     return "\n".join(lines)
 
 
@@ -143,7 +143,7 @@ def to_grid(report: Report, indicators: tuple[str, ...] = GRID_DEFAULT, areas: A
     units = {r.indicator: r.unit for r in report.results}
     lines.append("")
     for i in indicators:
-        lines.append(f"{SHORT.get(i, i):<7} {indicator_name(i, 'both')} ({units.get(i, '%')})")
+        lines.append(f"{SHORT.get(i, i):<9}{indicator_name(i, 'both')} ({units.get(i, '%')})")
     targets = []
     for i in indicators:
         total = next((x for x in report.results if x.indicator == i and x.group == ""), None)
