@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -120,7 +121,7 @@ def test_consecutive_quarters_are_contiguous(year: int, q: int, n: int) -> None:
     last = f"{last_index // 4}Q{last_index % 4 + 1}"
     periods = consecutive(f"{year}Q{q}..{last}")
     assert len(periods) == n + 1 and periods[0] == first and period_label(periods[-1]) == last
-    assert all(b.start == a.end + dt.timedelta(days=1) for a, b in zip(periods, periods[1:], strict=False))
+    assert all(b.start == a.end + dt.timedelta(days=1) for a, b in itertools.pairwise(periods))
 
 
 def test_consecutive_rejects_mixed_kinds() -> None:
