@@ -350,9 +350,9 @@ def test_worklist_by_area_in_chinese(capsys: pytest.CaptureFixture[str], demo: P
     code, out, _ = run(capsys, "worklist", str(demo), "--on", "2025-12-01", "--area", "360102001", "--format", "json")
     items = json.loads(out)["items"]
     assert code == 0 and items and all(i["township"] == "360102001 东湖街道" for i in items)
-    assert {i["kind"] for i in items} <= {"随访逾期", "随访到期", "首次随访", "健康体检", "报告期限", "预警：报告公安",
+    assert {i["kind_name"] for i in items} <= {"随访逾期", "随访到期", "首次随访", "健康体检", "报告期限", "预警：报告公安",
                                           "预警：应急处置记录缺失", "预警：未签知情同意书"}
-    assert all(i["next_action"] for i in items)
+    assert all(i["next_action"] for i in items) and {i["kind"] for i in items} <= {k.value for k in ItemKind}
     code, out, _ = run(capsys, "worklist", str(demo), "--on", "2025-12-01", "--area", "360102001", "--group-by",
                        "village", "--lang", "en")
     assert code == 0 and "360102001" in out and "360102002" not in out

@@ -85,6 +85,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "unit": ("单位", "unit"), "target": ("目标值", "target"), "target_year": ("目标年份", "target year"),
     "target_source": ("目标来源", "target source"), "met": ("是否达标", "met"), "total": ("合计", "total"),
     "period": ("时期", "period"), "kind": ("事项", "item"), "patient_id": ("患者编号", "patient id"),
+    "kind_name": ("事项", "item"), "last_class_name": ("上次分类", "last class"),
     "due": ("应随访日期", "due"), "visit_date": ("随访日期", "visit date"), "status": ("状态", "status"),
     "next_action": ("下一步", "next action"),
     "last_class": ("上次分类", "last class"), "last_risk": ("上次危险性", "last risk"),

@@ -109,8 +109,6 @@ BY_HELP = ("breakdown: province, city, county, township, village (area levels), 
 # --- report -------------------------------------------------------------------------------
 
 def cmd_report(args: argparse.Namespace) -> int:
-    import attrs
-
     from smi_care.cli.progress import progress
     from smi_care.indicators import NATIONAL_TARGETS, Period, evaluate, finalize, load_targets, parse_by
     from smi_care.indicators.definitions import STANDARD_INDICATORS
@@ -172,7 +170,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         _emit(to_csv(rep, areas), args, csv_text=True)
     else:
-        _emit(to_table(attrs.evolve(rep), args.lang, areas), args)
+        _emit(to_table(rep, args.lang, areas), args)
     return EXIT_OK
 
 
@@ -308,9 +306,7 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=list(WORKLIST_FIELDS), lineterminator="\n", extrasaction="ignore")
-        w.writerow({f: header(f, args.lang) if f in ("township", "village", "kind", "patient_id", "due", "status",
-                                                     "next_action", "last_class", "last_risk") else f
-                    for f in WORKLIST_FIELDS})
+        w.writerow({f: header(f, args.lang) if f in WORKLIST_FIELDS[:9] else f for f in WORKLIST_FIELDS})
         w.writerows(rows)
         _emit(buf.getvalue(), args, csv_text=True)
     else:
@@ -320,8 +316,8 @@ def cmd_worklist(args: argparse.Namespace) -> int:
         for group, part in grouped(rows, args.group_by).items():
             lines.append(f"\n{group} ({len(part)})")
             for r in part:
-                lines.append(f"  {r['kind']}  {r['patient_id']}  {r['due']}  {r['status']}  → {r['next_action']}"
-                             + (f"  [{r['last_class']}]" if r["last_class"] else ""))
+                lines.append(f"  {r['kind_name']}  {r['patient_id']}  {r['due']}  {r['status']}  → {r['next_action']}"
+                             + (f"  [{r['last_class_name']}]" if r["last_class_name"] else ""))
         _emit("\n".join(lines), args)
     return EXIT_OK
 

@@ -22,8 +22,8 @@ from smi_care.registry.areas import NO_NAMES, AreaNames
 from smi_care.rules.worklist import WorkItem
 
 #: The fields of a worklist row, in the order CSV and JSON give them.
-WORKLIST_FIELDS = ("township", "village", "kind", "patient_id", "due", "status", "next_action", "last_class",
-                   "last_risk", "kind_id", "days_overdue", "detail")
+WORKLIST_FIELDS = ("township", "village", "kind_name", "patient_id", "due", "status", "next_action",
+                   "last_class_name", "last_risk", "kind", "last_class", "days_overdue", "detail")
 
 
 def within_area(records: Iterable[PatientRecord], area: str) -> list[PatientRecord]:
@@ -38,8 +38,9 @@ def _area_at(code: AreaCode, level: AreaLevel) -> str:
 
 def worklist_rows(items: Iterable[WorkItem], registry: Registry | Iterable[PatientRecord],
                   areas: AreaNames = NO_NAMES, lang: Lang = "zh") -> list[dict[str, Any]]:
-    """One dict per item, in the items' order: township and village (code and name), item kind
-    in words, patient, due date, status in words, next action, last class and risk."""
+    """One dict per item, in the items' order: township and village (code and name), the item
+    kind (``kind`` its stable id, ``kind_name`` in words), patient, due date, status in words,
+    next action, last class (``last_class`` its code, ``last_class_name`` its label) and risk."""
     where = {r.patient.patient_id: r.patient.area_code for r in registry}
     out: list[dict[str, Any]] = []
     for i in items:
@@ -47,13 +48,14 @@ def worklist_rows(items: Iterable[WorkItem], registry: Registry | Iterable[Patie
         town = _area_at(code, AreaLevel.TOWNSHIP) if code else ""
         village = _area_at(code, AreaLevel.VILLAGE) if code else ""
         out.append({
-            "township": areas.label(town), "village": areas.label(village), "kind": item_kind(i.kind.value, lang),
-            "kind_id": i.kind.value, "patient_id": i.patient_id, "due": i.due.isoformat(),
+            "township": areas.label(town), "village": areas.label(village), "kind": i.kind.value,
+            "kind_name": item_kind(i.kind.value, lang), "patient_id": i.patient_id, "due": i.due.isoformat(),
             "status": item_status(i.kind.value, i.due.isoformat(), i.days_overdue, i.detail, lang),
             "next_action": next_action(i.kind.value, lang),
-            "last_class": (i.last_class.label if lang == "zh" else i.last_class.name.lower()) if i.last_class else "",
-            "last_risk": "" if i.last_risk is None else i.last_risk, "days_overdue": i.days_overdue,
-            "detail": i.detail,
+            "last_class": i.last_class.code if i.last_class else None,
+            "last_class_name": (i.last_class.label if lang == "zh" else i.last_class.name.lower().replace("_", " "))
+            if i.last_class else "",
+            "last_risk": i.last_risk, "days_overdue": i.days_overdue, "detail": i.detail,
         })
     return out
 

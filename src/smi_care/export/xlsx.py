@@ -179,8 +179,8 @@ def write_report(reports: Report | Sequence[Report], path: str | Path, lang: Lan
     return path
 
 
-WORKLIST_COLUMNS = ("township", "village", "kind", "patient_id", "due", "status", "next_action", "last_class",
-                    "last_risk")
+WORKLIST_COLUMNS = ("township", "village", "kind_name", "patient_id", "due", "status", "next_action",
+                    "last_class_name", "last_risk")
 
 
 def write_worklist(rows: Sequence[dict[str, Any]], path: str | Path, lang: Lang = "zh",

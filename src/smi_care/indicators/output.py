@@ -117,7 +117,7 @@ def to_grid(report: Report, indicators: tuple[str, ...] = GRID_DEFAULT, areas: A
     >>> from smi_care.indicators import Period, report as make
     >>> out = to_grid(make([], Period.parse("2025")), ("management_rate",)).splitlines()
     >>> out[0].split(), out[3]
-    (['group', 'manage'], 'manage  在册患者管理率 / management rate (%)')
+    (['group', 'manage'], 'manage   在册患者管理率 / management rate (%)')
     """
     cells: dict[tuple[str, str], str] = {}
     groups: list[str] = []
