@@ -25,6 +25,7 @@ from smi_care.registry import write_registry
 from smi_care.registry.areas import AreaNames, read_areas
 from smi_care.rules.worklist import NO_HEALTH_CHECK, ItemKind, worklist
 from smi_care.synth import generate
+from smi_care.testing import registries
 
 AREAS = Path(__file__).parent / "data" / "areas.csv"
 
@@ -252,7 +253,7 @@ def test_dhis2_values_equal_the_json_report(capsys: pytest.CaptureFixture[str], 
     mapping.write_text(MAPPING, encoding="utf-8")
     code, out, err = run(capsys, "report", str(demo), "--period", "2025Q3", "--by", "township", "--format",
                          "dhis2-json", "--mapping", str(mapping))
-    assert code == 0 and "not sent to DHIS2" in err and "/360102003" in err
+    assert code == 0 and "not sent to DHIS2" in err and "/360102003" in err and err.count("\n") == 1
     dvs = json.loads(out)
     assert dvs["period"] == "2025Q3"
     data = json.loads(_json(capsys, demo, "2025Q3", "township"))
@@ -405,3 +406,45 @@ def test_demo_names_every_indicator_it_shows(capsys: pytest.CaptureFixture[str],
     for ind in ("报告患病率 / reported prevalence", "在册患者规范管理率 / standard management rate",
                 "心理疏导服务率 / counselling rate"):
         assert ind in out
+
+
+# --- properties: every export carries the report's numbers --------------------------------
+
+_periods = st.sampled_from([Period.year(2025), Period.quarter(2025, 3), Period.month(2025, 2)])
+_bys = st.sampled_from([None, "county", "township", "village", "sex", "age", "disorder"])
+
+
+@given(registries(), _periods, _bys)
+def test_fhir_counts_equal_the_report(reg: object, period: Period, by: str | None) -> None:
+    from smi_care.export.fhir import bundle
+
+    rep = report(reg, period, by=parse_by(by))  # type: ignore[arg-type]
+    b = bundle(rep)
+    for e in b["entry"]:
+        res = e["resource"]
+        if res["resourceType"] != "MeasureReport":
+            continue
+        ind = res["measure"].rsplit("/", 1)[1]
+        group = res["group"][0]
+        total = rep.result(ind)
+        assert group["population"][0]["count"] == total.numerator
+        assert [p["count"] for p in group["population"][1:]] == ([] if total.denominator is None else
+                                                                 [total.denominator])
+        strata = group.get("stratifier", [{"stratum": []}])[0]["stratum"]
+        assert [(s["value"]["coding"][0]["code"], s["population"][0]["count"]) for s in strata] == [
+            (r.group, r.numerator) for r in rep.results if r.indicator == ind and r.group]
+
+
+@given(registries(), _periods, st.sampled_from([None, "county", "township"]))
+def test_dhis2_values_equal_the_report(reg: object, period: Period, by: str | None) -> None:
+    from smi_care.export.dhis2 import Dhis2Mapping, data_value_set
+
+    rep = report(reg, period, by=parse_by(by))  # type: ignore[arg-type]
+    areas = {r.area for r in rep.results if r.area}
+    mapping = Dhis2Mapping({f"{i.id}.numerator": i.id for i in STANDARD_INDICATORS},
+                           {"total": "total", **{a: a for a in areas}})
+    dvs = data_value_set(rep, mapping)
+    sent = {(v["dataElement"], v["orgUnit"]): int(v["value"]) for v in dvs.data_values}
+    expected = {(r.indicator, r.area or "total"): r.numerator for r in rep.results if not r.group or r.area}
+    assert sent == expected
+    assert dvs.unmapped == tuple(f"{r.indicator}/{r.group}" for r in rep.results if r.group and not r.area)

@@ -89,12 +89,15 @@ def _indicators(texts: Sequence[str] | None) -> tuple[str, ...] | None:
     """Indicator ids from ``--indicator`` values (ids, Chinese or English names, comma lists)."""
     if not texts:
         return None
+    from smi_care.indicators.definitions import STANDARD_INDICATORS
     from smi_care.labels import find_indicator
 
     out: list[str] = []
     for text in texts:
         for part in text.split(","):
-            if part.strip():
+            if part.strip().lower() == "all":
+                out += [i.id for i in STANDARD_INDICATORS]
+            elif part.strip():
                 try:
                     out.append(find_indicator(part).id)
                 except KeyError as exc:
@@ -155,8 +158,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         if not args.mapping:
             raise UserError("DHIS2 output needs the mapping file: --mapping FILE (see 'Send upward' in the docs)")
         dvs = data_value_set(rep, Dhis2Mapping.read(args.mapping))
-        for key in dvs.unmapped:
-            sys.stderr.write(f"note: not sent to DHIS2 (no data element or org unit mapped): {key}\n")
+        if dvs.unmapped:
+            shown = ", ".join(dvs.unmapped[:10]) + (", ..." if len(dvs.unmapped) > 10 else "")
+            sys.stderr.write(f"note: {len(dvs.unmapped)} result(s) not sent to DHIS2 (no data element or org unit "
+                             f"mapped, or not an area): {shown}\n")
         if args.format == "dhis2-json":
             _emit(json.dumps(dvs.to_json_data(), ensure_ascii=False, indent=2), args)
         else:
@@ -525,7 +530,8 @@ def parser() -> argparse.ArgumentParser:
     ch.add_argument("--period", help="bars by area for this period: 2025, 2025Q3, 2025-07")
     ch.add_argument("--periods", help="a trend over consecutive periods: 2024Q1..2025Q4")
     ch.add_argument("--by", help=BY_HELP + " (default township)")
-    ch.add_argument("--indicator", action="append", help="indicators to draw: id, Chinese or English name")
+    ch.add_argument("--indicator", action="append", help="indicators to draw: id, Chinese or English name, or all "
+                    "(default: six with national targets)")
     ch.add_argument("--lang", default="zh", choices=["zh", "en"], help="labels in Chinese (default) or English")
     ch.add_argument("--output", dest="output_file", required=True, help="the chart file: .png or .svg")
     ch.set_defaults(func=cmd_chart)

@@ -14,8 +14,9 @@ mapping file (CSV, UTF-8) says which is which, one line per thing mapped::
 numerator or denominator (``key`` = ``id.numerator`` / ``id.denominator``), to a data
 element; one ``coc`` line gives the category option combo (``default`` when absent);
 ``orgunit`` lines map an area code (or ``total`` for the report's whole area) to an
-organisation unit. Results without a mapped data element or organisation unit are not sent
-and are listed in :attr:`DataValueSet.unmapped`, never dropped silently.
+organisation unit. Results without a mapped data element or organisation unit, and the groups
+of a sex, age or disorder breakdown, are not sent and are listed in
+:attr:`DataValueSet.unmapped`, never dropped silently.
 
 The DHIS2 period id is ``2025`` for a year, ``2025Q3`` for a quarter and ``202507`` for a
 month:
@@ -128,7 +129,10 @@ def data_value_set(report: Report, mapping: Dhis2Mapping) -> DataValueSet:
     unmapped: list[str] = []
     for r in report.results:
         if r.group and r.area is None:
-            continue  # sex, age or disorder groups: DHIS2 disaggregates these by categories, not org units
+            # sex, age or disorder groups (and patients of no known area): DHIS2 disaggregates
+            # these by categories, not org units; they are listed as not sent
+            unmapped.append(f"{r.indicator}/{r.group}")
+            continue
         ou = mapping.org_units.get(r.area or "total")
         parts: list[tuple[str, float | int | None]] = [(r.indicator, r.value), (f"{r.indicator}.numerator", r.numerator),
                                                       (f"{r.indicator}.denominator", r.denominator)]
