@@ -156,12 +156,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         from smi_care.export.dhis2 import Dhis2Mapping, data_value_set
 
         if not args.mapping:
-            raise UserError("DHIS2 output needs the mapping file: --mapping FILE (see 'Send upward' in the docs)")
+            raise UserError("DHIS2 output needs the mapping file: --mapping FILE (kind,key,dhis2_id; "
+                            "see examples/dhis2-mapping.csv)")
         dvs = data_value_set(rep, Dhis2Mapping.read(args.mapping))
         if dvs.unmapped:
-            shown = ", ".join(dvs.unmapped[:10]) + (", ..." if len(dvs.unmapped) > 10 else "")
+            listed = ", ".join(dvs.unmapped[:10]) + (", ..." if len(dvs.unmapped) > 10 else "")
             sys.stderr.write(f"note: {len(dvs.unmapped)} result(s) not sent to DHIS2 (no data element or org unit "
-                             f"mapped, or not an area): {shown}\n")
+                             f"mapped, or not an area): {listed}\n")
         if args.format == "dhis2-json":
             _emit(json.dumps(dvs.to_json_data(), ensure_ascii=False, indent=2), args)
         else:

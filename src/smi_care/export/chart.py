@@ -91,7 +91,7 @@ def chart_by_area(report: Report, path: str | Path, indicators: Sequence[str] = 
     n = len(indicators)
     cols = min(3, n)
     rows = (n + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(6 * cols, 4.5 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(6 * cols, 4.5 * rows), squeeze=False, layout="constrained")
     for ax, ind in zip(axes.flat, indicators, strict=False):
         parts = [r for r in report.results if r.indicator == ind and r.group]
         if not parts:
@@ -126,7 +126,7 @@ def chart_trend(rows: Sequence[TrendRow], path: str | Path, indicators: Sequence
     """One line per indicator (the totals) over the periods, with each target as a dashed line."""
     plt, lang = _setup(lang)
     periods = list(dict.fromkeys(r.period for r in rows))
-    fig, ax = plt.subplots(figsize=(10, 5.5))
+    fig, ax = plt.subplots(figsize=(10, 5.5), layout="constrained")
     for ind in indicators:
         by_period = {r.period: r for r in rows if r.indicator == ind and r.group == ""}
         ys = [by_period[p].value if p in by_period else None for p in periods]
@@ -138,7 +138,6 @@ def chart_trend(rows: Sequence[TrendRow], path: str | Path, indicators: Sequence
     ax.set_ylabel("%")
     ax.set_title("指标趋势（虚线为目标值）" if lang == "zh" else "Trend (dashed: targets)")
     ax.legend(fontsize=8, loc="best")
-    fig.tight_layout()
     out = Path(path)
     fig.savefig(out, dpi=100)
     plt.close(fig)
