@@ -114,7 +114,6 @@ def chart_by_area(report: Report, path: str | Path, indicators: Sequence[str] = 
         ax.set_visible(False)
     fig.suptitle(f"{report.period} 各{breakdown_name(by, lang)}指标与目标值" if lang == "zh" else
                   f"Indicators by {by or 'total'} against targets, {report.period}")
-    fig.tight_layout()
     out = Path(path)
     fig.savefig(out, dpi=100)
     plt.close(fig)
