@@ -47,7 +47,7 @@ def test_report_csv_and_local_targets(capsys: pytest.CaptureFixture[str], demo: 
     targets.write_text("indicator,year,threshold,source\nloss_rate,2025,1,county\n", encoding="utf-8")
     code, out, _ = run(capsys, "report", str(demo), "--period", "2025Q4", "--targets", str(targets),
                        "--format", "csv")
-    assert code == 0 and out.startswith("indicator,") and ",county," in out
+    assert code == 0 and out.startswith("\ufeffindicator,") and ",county," in out
 
 
 def test_bad_period_is_one_sentence(capsys: pytest.CaptureFixture[str], demo: Path) -> None:

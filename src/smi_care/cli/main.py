@@ -20,6 +20,8 @@ from smi_care import __version__
 from smi_care.domain.codes import Disorder
 from smi_care.domain.errors import SmiCareError
 from smi_care.domain.identity import AreaLevel
+from smi_care.indicators.output import BOM
+from smi_care.registry.areas import AreaNames, read_areas
 from smi_care.registry.problems import Problem, RegistryReadError
 from smi_care.registry.reader import LoadResult, read_edition, read_followup_rows, read_registry
 
@@ -53,8 +55,69 @@ def _load(folder: Path, encoding: str | None = None) -> LoadResult:
     return result
 
 
+def _load_tables(folder: Path, encoding: str | None = None) -> Any:
+    from smi_care.registry.tables import read_tables
+
+    load = read_tables(folder, encoding=encoding)
+    if load.problems:
+        rejected = sum(c.rejected for c in load.counts)
+        sys.stderr.write(f"note: {len(load.problems)} problem(s), {rejected} row(s) not loaded; "
+                         f"run 'smi-care validate {folder}' to list them\n")
+    return load
+
+
 def _print(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _areas(folder: Path) -> AreaNames:
+    """The area names of a registry folder (its optional areas.csv); problems are noted, not fatal."""
+    names, problems = read_areas(folder)
+    for p in problems:
+        sys.stderr.write(f"note: {p}\n")
+    return names
+
+
+def _emit(text: str, args: argparse.Namespace, csv_text: bool = False) -> None:
+    """Print, or write to ``--output``; CSV carries the UTF-8 BOM Excel needs."""
+    if csv_text:
+        text = BOM + text
+    out = getattr(args, "output", None)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        sys.stderr.write(f"written: {out}\n")
+    else:
+        _print(text)
+
+
+def _need_output(args: argparse.Namespace, what: str) -> Path:
+    if not getattr(args, "output", None):
+        raise UserError(f"--format {what} writes a file: give it with --output FILE")
+    return Path(args.output)
+
+
+def _indicators(texts: Sequence[str] | None) -> tuple[str, ...] | None:
+    """Indicator ids from ``--indicator`` values (ids, Chinese or English names, comma lists)."""
+    if not texts:
+        return None
+    from smi_care.indicators.definitions import STANDARD_INDICATORS
+    from smi_care.labels import find_indicator
+
+    out: list[str] = []
+    for text in texts:
+        for part in text.split(","):
+            if part.strip().lower() == "all":
+                out += [i.id for i in STANDARD_INDICATORS]
+            elif part.strip():
+                try:
+                    out.append(find_indicator(part).id)
+                except KeyError as exc:
+                    raise UserError(str(exc.args[0])) from None
+    return tuple(dict.fromkeys(out))
+
+
+BY_HELP = ("breakdown: province, city, county, township, village (area levels), sex (男/女), age (age bands) or "
+           "disorder (疾病); for --format xlsx a comma list gives a sheet each (township,village)")
 
 
 # --- report -------------------------------------------------------------------------------
@@ -63,26 +126,105 @@ def cmd_report(args: argparse.Namespace) -> int:
     from smi_care.indicators import NATIONAL_TARGETS, Period, finalize, load_targets, parse_by
     from smi_care.indicators.definitions import STANDARD_INDICATORS
     from smi_care.indicators.evaluate import EvaluationPolicy
-    from smi_care.indicators.output import to_csv, to_json, to_table
+    from smi_care.indicators.output import to_csv, to_json, to_json_data, to_table
     from smi_care.indicators.standard import StandardPolicy, StandardRule
 
-    period = Period.parse(args.period)
-    by = parse_by(args.by)
     targets = NATIONAL_TARGETS
     if args.targets:
         targets = (*targets, *load_targets(args.targets, [i.id for i in STANDARD_INDICATORS]))
+    chosen = _indicators(args.indicator)
+    inds = tuple(i for i in STANDARD_INDICATORS if chosen is None or i.id in chosen)
     policy = EvaluationPolicy(standard=StandardPolicy(StandardRule(args.standard)))
+    if args.periods:
+        return _report_trend(args, inds, policy, targets)
+    if not args.period:
+        raise UserError("give the period with --period (or consecutive periods with --periods)")
+    period = Period.parse(args.period)
+    bys = [parse_by(b.strip()) for b in args.by.split(",")] if args.by else [parse_by(None)]
+    if len(bys) > 1 and args.format not in ("xlsx", "table", "json", "csv"):
+        raise UserError(f"several breakdowns (--by a,b) are for table, json, csv or xlsx, not {args.format}; give one")
     from smi_care.indicators.columnar import evaluate_tables
-    from smi_care.registry.tables import read_tables
 
-    load = read_tables(args.registry, encoding=args.encoding)
-    if load.problems:
-        rejected = sum(c.rejected for c in load.counts)
-        sys.stderr.write(f"note: {len(load.problems)} problem(s), {rejected} row(s) not loaded; "
-                         f"run 'smi-care validate {args.registry}' to list them\n")
-    partial = evaluate_tables(load.tables, period, by, policy=policy)[0]
-    rep = finalize(partial, targets)
-    _print({"json": to_json, "csv": to_csv, "table": to_table}[args.format](rep))
+    load = _load_tables(args.registry, args.encoding)
+    areas = _areas(args.registry)
+    reps = [finalize(partial, targets) for partial in evaluate_tables(load.tables, period, bys, inds, policy=policy)]
+    rep = reps[0]
+    if args.chart:
+        from smi_care.export.chart import chart_by_area
+
+        shown = chosen or tuple(i for i in ("management_rate", "standard_management_rate", "regular_medication_rate",
+                                            "schizophrenia_treatment_rate", "community_rehabilitation_rate",
+                                            "counselling_rate"))
+        sys.stderr.write(f"written: {chart_by_area(rep, args.chart, shown, areas, args.lang)}\n")
+    if args.format == "xlsx":
+        from smi_care.export.xlsx import write_report
+
+        sys.stderr.write(f"written: {write_report(reps, _need_output(args, 'xlsx'), args.lang, areas)}\n")
+    elif args.format in ("dhis2-json", "dhis2-csv"):
+        from smi_care.export.dhis2 import Dhis2Mapping, data_value_set
+
+        if not args.mapping:
+            raise UserError("DHIS2 output needs the mapping file: --mapping FILE (kind,key,dhis2_id; "
+                            "see examples/dhis2-mapping.csv)")
+        dvs = data_value_set(rep, Dhis2Mapping.read(args.mapping))
+        if dvs.unmapped:
+            listed = ", ".join(dvs.unmapped[:10]) + (", ..." if len(dvs.unmapped) > 10 else "")
+            sys.stderr.write(f"note: {len(dvs.unmapped)} result(s) not sent to DHIS2 (no data element or org unit "
+                             f"mapped, or not an area): {listed}\n")
+        if args.format == "dhis2-json":
+            _emit(json.dumps(dvs.to_json_data(), ensure_ascii=False, indent=2), args)
+        else:
+            _emit(dvs.to_csv(), args)
+    elif args.format == "fhir":
+        from smi_care.export.fhir import bundle
+
+        _emit(json.dumps(bundle(rep, areas), ensure_ascii=False, indent=2), args)
+    elif args.format == "json":
+        if len(reps) == 1:
+            _emit(to_json(rep, areas=areas), args)
+        else:
+            _emit(json.dumps([to_json_data(r, areas) for r in reps], ensure_ascii=False, indent=2), args)
+    elif args.format == "csv":
+        header, *_ = to_csv(rep, areas).splitlines(keepends=True)
+        _emit(header + "".join(to_csv(r, areas).split("\n", 1)[1] for r in reps), args, csv_text=True)
+    else:
+        _emit("\n".join(to_table(r, args.lang, areas) for r in reps), args)
+    return EXIT_OK
+
+
+def _report_trend(args: argparse.Namespace, inds: tuple[Any, ...], policy: Any, targets: Any) -> int:
+    from smi_care.indicators import parse_by
+    from smi_care.indicators.trend import TREND_FIELDS, consecutive, trend, trend_records
+    from smi_care.labels import indicator_name
+
+    periods = consecutive(args.periods)
+    reg = _load(args.registry).registry
+    rows = trend(reg, periods, parse_by(args.by), inds, policy, targets)
+    if args.chart:
+        from smi_care.export.chart import chart_trend
+
+        shown = tuple(dict.fromkeys(r.indicator for r in rows))[:6] if args.indicator else (
+            "management_rate", "standard_management_rate", "regular_medication_rate", "schizophrenia_treatment_rate",
+            "community_rehabilitation_rate", "counselling_rate")
+        sys.stderr.write(f"written: {chart_trend(rows, args.chart, shown, args.lang)}\n")
+    records = trend_records(rows)
+    if args.format == "json":
+        _emit(json.dumps({"periods": args.periods, "by": args.by, "rows": records}, ensure_ascii=False, indent=2),
+              args)
+    elif args.format == "csv":
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=list(TREND_FIELDS), lineterminator="\n")
+        w.writeheader()
+        w.writerows({k: "" if v is None else v for k, v in r.items()} for r in records)
+        _emit(buf.getvalue(), args, csv_text=True)
+    elif args.format == "table":
+        lines = [f"{'period':<8} {'group':<13} {'value':>9}  indicator"]
+        for r in rows:
+            v = "-" if r.value is None else f"{r.value:.2f}{r.unit}"
+            lines.append(f"{r.period:<8} {r.group or 'total':<13} {v:>9}  {indicator_name(r.indicator, args.lang)}")
+        _emit("\n".join(lines), args)
+    else:
+        raise UserError(f"--periods gives a table, json or csv, not {args.format}")
     return EXIT_OK
 
 
@@ -156,30 +298,42 @@ def cmd_classify(args: argparse.Namespace) -> int:
 # --- worklist ------------------------------------------------------------------------------
 
 def cmd_worklist(args: argparse.Namespace) -> int:
+    from smi_care.export.worklist import WORKLIST_FIELDS, grouped, within_area, worklist_rows
+    from smi_care.labels import header
     from smi_care.rules.worklist import worklist
 
     reg = _load(args.registry).registry
-    items = worklist(reg, args.on, args.within, covers=reg.covers)
-    records = [{"kind": i.kind.value, "patient_id": i.patient_id, "due": i.due.isoformat(),
-                "days_overdue": i.days_overdue, "last_class": i.last_class.code if i.last_class else None,
-                "last_risk": i.last_risk, "detail": i.detail} for i in items]
-    if args.format == "json":
-        _print(json.dumps({"on": args.on.isoformat(), "within": args.within, "items": records}, ensure_ascii=False,
-                          indent=2))
+    areas = _areas(args.registry)
+    records = list(reg)
+    if args.area:
+        records = within_area(records, args.area)
+        if not records:
+            raise UserError(f"no patient lives in area {args.area}")
+    items = worklist(records, args.on, args.within, covers=reg.covers)
+    rows = worklist_rows(items, records, areas, args.lang)
+    if args.format == "xlsx":
+        from smi_care.export.xlsx import write_worklist
+
+        sys.stderr.write(f"written: {write_worklist(rows, _need_output(args, 'xlsx'), args.lang, args.group_by)}\n")
+    elif args.format == "json":
+        _emit(json.dumps({"on": args.on.isoformat(), "within": args.within, "area": args.area,
+                          "items": rows}, ensure_ascii=False, indent=2), args)
     elif args.format == "csv":
         buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=list(records[0]) if records else ["kind"], lineterminator="\n")
-        w.writeheader()
-        w.writerows(records)
-        _print(buf.getvalue())
+        w = csv.DictWriter(buf, fieldnames=list(WORKLIST_FIELDS), lineterminator="\n", extrasaction="ignore")
+        w.writerow({f: header(f, args.lang) if f in WORKLIST_FIELDS[:9] else f for f in WORKLIST_FIELDS})
+        w.writerows(rows)
+        _emit(buf.getvalue(), args, csv_text=True)
     else:
-        lines = [f"Worklist on {args.on.isoformat()} (next {args.within} days): {len(items)} item(s)",
-                 f"{'kind':<32} {'patient_id':<18} {'due':<10} {'late':>5} {'class':>5} {'risk':>4}  detail"]
-        for r in records:
-            lines.append(f"{r['kind']:<32} {r['patient_id']:<18} {r['due']:<10} {r['days_overdue']:>5} "
-                         f"{r['last_class'] or '-':>5} {'-' if r['last_risk'] is None else r['last_risk']:>4}  "
-                         f"{r['detail']}")
-        _print("\n".join(lines))
+        zh = args.lang == "zh"
+        lines = [(f"{args.on.isoformat()} 工作清单（未来{args.within}天）：{len(items)}项" if zh else
+                  f"Worklist on {args.on.isoformat()} (next {args.within} days): {len(items)} item(s)")]
+        for group, part in grouped(rows, args.group_by).items():
+            lines.append(f"\n{group} ({len(part)})")
+            for r in part:
+                lines.append(f"  {r['kind_name']}  {r['patient_id']}  {r['due']}  {r['status']}  → {r['next_action']}"
+                             + (f"  [{r['last_class_name']}]" if r["last_class_name"] else ""))
+        _emit("\n".join(lines), args)
     return EXIT_OK
 
 
@@ -189,7 +343,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from smi_care.validation import validate
 
     report = validate(args.registry, encoding=args.encoding)
-    if args.format == "json":
+    if args.format == "xlsx":
+        from smi_care.export.xlsx import write_validation
+
+        sys.stderr.write(f"written: {write_validation(report, _need_output(args, 'xlsx'), args.lang)}\n")
+    elif args.format == "json":
         _print(json.dumps({
             "clean": report.clean,
             "counts": [{"file": c.file, "read": c.read, "accepted": c.accepted, "rejected": c.rejected}
@@ -259,12 +417,38 @@ def cmd_demo(args: argparse.Namespace) -> int:
     loaded = _load(out).registry
     rep = report(loaded, Period.parse(args.period), by=AreaLevel.TOWNSHIP)
     _print(f"Demo registry: {len(loaded):,} patients written to {out}")
-    _print(f"Indicators {rep.period} by township (%, prevalence ‰)")
-    _print(to_grid(rep))
+    _print(f"Indicators {rep.period} by township (%, prevalence ‰) / 各乡镇（街道）指标")
+    _print(to_grid(rep, areas=_areas(out), lang=args.lang))
     _print(f"\nAll 18 indicators: smi-care report {out} --period {args.period} --by township\n"
            f"As JSON:           smi-care report {out} --period {args.period} --format json\n"
            f"Due and overdue:   smi-care worklist {out} --on {Period.parse(args.period).end.isoformat()}\n"
            f"Check the data:    smi-care validate {out}")
+    return EXIT_OK
+
+
+def cmd_chart(args: argparse.Namespace) -> int:
+    if args.periods:
+        from smi_care.export.chart import CHART_DEFAULT, chart_trend
+        from smi_care.indicators import NATIONAL_TARGETS
+        from smi_care.indicators.definitions import STANDARD_INDICATORS
+        from smi_care.indicators.evaluate import DEFAULT_POLICY, parse_by
+        from smi_care.indicators.trend import consecutive, trend
+
+        chosen = _indicators(args.indicator) or CHART_DEFAULT
+        reg = _load(args.registry).registry
+        rows = trend(reg, consecutive(args.periods), parse_by(args.by), STANDARD_INDICATORS, DEFAULT_POLICY,
+                     NATIONAL_TARGETS)
+        sys.stderr.write(f"written: {chart_trend(rows, args.output_file, chosen, args.lang)}\n")
+        return EXIT_OK
+    if not args.period:
+        raise UserError("give --period (bars by area against targets) or --periods (a trend)")
+    from smi_care.export.chart import CHART_DEFAULT, chart_by_area
+    from smi_care.indicators import NATIONAL_TARGETS, Period, parse_by, report
+
+    chosen = _indicators(args.indicator) or CHART_DEFAULT
+    reg = _load(args.registry).registry
+    rep = report(reg, Period.parse(args.period), parse_by(args.by or "township"), targets=NATIONAL_TARGETS)
+    sys.stderr.write(f"written: {chart_by_area(rep, args.output_file, chosen, _areas(args.registry), args.lang)}\n")
     return EXIT_OK
 
 
@@ -286,7 +470,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if record is None:
         raise UserError(f"there is no patient {args.patient!r} in the registry")
     try:
-        _print(str(audit(record, args.indicator, Period.parse(args.period), covers=reg.covers)))
+        indicator = (_indicators([args.indicator]) or (args.indicator,))[0]
+        _print(str(audit(record, indicator, Period.parse(args.period), covers=reg.covers)))
     except KeyError as exc:
         raise UserError(str(exc.args[0])) from None
     return EXIT_OK
@@ -294,9 +479,15 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 EPILOG = {
     "report": "examples:\n  smi-care report demo/ --period 2025\n  smi-care report demo/ --period 2025Q3 --by township "
+              "--format xlsx --output 2025Q3.xlsx\n  smi-care report demo/ --periods 2024Q1..2025Q4 --indicator 规范管理率\n"
+              "  smi-care report demo/ --period 2025Q3 --format dhis2-json --mapping dhis2-mapping.csv\n"
+              "  smi-care report demo/ --period 2025 --by township --format fhir --output 2025.fhir.json\n"
+              "  smi-care report demo/ --period 2025Q3 --by township "
               "--format json\n  smi-care report demo/ --period 2025-01-01..2025-06-30 --targets local-targets.csv",
     "classify": "examples:\n  smi-care classify followups.csv\n  smi-care classify followups.csv --format json",
     "worklist": "examples:\n  smi-care worklist demo/ --on 2025-12-01\n  smi-care worklist demo/ --on 2025-12-01 "
+                "--area 360102001 --group-by village --format xlsx --output visits.xlsx\n"
+                "  smi-care worklist demo/ --on 2025-12-01 "
                 "--within 30 --format csv",
     "validate": "examples:\n  smi-care validate demo/\n  smi-care validate demo/ --format json\n"
                 "exit codes: 0 clean, 1 problems found, 2 unusable input",
@@ -307,6 +498,8 @@ EPILOG = {
     "convert": "examples:\n  smi-care convert demo/ demo-parquet/ --to parquet\n"
                "  smi-care convert county-gbk/ county-utf8/ --to csv --encoding gb18030\n"
                "exit codes: 0 every row written, 1 some rows rejected (listed on stderr), 2 unusable input",
+    "chart": "examples:\n  smi-care chart demo/ --period 2025 --output townships.png\n"
+             "  smi-care chart demo/ --periods 2024Q1..2025Q4 --output trend.svg --indicator 规范管理率",
 }
 
 
@@ -330,17 +523,26 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--period", default="2025", help="period to report (default 2025)")
     d.add_argument("--patients", type=int, default=3000, help="number of patients (default 3000)")
     d.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    d.add_argument("--lang", default="zh", choices=["zh", "en"], help="labels in Chinese (default) or English")
     d.set_defaults(func=cmd_demo)
 
     r = add("report", "compute the indicators of a registry for a period")
     r.add_argument("registry", type=_folder, help="registry folder (registry format v1)")
-    r.add_argument("--period", required=True, help="2025, 2025Q3, 2025-07 or 2025-01-01..2025-06-30")
-    r.add_argument("--by", help="province, city, county, township, village, sex, age or disorder")
+    r.add_argument("--period", help="2025, 2025Q3, 2025-07 or 2025-01-01..2025-06-30")
+    r.add_argument("--periods", help="consecutive periods, one row each: 2024..2025, 2024Q1..2025Q4 or 2025-01..2025-12")
+    r.add_argument("--by", help=BY_HELP)
+    r.add_argument("--indicator", action="append", help="only these indicators: id, Chinese or English name "
+                   "(规范管理率, standard management rate); repeat or separate with commas")
+    r.add_argument("--lang", default="zh", choices=["zh", "en"], help="labels and headers in Chinese (default) or English")
+    r.add_argument("--output", help="write to this file (needed for xlsx)")
+    r.add_argument("--mapping", help="DHIS2 mapping file (kind,key,dhis2_id) for --format dhis2-json/dhis2-csv")
+    r.add_argument("--chart", help="also draw the chart into this PNG or SVG file")
     r.add_argument("--targets", help="CSV of local targets: indicator,year,threshold,source[,area_code]")
     r.add_argument("--standard", default="four_followups",
                    choices=[rule.value for rule in StandardRule],
                    help="standard-management policy (default four_followups)")
-    r.add_argument("--format", default="table", choices=["table", "json", "csv"])
+    r.add_argument("--format", default="table", choices=["table", "json", "csv", "xlsx", "dhis2-json", "dhis2-csv",
+                                                          "fhir"])
     r.add_argument("--encoding", help="encoding of the CSV files (default: UTF-8, or GB18030 when a file is not "
                    "valid UTF-8)")
     r.set_defaults(func=cmd_report)
@@ -354,15 +556,33 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("registry", type=_folder)
     w.add_argument("--on", type=_date, required=True, help="the day, YYYY-MM-DD")
     w.add_argument("--within", type=int, default=14, help="days ahead to include (default 14)")
-    w.add_argument("--format", default="table", choices=["table", "json", "csv"])
+    w.add_argument("--area", help="only patients living in this area (any level), e.g. 360102001")
+    w.add_argument("--group-by", default="township", choices=["township", "village"],
+                   help="group the items by township (default) or village; xlsx has a sheet each")
+    w.add_argument("--lang", default="zh", choices=["zh", "en"], help="labels in Chinese (default) or English")
+    w.add_argument("--output", help="write to this file (needed for xlsx)")
+    w.add_argument("--format", default="table", choices=["table", "json", "csv", "xlsx"])
     w.set_defaults(func=cmd_worklist)
 
     v = add("validate", "list every problem in a registry folder and every data-quality finding")
     v.add_argument("registry", type=_folder)
-    v.add_argument("--format", default="table", choices=["table", "json"])
+    v.add_argument("--format", default="table", choices=["table", "json", "xlsx"])
     v.add_argument("--encoding", help="encoding of the CSV files (default: UTF-8, or GB18030 when a file is not "
                    "valid UTF-8)")
+    v.add_argument("--lang", default="zh", choices=["zh", "en"], help="xlsx headers in Chinese (default) or English")
+    v.add_argument("--output", help="write to this file (needed for xlsx)")
     v.set_defaults(func=cmd_validate)
+
+    ch = add("chart", "draw each indicator against its target by township, or a trend over periods (PNG or SVG)")
+    ch.add_argument("registry", type=_folder)
+    ch.add_argument("--period", help="bars by area for this period: 2025, 2025Q3, 2025-07")
+    ch.add_argument("--periods", help="a trend over consecutive periods: 2024Q1..2025Q4")
+    ch.add_argument("--by", help=BY_HELP + " (default township)")
+    ch.add_argument("--indicator", action="append", help="indicators to draw: id, Chinese or English name, or all "
+                    "(default: six with national targets)")
+    ch.add_argument("--lang", default="zh", choices=["zh", "en"], help="labels in Chinese (default) or English")
+    ch.add_argument("--output", dest="output_file", required=True, help="the chart file: .png or .svg")
+    ch.set_defaults(func=cmd_chart)
 
     a = add("audit", "explain why a patient is or is not counted in an indicator")
     a.add_argument("registry", type=_folder)

@@ -3,8 +3,9 @@
 The JSON is ``{"period": {"start", "end"}, "by", "results": [...]}``, each result with
 ``indicator``, ``area`` (code, or null for the total), ``numerator``, ``denominator``,
 ``value`` (a float in the unit, null when the denominator is 0), ``unit``, ``target`` (null
-or a number) and ``met`` (null or a boolean); ``group`` and ``name`` are added for
-breakdowns that are not by area.
+or a number) and ``met`` (null or a boolean); ``group`` and ``name`` (Chinese) are added for
+breakdowns that are not by area, and ``name_en`` (English), ``group_label`` (男/女, the disorder's
+label, or the area code with its name from ``areas.csv``) for every result.
 """
 
 from __future__ import annotations
@@ -15,52 +16,80 @@ import json
 from typing import Any
 
 from smi_care.indicators.evaluate import Report, by_name
+from smi_care.labels import Lang, breakdown_name, group_label, header, indicator_name
+from smi_care.registry.areas import NO_NAMES, AreaNames
 
 FIELDS = ("indicator", "name", "group", "area", "numerator", "denominator", "value", "unit", "target", "target_year",
-          "target_source", "met")
+          "target_source", "met", "name_en", "group_label")
+
+#: The byte-order mark Excel needs to read a CSV file as UTF-8 (without it, Chinese is garbled).
+BOM = "\ufeff"
 
 
-def to_records(report: Report) -> list[dict[str, Any]]:
+def to_records(report: Report, areas: AreaNames = NO_NAMES) -> list[dict[str, Any]]:
     """One dict per result. ``area`` is null for the total, else the area code (or, for a
     sex, age or disorder breakdown, the group's key, which ``group`` also holds)."""
+    by = by_name(report.by)
     return [{
         "indicator": r.indicator, "name": r.zh, "group": r.group or None, "area": r.area or (r.group or None),
         "numerator": r.numerator, "denominator": r.denominator,
         "value": r.value, "unit": r.unit,
         "target": r.target.threshold if r.target else None, "target_year": r.target.year if r.target else None,
         "target_source": r.target.source if r.target else None, "met": r.met,
+        "name_en": indicator_name(r.indicator, "en"), "group_label": group_label(by, r.group, areas, "zh"),
     } for r in report.results]
 
 
-def to_json_data(report: Report) -> dict[str, Any]:
+def to_json_data(report: Report, areas: AreaNames = NO_NAMES) -> dict[str, Any]:
     return {"period": {"start": report.period.start.isoformat(), "end": report.period.end.isoformat()},
-            "by": by_name(report.by), "patients": report.patients, "results": to_records(report)}
+            "by": by_name(report.by), "patients": report.patients, "results": to_records(report, areas)}
 
 
-def to_json(report: Report, indent: int | None = 2) -> str:
-    return json.dumps(to_json_data(report), ensure_ascii=False, indent=indent)
+def to_json(report: Report, indent: int | None = 2, areas: AreaNames = NO_NAMES) -> str:
+    return json.dumps(to_json_data(report, areas), ensure_ascii=False, indent=indent)
 
 
-def to_csv(report: Report) -> str:
+def to_csv(report: Report, areas: AreaNames = NO_NAMES, bom: bool = False) -> str:
+    """The records as CSV; ``bom=True`` starts it with the UTF-8 byte-order mark Excel needs."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n")
     w.writeheader()
-    for r in to_records(report):
+    for r in to_records(report, areas):
         w.writerow({k: "" if v is None else v for k, v in r.items()})
-    return buf.getvalue()
+    return (BOM if bom else "") + buf.getvalue()
 
 
-def to_table(report: Report) -> str:
-    """A plain text table for a terminal."""
-    head = f"Indicators {report.period}" + (f" by {by_name(report.by)}" if report.by is not None else "")
-    lines = [head, f"{'indicator':<40} {'group':<13} {'num':>7} {'den':>7} {'value':>9} {'target':>8} met"]
+def _pad(text: str, width: int, right: bool = False) -> str:
+    """Pad to a display width (a Chinese character takes two columns)."""
+    shown = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    fill = " " * max(0, width - shown)
+    return fill + text if right else text + fill
+
+
+def to_table(report: Report, lang: Lang = "zh", areas: AreaNames = NO_NAMES) -> str:
+    """A plain text table for a terminal, each indicator named in ``lang``.
+
+    >>> from smi_care.indicators import Period, report as make
+    >>> print(to_table(make([], Period.parse("2025")), "en").splitlines()[2][:40].rstrip())
+    reported prevalence
+    """
+    by = by_name(report.by)
+    head = f"Indicators {report.period}" + (f" by {by}" if by is not None else "")
+    if lang == "zh":
+        head = f"指标 {report.period}" + (f" 按{breakdown_name(by, lang)}" if by is not None else "")
+    cols = ("indicator", "group", "numerator", "denominator", "value", "target", "met")
+    h = [header(c, lang) for c in cols]
+    lines = [head, f"{_pad(h[0], 40)} {_pad(h[1], 24)} {_pad(h[2], 11, True)} {_pad(h[3], 11, True)} "
+                   f"{_pad(h[4], 9, True)} {_pad(h[5], 8, True)} {h[6]}"]
     for r in report.results:
         value = "-" if r.value is None else f"{r.value:.2f}{r.unit}"
         target = "-" if r.target is None else f"{r.target.threshold:g}{r.unit}"
-        met = "" if r.met is None else ("yes" if r.met else "NO")
+        met = "" if r.met is None else (header("yes" if r.met else "no", lang) if lang == "zh" else
+                                        ("yes" if r.met else "NO"))
         den = "-" if r.denominator is None else str(r.denominator)
-        lines.append(f"{r.indicator:<40} {r.group or 'total':<13} {r.numerator:>7} {den:>7} {value:>9} {target:>8} "
-                     f"{met}")
+        name = indicator_name(r.indicator, lang)
+        lines.append(f"{_pad(name, 40)} {_pad(group_label(by, r.group, areas, lang), 24)} {r.numerator:>11} "
+                     f"{den:>11} {value:>9} {target:>8} {met}")
     return "\n".join(lines)
 
 
@@ -79,13 +108,16 @@ GRID_DEFAULT = ("reported_prevalence", "management_rate", "standard_management_r
                 "schizophrenia_treatment_rate", "stability_rate", "community_rehabilitation_rate", "counselling_rate")
 
 
-def to_grid(report: Report, indicators: tuple[str, ...] = GRID_DEFAULT) -> str:
-    """One row per group (the total last), one column per indicator; a value below its
-    target is marked ``*``. The last lines give the targets.
+def to_grid(report: Report, indicators: tuple[str, ...] = GRID_DEFAULT, areas: AreaNames = NO_NAMES,
+            lang: Lang = "zh") -> str:
+    """One row per group (the total last, each group with its name), one column per indicator;
+    a value below its target is marked ``*``. A legend under the grid names every column in
+    Chinese and English; the last line gives the targets.
 
     >>> from smi_care.indicators import Period, report as make
-    >>> print(to_grid(make([], Period.parse("2025")), ("management_rate",)).splitlines()[0])
-    group         manage
+    >>> out = to_grid(make([], Period.parse("2025")), ("management_rate",)).splitlines()
+    >>> out[0].split(), out[3]
+    (['group', 'manage'], 'manage   在册患者管理率 / management rate (%)')
     """
     cells: dict[tuple[str, str], str] = {}
     groups: list[str] = []
@@ -100,11 +132,18 @@ def to_grid(report: Report, indicators: tuple[str, ...] = GRID_DEFAULT) -> str:
             shown = f"{r.value:.2f}"  # 59.96 is below 60: do not print it as 60.0
         cells[(r.group, r.indicator)] = shown if r.value is None else shown + mark
     order = [g for g in groups if g] + [""]
+    by = by_name(report.by)
+    shown_groups = {g: group_label(by, g, areas, lang) if g else "total" for g in order}
+    first = max([12, *(_width(v) + 1 for v in shown_groups.values())])
     width = {i: max(len(SHORT.get(i, i)), 7) for i in indicators}
-    lines = ["group".ljust(12) + "".join(SHORT.get(i, i).rjust(width[i] + 1) for i in indicators)]
+    lines = [_pad("group", first) + "".join(SHORT.get(i, i).rjust(width[i] + 1) for i in indicators)]
     for g in order:
-        lines.append((g or "total").ljust(12) + "".join(cells.get((g, i), "").rjust(width[i] + 1)
-                                                        for i in indicators))
+        lines.append(_pad(shown_groups[g], first) + "".join(cells.get((g, i), "").rjust(width[i] + 1)
+                                                            for i in indicators))
+    units = {r.indicator: r.unit for r in report.results}
+    lines.append("")
+    for i in indicators:
+        lines.append(f"{SHORT.get(i, i):<9}{indicator_name(i, 'both')} ({units.get(i, '%')})")
     targets = []
     for i in indicators:
         total = next((x for x in report.results if x.indicator == i and x.group == ""), None)
@@ -116,10 +155,14 @@ def to_grid(report: Report, indicators: tuple[str, ...] = GRID_DEFAULT) -> str:
     return "\n".join(lines)
 
 
-def to_dataframe(report: Report) -> Any:
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def to_dataframe(report: Report, areas: AreaNames = NO_NAMES) -> Any:
     """A pandas DataFrame (install the ``pandas`` extra)."""
     try:
         import pandas as pd
     except ImportError:
         raise ImportError("to_dataframe needs pandas: pip install 'smi-care[pandas]'") from None
-    return pd.DataFrame(to_records(report), columns=list(FIELDS))
+    return pd.DataFrame(to_records(report, areas), columns=list(FIELDS))

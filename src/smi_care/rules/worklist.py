@@ -6,7 +6,9 @@ emergency record within 24 hours);
 
 "Today" is a parameter: :func:`worklist` answers for any day ``on``, looking ``within`` days
 ahead. Items are ordered by urgency: alerts first, then overdue follow-ups with unstable and
-high-risk patients first, then what falls due soonest.
+high-risk patients first, then everything else (overdue health checks and report deadlines
+before what falls due later), what falls due soonest first. A health check never done shows as
+one item whose ``detail`` says "no health check on record".
 """
 
 from __future__ import annotations
@@ -59,10 +61,11 @@ class WorkItem:
 
     @property
     def urgency(self) -> tuple[int, int, int, int, dt.date]:
-        """Sort key: alerts, then overdue, then unstable/high risk, then the earliest due."""
+        """Sort key: alerts, then overdue follow-ups, then the rest; within each, overdue first,
+        then unstable/high risk, then the earliest due."""
         unstable = self.last_class is Classification.UNSTABLE
-        return (0 if self.kind.is_alert else 1, 0 if self.days_overdue > 0 else 1,
-                0 if unstable else 1, -(self.last_risk or 0), self.due)
+        rank = 0 if self.kind.is_alert else 1 if self.kind is ItemKind.FOLLOWUP_OVERDUE else 2
+        return (rank, 0 if self.days_overdue > 0 else 1, 0 if unstable else 1, -(self.last_risk or 0), self.due)
 
 
 @attrs.frozen
@@ -79,6 +82,9 @@ class WorklistPolicy:
 
 
 NATIONAL = WorklistPolicy()
+
+#: The ``detail`` of a health-check item for a patient who has never had one.
+NO_HEALTH_CHECK = "no health check on record"
 
 
 def _high_risk(record: PatientRecord, on: dt.date, policy: WorklistPolicy, classes: ClassificationPolicy
@@ -149,7 +155,9 @@ def patient_items(record: PatientRecord, on: dt.date, within: int = 14, covers: 
         items.append(WorkItem(kind, pid, due.date, late, due.last_class, due.last_risk, due.reason.value))
     check = health_check_due(record, on, schedule)
     if check is not None and check <= horizon:
-        items.append(WorkItem(ItemKind.HEALTH_CHECK_DUE, pid, check, (on - check).days, cls, risk))
+        never = not any(e.kind is EventKind.HEALTH_CHECK and e.date <= on for e in record.events)
+        items.append(WorkItem(ItemKind.HEALTH_CHECK_DUE, pid, check, (on - check).days, cls, risk,
+                              NO_HEALTH_CHECK if never else ""))
     return items
 
 
