@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from smi_care import __version__
+from smi_care.cli.progress import stages
 from smi_care.domain.codes import Disorder
 from smi_care.domain.errors import SmiCareError
 from smi_care.domain.identity import AreaLevel
 from smi_care.indicators.output import BOM
-from smi_care.registry.areas import AreaNames, read_areas
+from smi_care.registry.areas import NO_NAMES, AreaNames, read_areas
 from smi_care.registry.problems import Problem, RegistryReadError
 from smi_care.registry.reader import LoadResult, read_edition, read_followup_rows, read_registry
 
@@ -122,16 +123,33 @@ BY_HELP = ("breakdown: province, city, county, township, village (area levels), 
 
 # --- report -------------------------------------------------------------------------------
 
-def cmd_report(args: argparse.Namespace) -> int:
-    from smi_care.indicators import NATIONAL_TARGETS, Period, finalize, load_targets, parse_by
+def _targets(args: argparse.Namespace) -> tuple[Any, ...]:
+    from smi_care.indicators import NATIONAL_TARGETS, load_targets
     from smi_care.indicators.definitions import STANDARD_INDICATORS
-    from smi_care.indicators.evaluate import EvaluationPolicy
-    from smi_care.indicators.output import to_csv, to_json, to_json_data, to_table
-    from smi_care.indicators.standard import StandardPolicy, StandardRule
 
-    targets = NATIONAL_TARGETS
+    targets: tuple[Any, ...] = NATIONAL_TARGETS
     if args.targets:
         targets = (*targets, *load_targets(args.targets, [i.id for i in STANDARD_INDICATORS]))
+    return targets
+
+
+def _coverage(text: str | None) -> Any:
+    """``--coverage 36`` or ``--coverage 360102,360103``: the areas the whole registry covers."""
+    from smi_care.domain.identity import AreaCode
+    from smi_care.domain.records import Coverage
+
+    if not text:
+        return None
+    return Coverage(tuple(sorted({AreaCode(code.strip().ljust(6, "0")) for code in text.split(",") if code.strip()})))
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from smi_care.indicators import Period, finalize, parse_by
+    from smi_care.indicators.definitions import STANDARD_INDICATORS
+    from smi_care.indicators.evaluate import EvaluationPolicy
+    from smi_care.indicators.standard import StandardPolicy, StandardRule
+
+    targets = _targets(args)
     chosen = _indicators(args.indicator)
     inds = tuple(i for i in STANDARD_INDICATORS if chosen is None or i.id in chosen)
     policy = EvaluationPolicy(standard=StandardPolicy(StandardRule(args.standard)))
@@ -141,13 +159,45 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UserError("give the period with --period (or consecutive periods with --periods)")
     period = Period.parse(args.period)
     bys = [parse_by(b.strip()) for b in args.by.split(",")] if args.by else [parse_by(None)]
-    if len(bys) > 1 and args.format not in ("xlsx", "table", "json", "csv"):
-        raise UserError(f"several breakdowns (--by a,b) are for table, json, csv or xlsx, not {args.format}; give one")
+    if len(bys) > 1 and args.format not in MULTI_BY_FORMATS:
+        raise UserError(f"several breakdowns (--by a,b) are for {', '.join(MULTI_BY_FORMATS)}, not {args.format}; "
+                        "give one")
     from smi_care.indicators.columnar import evaluate_tables
 
-    load = _load_tables(args.registry, args.encoding)
-    areas = _areas(args.registry)
-    reps = [finalize(partial, targets) for partial in evaluate_tables(load.tables, period, bys, inds, policy=policy)]
+    with stages(["reading the registry", "evaluating", "writing"]) as start:
+        start("reading the registry")
+        load = _load_tables(args.registry, args.encoding)
+        areas = _areas(args.registry)
+        start("evaluating")
+        partials = evaluate_tables(load.tables, period, bys, inds, policy=policy, covers=_coverage(args.coverage))
+        start("writing")
+        if args.save_partial:
+            _save_partials(partials, Path(args.save_partial))
+        _write_reports([finalize(partial, targets) for partial in partials], args, areas, chosen)
+    return EXIT_OK
+
+
+def _partial_paths(partials: Sequence[Any], path: Path) -> list[Path]:
+    """One file per breakdown: ``PATH`` itself for one, ``stem.<breakdown>.json`` for several."""
+    from smi_care.indicators.evaluate import by_name
+
+    if len(partials) == 1:
+        return [path]
+    return [path.with_name(f"{path.stem}.{by_name(p.by) or 'total'}{path.suffix or '.json'}") for p in partials]
+
+
+def _save_partials(partials: Sequence[Any], path: Path) -> None:
+    from smi_care.scale.partials import save
+
+    for partial, out in zip(partials, _partial_paths(partials, path), strict=True):
+        save(partial, out)
+        sys.stderr.write(f"written: {out}\n")
+
+
+def _write_reports(reps: Sequence[Any], args: argparse.Namespace, areas: AreaNames, chosen: tuple[str, ...] | None) -> None:
+    """Print or write reports (one per breakdown) in ``args.format``; used by report and merge."""
+    from smi_care.indicators.output import to_csv, to_json, to_json_data, to_table
+
     rep = reps[0]
     if args.chart:
         from smi_care.export.chart import chart_by_area
@@ -189,6 +239,29 @@ def cmd_report(args: argparse.Namespace) -> int:
         _emit(header + "".join(to_csv(r, areas).split("\n", 1)[1] for r in reps), args, csv_text=True)
     else:
         _emit("\n".join(to_table(r, args.lang, areas) for r in reps), args)
+
+
+MULTI_BY_FORMATS = ("table", "json", "csv", "xlsx")
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from smi_care.indicators import finalize
+    from smi_care.indicators.evaluate import by_name
+    from smi_care.scale.partials import load
+    from smi_care.scale.partition import merge_all
+
+    groups: dict[str | None, list[Any]] = {}
+    for path in args.partials:
+        partial = load(path)
+        groups.setdefault(by_name(partial.by), []).append(partial)
+    if len(groups) > 1 and args.format not in MULTI_BY_FORMATS:
+        raise UserError(f"the partials hold several breakdowns ({', '.join(str(b or 'total') for b in groups)}); "
+                        f"{args.format} takes one: give the files of one breakdown")
+    merged = [merge_all(parts) for parts in groups.values()]
+    areas = _areas(Path(args.areas)) if args.areas else NO_NAMES
+    if args.save_partial:
+        _save_partials(merged, Path(args.save_partial))
+    _write_reports([finalize(m, _targets(args)) for m in merged], args, areas, None)
     return EXIT_OK
 
 
@@ -498,6 +571,11 @@ EPILOG = {
     "convert": "examples:\n  smi-care convert demo/ demo-parquet/ --to parquet\n"
                "  smi-care convert county-gbk/ county-utf8/ --to csv --encoding gb18030\n"
                "exit codes: 0 every row written, 1 some rows rejected (listed on stderr), 2 unusable input",
+    "merge": "examples:\n  smi-care report county-360102/ --period 2025 --by township --coverage 36 "
+             "--save-partial 360102.json\n  smi-care report county-360103/ --period 2025 --by township --coverage 36 "
+             "--save-partial 360103.json\n  smi-care merge 360102.json 360103.json --format xlsx --output province.xlsx\n"
+             "give --coverage the whole province when each county is reported alone, so a transfer between two of "
+             "its counties is not counted as leaving",
     "chart": "examples:\n  smi-care chart demo/ --period 2025 --output townships.png\n"
              "  smi-care chart demo/ --periods 2024Q1..2025Q4 --output trend.svg --indicator 规范管理率",
 }
@@ -545,7 +623,27 @@ def parser() -> argparse.ArgumentParser:
                                                           "fhir"])
     r.add_argument("--encoding", help="encoding of the CSV files (default: UTF-8, or GB18030 when a file is not "
                    "valid UTF-8)")
+    r.add_argument("--coverage", help="the areas the whole registry covers, when this folder is one part of it: "
+                   "area codes of any level, e.g. 36 (the province) or 360102,360103; a transfer out to a covered "
+                   "area keeps the patient registered (default: the areas of the population file)")
+    r.add_argument("--save-partial", metavar="FILE", help="also save the mergeable counts as JSON for "
+                   "'smi-care merge' (with several --by, one file each: FILE's stem + .<breakdown>.json)")
     r.set_defaults(func=cmd_report)
+
+    m = add("merge", "add up saved partial results (report --save-partial) of disjoint parts, e.g. counties into "
+            "their province, and print the report")
+    m.add_argument("partials", nargs="+", help="partial files (JSON, from report --save-partial)")
+    m.add_argument("--areas", help="a registry folder whose areas.csv names the areas")
+    m.add_argument("--targets", help="CSV of local targets: indicator,year,threshold,source[,area_code]")
+    m.add_argument("--lang", default="zh", choices=["zh", "en"], help="labels in Chinese (default) or English")
+    m.add_argument("--format", default="table", choices=["table", "json", "csv", "xlsx", "dhis2-json", "dhis2-csv",
+                                                          "fhir"])
+    m.add_argument("--output", help="write to this file (needed for xlsx)")
+    m.add_argument("--mapping", help="DHIS2 mapping file (kind,key,dhis2_id) for --format dhis2-json/dhis2-csv")
+    m.add_argument("--chart", help="also draw the chart into this PNG or SVG file")
+    m.add_argument("--save-partial", metavar="FILE", help="also save the merged partial(s), e.g. a city's for the "
+                   "province")
+    m.set_defaults(func=cmd_merge)
 
     c = add("classify", "classify follow-up rows and give next dates, actions and reasons")
     c.add_argument("followups", help="a followups.csv in the registry format")
