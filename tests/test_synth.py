@@ -119,6 +119,15 @@ def test_every_section6_detail_occurs(small: Path) -> None:
     assert any(p["registered_on"] >= "2023-01-01" for p in pats)
 
 
+def test_areas_file_reads_without_a_problem_and_names_each_level(small: Path) -> None:
+    from smi_care.registry.areas import read_areas
+
+    names, problems = read_areas(small)
+    assert problems == ()
+    assert names.label("360000") == "360000 江右省"
+    assert names.label("360102").startswith("360102 ")
+
+
 def test_areas_name_every_code_once(small: Path) -> None:
     areas = rows(small, "areas")
     codes = [a["area_code"] for a in areas]

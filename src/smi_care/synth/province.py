@@ -626,5 +626,6 @@ class _Generator:
                 for t in range(1, s.townships + 1):
                     codes.append(f"{county}{t:03d}")
                     codes += [f"{county}{t:03d}{v:03d}" for v in range(1, s.villages_per_township + 1)]
-        path.write_text("area_code,name,level\n" + "".join(f"{c},{','.join(area_name(c))}\n" for c in codes),
-                        encoding="utf-8")
+        # GB/T 2260 writes a province or a city in six digits (36 -> 360000, 3601 -> 360100)
+        path.write_text("area_code,name,level\n" + "".join(f"{c.ljust(6, '0')},{','.join(area_name(c))}\n"
+                                                             for c in codes), encoding="utf-8")
