@@ -141,6 +141,14 @@ def test_trend_rows_equal_each_period_report(registry: object) -> None:
         assert mine == [(r.group, r.indicator, r.numerator, r.denominator, r.value) for r in rep.results]
 
 
+def test_trend_on_tables_equals_trend_on_records(demo: Path, registry: object) -> None:
+    from smi_care.registry import read_tables
+
+    on_records = trend(registry, "2024Q3..2025Q2", by=parse_by("township"))  # type: ignore[arg-type]
+    on_tables = trend(read_tables(demo).tables, "2024Q3..2025Q2", by=parse_by("township"))
+    assert on_tables == on_records
+
+
 # --- Excel -----------------------------------------------------------------------------------
 
 def test_report_xlsx_opens_with_expected_sheets(capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path) -> None:

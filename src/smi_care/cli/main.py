@@ -271,8 +271,11 @@ def _report_trend(args: argparse.Namespace, inds: tuple[Any, ...], policy: Any, 
     from smi_care.labels import indicator_name
 
     periods = consecutive(args.periods)
-    reg = _load(args.registry).registry
-    rows = trend(reg, periods, parse_by(args.by), inds, policy, targets)
+    with stages(["reading the registry", "evaluating"]) as start:
+        start("reading the registry")
+        tables = _load_tables(args.registry, args.encoding).tables
+        start("evaluating")
+        rows = trend(tables, periods, parse_by(args.by), inds, policy, targets)
     if args.chart:
         from smi_care.export.chart import chart_trend
 
@@ -508,9 +511,8 @@ def cmd_chart(args: argparse.Namespace) -> int:
         from smi_care.indicators.trend import consecutive, trend
 
         chosen = _indicators(args.indicator) or CHART_DEFAULT
-        reg = _load(args.registry).registry
-        rows = trend(reg, consecutive(args.periods), parse_by(args.by), STANDARD_INDICATORS, DEFAULT_POLICY,
-                     NATIONAL_TARGETS)
+        rows = trend(_load_tables(args.registry).tables, consecutive(args.periods), parse_by(args.by),
+                     STANDARD_INDICATORS, DEFAULT_POLICY, NATIONAL_TARGETS)
         sys.stderr.write(f"written: {chart_trend(rows, args.output_file, chosen, args.lang)}\n")
         return EXIT_OK
     if not args.period:
@@ -519,8 +521,8 @@ def cmd_chart(args: argparse.Namespace) -> int:
     from smi_care.indicators import NATIONAL_TARGETS, Period, parse_by, report
 
     chosen = _indicators(args.indicator) or CHART_DEFAULT
-    reg = _load(args.registry).registry
-    rep = report(reg, Period.parse(args.period), parse_by(args.by or "township"), targets=NATIONAL_TARGETS)
+    rep = report(_load_tables(args.registry).tables, Period.parse(args.period), parse_by(args.by or "township"),
+                 targets=NATIONAL_TARGETS)
     sys.stderr.write(f"written: {chart_by_area(rep, args.output_file, chosen, _areas(args.registry), args.lang)}\n")
     return EXIT_OK
 

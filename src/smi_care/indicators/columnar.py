@@ -10,7 +10,7 @@ for several breakdowns in one pass over the facts. The result is the same mergea
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import polars as pl
 
@@ -32,6 +32,7 @@ from smi_care.indicators.periods import Period
 from smi_care.rules.status import Covers
 
 
+@runtime_checkable
 class Tables(Protocol):
     """What the columnar engine reads: the registry's accepted rows as polars tables."""
 

@@ -21,8 +21,9 @@ from typing import Any
 import attrs
 
 from smi_care.domain.records import PatientRecord, Registry
+from smi_care.indicators.columnar import Tables, evaluate_tables
 from smi_care.indicators.definitions import STANDARD_INDICATORS, Indicator
-from smi_care.indicators.evaluate import DEFAULT_POLICY, By, EvaluationPolicy, Report, report
+from smi_care.indicators.evaluate import DEFAULT_POLICY, By, EvaluationPolicy, Report, finalize, report
 from smi_care.indicators.periods import Period, PeriodError
 from smi_care.indicators.targets import NATIONAL_TARGETS, Target
 
@@ -91,15 +92,21 @@ def rows_of(rep: Report) -> list[TrendRow]:
             for r in rep.results]
 
 
-def trend(registry: Registry | Iterable[PatientRecord], periods: str | Sequence[Period], by: By = None,
+def trend(registry: Registry | Iterable[PatientRecord] | Tables, periods: str | Sequence[Period], by: By = None,
           indicators: Iterable[Indicator] = STANDARD_INDICATORS, policy: EvaluationPolicy = DEFAULT_POLICY,
           targets: Iterable[Target] = NATIONAL_TARGETS) -> list[TrendRow]:
     """Every indicator for every period (``2024Q1..2025Q4`` or a list of periods), as tidy rows
-    in period order. Each period's figures equal :func:`report` for that period."""
+    in period order. Each period's figures equal :func:`report` for that period. Given registry
+    tables (:func:`smi_care.registry.read_tables`), each period is counted by the columnar engine
+    on the tables read once."""
     chosen = consecutive(periods) if isinstance(periods, str) else list(periods)
     inds, tgts = tuple(indicators), tuple(targets)
-    records = registry if isinstance(registry, Registry) else tuple(registry)
     out: list[TrendRow] = []
+    if isinstance(registry, Tables):
+        for p in chosen:
+            out += rows_of(finalize(evaluate_tables(registry, p, by, inds, policy)[0], tgts))
+        return out
+    records = registry if isinstance(registry, Registry) else tuple(registry)
     for p in chosen:
         out += rows_of(report(records, p, by, inds, policy, tgts))
     return out
