@@ -50,6 +50,17 @@ DESCRIPTIONS = {
 # --- one step, in its own process ------------------------------------------------------------
 
 def _peak_mb() -> float:
+    """This process's own peak resident memory, in MB.
+
+    ``VmHWM`` belongs to the process image, so it starts afresh at ``exec``; ``ru_maxrss`` does
+    not on Linux (a child started by a parent that had grown larger reports the parent's peak),
+    so it is only the fallback where ``/proc`` is missing."""
+    try:
+        for text in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if text.startswith("VmHWM:"):
+                return int(text.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

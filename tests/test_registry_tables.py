@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smi_care.registry import RegistryReadError, read_tables, write_registry, write_tables
+from smi_care.registry import RegistryReadError, read_tables, tables, write_registry, write_tables
 from smi_care.registry.reader import read_registry_by_rows as read_registry
+from smi_care.registry.sources import read_csv_file
 from smi_care.registry.tables import FILE_KINDS
 from smi_care.synth import county
 from smi_care.synth.dirty import write_dirty
@@ -133,6 +134,25 @@ def test_broken_line_costs_one_row(clean: Path, tmp_path: Path) -> None:
     old, new = read_registry(folder), read_tables(folder)
     assert _row_problems(new) == list(old.problems)
     assert [(p.line, p.kind) for p in new.problems] == [(4, "bad_row")]
+
+
+def test_followups_read_by_chunks_equal_one_pass(dirty: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Follow-ups are validated a chunk at a time; chunks of 7 rows give the one-pass tables and
+    the same problems, in the same order (chunk edges fall between a patient's rows)."""
+    whole = read_tables(dirty)
+    monkeypatch.setattr(tables, "_CHUNK", 7)
+    chunked = read_tables(dirty)
+    assert len(_row_problems(whole)) >= 10
+    assert chunked.problems == whole.problems
+    assert chunked.counts == whole.counts
+    for name in ("patients", "followups", "events", "population"):
+        assert getattr(chunked.tables, name).equals(getattr(whole.tables, name)), name
+
+
+def test_fast_path_keeps_text_as_categorical(clean: Path) -> None:
+    raw = read_csv_file(clean / "followups.csv", "followups.csv")
+    assert raw.data.schema["risk_level"] == pl.Categorical
+    assert read_tables(clean).tables.followups.schema["patient_id"] == pl.Utf8
 
 
 def test_parquet_round_trip(dirty: Path, tmp_path: Path) -> None:

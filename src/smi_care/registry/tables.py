@@ -105,6 +105,7 @@ from smi_care.registry.problems import FileCounts, Problem, RegistryReadError
 from smi_care.registry.sources import (
     RawFile,
     _as_text,
+    plain_text,
     read_csv_file,
     read_frame,
     read_parquet_file,
@@ -399,7 +400,7 @@ def _open(raw: RawFile | None, file: str, known: tuple[str, ...], file_notes: li
     problems = list(raw.problems)
     read = raw.data.height + raw.unreadable
     extra = tuple(h for h in raw.header if h not in known)
-    data = raw.data
+    data = raw.data if file == FOLLOWUPS else plain_text(raw.data)  # follow-ups: by chunks (_followups)
     if not raw.header:
         file_notes.append(Problem(file, 0, "", "", "is empty (not even a header line)", "empty_file", rejected=False))
     missing = [c for c in REQUIRED[file] if c not in raw.header]
@@ -447,18 +448,19 @@ def _screen_typed(name: str, uniques: list[Any], parse: Callable[[str], Any], ki
     return typed.cast(out).alias(name), bad_mask.fill_null(False).alias(f"{name}__bad")
 
 
-def _unknown(f: _File, accepted: pl.Series, all_ids: pl.Series) -> pl.DataFrame:
-    """Report rows whose patient is not accepted; return the others."""
+def _unknown(f: _File, accepted: pl.Series, all_ids: pl.Series, data: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Report rows (of ``data``, else the whole file) whose patient is not accepted; return the others."""
+    data = f.data if data is None else data
     pid = pl.col("patient_id")
     unknown = (pid != "") & ~pid.is_in(accepted.implode())
-    bad = f.data.filter(unknown)
+    bad = data.filter(unknown)
     if bad.height:
         rejected = set(bad.filter(pid.is_in(all_ids.implode())).get_column("patient_id").to_list())
         for line, p in bad.select("line", "patient_id").iter_rows():
             why = "its row in patients.csv was rejected" if p in rejected else "there is no such patient in patients.csv"
             f.problems.append(Problem(f.file, line, "patient_id", p, f"patient_id (患者编号) is unknown: {why}",
                                       "unknown_patient", p))
-    return f.data.filter(~unknown)
+    return data.filter(~unknown)
 
 
 def _with_typed(data: pl.DataFrame, specs: list[tuple[str, Callable[[str], Any], Kind]]
@@ -597,10 +599,24 @@ def _followups(f: _File, patients: pl.DataFrame, all_ids: pl.Series, edition: Fo
     specs = _followup_specs(edition)
     if f.data.height == 0:
         out.extend(f.problems)
-        data = f.data.with_columns(pl.lit("", dtype=pl.Utf8).alias(c) for c in FOLLOWUP_COLUMNS
-                                   if c not in f.data.columns)
+        data = plain_text(f.data).with_columns(pl.lit("", dtype=pl.Utf8).alias(c) for c in FOLLOWUP_COLUMNS
+                                               if c not in f.data.columns)
         return _final(data, specs, f, empty=True)
-    data = _unknown(f, patients.get_column("patient_id"), all_ids)
+    chunks = [_followup_chunk(f, plain_text(f.data.slice(start, _CHUNK)), specs, patients, all_ids, edition)
+              for start in range(0, f.data.height, _CHUNK)]
+    out.extend(f.problems)
+    return pl.concat(chunks, how="vertical")
+
+
+#: Follow-up rows validated at a time: the text of one chunk is plain ``Utf8`` only while it is
+#: checked, so the peak memory of a province's read grows with its typed tables, not its text.
+_CHUNK = 250_000
+
+
+def _followup_chunk(f: _File, data: pl.DataFrame, specs: list[tuple[str, Callable[[str], Any], Kind]],
+                    patients: pl.DataFrame, all_ids: pl.Series, edition: FormEdition) -> pl.DataFrame:
+    """The accepted follow-ups of ``data`` (rows of ``f``), typed; their problems go to ``f.problems``."""
+    data = _unknown(f, patients.get_column("patient_id"), all_ids, data)
     typed, cell_bad = _with_typed(data, specs)
     typed = typed.join(patients.select("patient_id", __birth="birth_date", __diagnosis="diagnosis_date"),
                        on="patient_id", how="left", maintain_order="left")
@@ -643,7 +659,6 @@ def _followups(f: _File, patients: pl.DataFrame, all_ids: pl.Series, edition: Fo
             continue
         accepted_lines.append(r.line)
     f.problems.extend(col.problems)
-    out.extend(f.problems)
     kept = typed.filter(~c("__flag") | c("line").is_in(accepted_lines))
     return _final(kept, specs, f)
 
