@@ -10,22 +10,20 @@ benchmark from one data path to another means editing this file only:
 - the worklist for one day and the quality findings: the per-patient rules
   (``smi_care.rules.worklist.worklist``, ``smi_care.rules.quality.registry_findings``) over the
   patient records (tables are turned into records first);
-- generation: ``smi_care.synth`` county by county, streamed to CSV so that memory stays flat.
+- generation: ``smi_care.synth.write_province``, the columnar generator, straight to CSV.
 
 Nothing here is timed: :mod:`run` times each step in its own process.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import smi_care.registry as registry
 from smi_care.domain.identity import AreaLevel
-from smi_care.domain.records import PatientRecord, Registry
+from smi_care.domain.records import Registry
 from smi_care.indicators import Period, Report, report
 
 #: True when the columnar reader is installed: reading goes through it, and Parquet is read.
@@ -42,8 +40,6 @@ CORE_COUNTS = (
     ("stable", "stability_rate", "numerator"),
 )
 
-#: Patients per synthetic county when a province is generated (one county below that).
-COUNTY_SIZE = 25_000
 
 
 def read(folder: Path) -> tuple[Any, int, int]:
@@ -100,57 +96,10 @@ def write_parquet(csv_folder: Path, parquet_folder: Path) -> bool:
 
 # --- generation ---------------------------------------------------------------------------------
 
-def county_codes(patients: int) -> list[tuple[str, int]]:
-    """Synthetic counties of a province and their patients: (6-digit code, patients)."""
-    n = max(1, -(-patients // COUNTY_SIZE))
-    sizes = [patients // n + (1 if i < patients % n else 0) for i in range(n)]
-    return [(f"36{1 + i // 10:02d}{2 + i % 10:02d}", size) for i, size in enumerate(sizes)]
-
-
 def generate(folder: Path, patients: int, seed: int) -> None:
     """A synthetic province of ``patients`` (three years of history, 2023-2025) written to
-    ``folder`` as registry CSV files, county by county, without holding it in memory."""
-    from smi_care.registry.columns import (
-        EVENT_COLUMNS,
-        EVENTS,
-        FOLLOWUP_COLUMNS,
-        FOLLOWUPS,
-        PATIENT_COLUMNS,
-        PATIENTS,
-        POPULATION,
-        POPULATION_COLUMNS,
-    )
-    from smi_care.registry.writer import event_cells, followup_cells, patient_cells
-    from smi_care.synth import CountyShape, iter_records, population
+    ``folder`` as registry CSV files by ``smi_care.synth.write_province`` (columnar, one worker
+    process per core): counties of 3,000 patients, 15 townships each, areas and population."""
+    from smi_care.synth import write_province
 
-    folder.mkdir(parents=True, exist_ok=True)
-    shapes = [(CountyShape(county=code, patients=size), seed * 1000 + i)
-              for i, (code, size) in enumerate(county_codes(patients))]
-
-    def all_records() -> Iterator[PatientRecord]:
-        for shape, s in shapes:
-            yield from iter_records(shape, s)
-
-    files = {name: (folder / name).open("w", encoding="utf-8", newline="")
-             for name in (PATIENTS, FOLLOWUPS, EVENTS, POPULATION)}
-    try:
-        writers = {name: csv.writer(fh, lineterminator="\n") for name, fh in files.items()}
-        headers = {PATIENTS: PATIENT_COLUMNS, FOLLOWUPS: FOLLOWUP_COLUMNS, EVENTS: EVENT_COLUMNS,
-                   POPULATION: POPULATION_COLUMNS}
-        for name, header in headers.items():
-            writers[name].writerow(header)
-
-        def put(name: str, rows: Iterable[dict[str, str]]) -> None:
-            writers[name].writerows([row.get(c, "") for c in headers[name]] for row in rows)
-
-        for r in all_records():
-            put(PATIENTS, [patient_cells(r.patient, False)])
-            put(FOLLOWUPS, (followup_cells(f, False) for f in r.followups))
-            put(EVENTS, (event_cells(e) for e in r.events))
-        for shape, s in shapes:
-            put(POPULATION, ({"area_code": p.area_code.code, "year": str(p.year), "population": str(p.population)}
-                             for p in population(shape, s)))
-    finally:
-        for fh in files.values():
-            fh.close()
-    (folder / "registry.toml").write_text('format_version = 1\nedition = "WS2018"\n', encoding="utf-8")
+    write_province(folder, patients=patients, seed=seed)

@@ -77,12 +77,14 @@ def test_differences_name_the_township_and_the_count() -> None:
         "township b: registered is 0 in smi_care, 1 in the baseline"]
 
 
-def test_generated_province_spans_counties_and_reads_clean(tmp_path: Path) -> None:
-    library_steps.generate(tmp_path, 60, seed=5)
-    assert library_steps.county_codes(60) == [("360102", 60)]
-    assert [c for c, _ in library_steps.county_codes(60_000)] == ["360102", "360103", "360104"]
-    _, accepted, problems = library_steps.read(tmp_path)
-    assert problems == 0 and accepted > 60
+def test_generated_province_spans_counties_reads_clean_and_agrees_with_the_baseline(tmp_path: Path) -> None:
+    library_steps.generate(tmp_path, 6500, seed=5)
+    data, accepted, problems = library_steps.read(tmp_path)
+    assert problems == 0 and accepted > 6500
+    assert data.patients.get_column("area_code").str.slice(0, 6).n_unique() == 3
+    for period in ("2025", "2024Q3"):
+        ours, sql = compare(tmp_path, Period.parse(period))
+        assert len(sql) == 45 and ours == sql
 
 
 def test_baseline_agrees_on_the_demo_county(tmp_path: Path) -> None:
