@@ -8,7 +8,8 @@ discharge before its admission) and kept in date order, rows of one date in file
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -173,28 +174,59 @@ class Registry:
         return population_of(self.population, area, year)
 
 
+def _key(area: AreaCode, level: AreaLevel) -> tuple[AreaLevel, str]:
+    """The area at ``level`` that contains ``area``, as (level, significant digits)."""
+    return level, area.at(level).prefix
+
+
 def _outermost(entries: list[PopulationEntry]) -> list[PopulationEntry]:
-    """The entries that lie inside no other entry (so nothing is counted twice)."""
-    return [p for p in entries if not any(p is not q and p.area_code.within(q.area_code) for q in entries)]
+    """The entries that lie inside no other entry (so nothing is counted twice): an entry is
+    left out when another entry has its own area or one of its ancestors. Linear in the entries
+    (a set of the areas present, then each entry's few ancestors looked up)."""
+    present = Counter(_key(p.area_code, p.area_code.level) for p in entries)
+    return [p for p in entries
+            if present[_key(p.area_code, p.area_code.level)] == 1
+            and not any(_key(p.area_code, level) in present for level in AreaLevel
+                        if level.value < p.area_code.level.value)]
+
+
+def population_lookup(population: Iterable[PopulationEntry], year: int) -> Callable[[AreaCode | None], int | None]:
+    """:func:`population_of` for many areas of one year: the entries are indexed once by every
+    area that contains them, so each lookup costs what the area holds, not the whole file.
+
+    >>> entries = [PopulationEntry(AreaCode("360102001"), 2024, 30_000),
+    ...            PopulationEntry(AreaCode("360102002"), 2024, 20_000)]
+    >>> of = population_lookup(entries, 2025)
+    >>> of(AreaCode("360102")), of(AreaCode("360102001")), of(None), of(AreaCode("360103"))
+    (50000, 30000, 50000, None)
+    """
+    population = list(population)
+    years = [p.year for p in population if p.year <= year]
+    latest = max(years) if years else None
+    entries = [p for p in population if p.year == latest]
+    exact: dict[AreaCode, int] = {}
+    inside: dict[tuple[AreaLevel, str], list[PopulationEntry]] = defaultdict(list)
+    for p in entries:
+        exact.setdefault(p.area_code, p.population)
+        for level in AreaLevel:
+            if level.value <= p.area_code.level.value:
+                inside[_key(p.area_code, level)].append(p)
+    whole = sum(p.population for p in _outermost(entries)) if entries else None
+
+    def of(area: AreaCode | None) -> int | None:
+        if area is None:
+            return whole
+        if area in exact:
+            return exact[area]
+        held = inside.get(_key(area, area.level))
+        return sum(p.population for p in _outermost(held)) if held else None
+
+    return of
 
 
 def population_of(population: Iterable[PopulationEntry], area: AreaCode | None, year: int) -> int | None:
     """Resident population of ``area`` (None: every area) in ``year``, summing the most
     specific entries that lie inside it; None when nothing is known. When there are no
     figures for ``year``, the latest earlier year's are used (population figures are
-    published after the year ends)."""
-    population = list(population)
-    years = [p.year for p in population if p.year <= year]
-    if not years:
-        return None
-    latest = max(years)
-    entries = [p for p in population if p.year == latest]
-    if area is None:
-        return sum(p.population for p in _outermost(entries))
-    exact = [p for p in entries if p.area_code == area]
-    if exact:
-        return exact[0].population
-    inside = [p for p in entries if p.area_code.within(area)]
-    if not inside:
-        return None
-    return sum(p.population for p in _outermost(inside))
+    published after the year ends). For many areas, :func:`population_lookup` indexes once."""
+    return population_lookup(population, year)(area)

@@ -21,7 +21,7 @@ from enum import Enum
 import attrs
 
 from smi_care.domain.identity import AreaCode, AreaLevel
-from smi_care.domain.records import PatientRecord, PopulationEntry, Registry, population_of
+from smi_care.domain.records import PatientRecord, PopulationEntry, Registry, population_lookup
 from smi_care.indicators.definitions import STANDARD_INDICATORS, Indicator
 from smi_care.indicators.facts import PatientFacts, patient_facts
 from smi_care.indicators.periods import Period
@@ -226,6 +226,7 @@ def finalize(partial: Partial, targets: Iterable[Target] = NATIONAL_TARGETS) -> 
     groups = {g for (_, g) in partial.counts} | _area_groups(partial.by, partial.population)
     groups.discard("")
     results: list[IndicatorResult] = []
+    population_in = population_lookup(partial.population, year)
     for ind in partial.indicators:
         parts = {g: partial.counts.get((ind.id, g), (0, 0)) for g in groups}
         total = partial.counts.get((ind.id, ""), (0, 0)) if partial.by is None else (
@@ -235,7 +236,7 @@ def finalize(partial: Partial, targets: Iterable[Target] = NATIONAL_TARGETS) -> 
             area = AreaCode(g) if isinstance(partial.by, AreaLevel) and g and g != UNKNOWN_GROUP else None
             denom: int | None = den
             if ind.population_denominator:
-                denom = population_of(partial.population, area, year) if (g == "" or area is not None) else None
+                denom = population_in(area) if (g == "" or area is not None) else None
             value = None if not denom else num / denom * ind.scale
             target = applicable(targets, ind.id, year, area)
             results.append(IndicatorResult(ind.id, ind.zh, g, area.code if area else None, num, denom, value,
