@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from smi_care.domain.arguments import checked
 from smi_care.domain.records import PatientRecord
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
 from smi_care.rules.classification import ClassificationPolicy, classify, effective_class
@@ -51,6 +52,7 @@ class QualityPolicy:
 NATIONAL = QualityPolicy()
 
 
+@checked
 def findings(record: PatientRecord, policy: QualityPolicy = NATIONAL, schedule: SchedulePolicy = NATIONAL_SCHEDULE,
              classes: ClassificationPolicy = NATIONAL_CLASSES) -> list[Finding]:
     """Every finding for one patient, in follow-up order."""
@@ -87,6 +89,7 @@ def findings(record: PatientRecord, policy: QualityPolicy = NATIONAL, schedule: 
     return out
 
 
+@checked
 def registry_findings(records: Iterable[PatientRecord], policy: QualityPolicy = NATIONAL,
                       schedule: SchedulePolicy = NATIONAL_SCHEDULE,
                       classes: ClassificationPolicy = NATIONAL_CLASSES) -> list[Finding]:

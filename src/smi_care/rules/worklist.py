@@ -19,6 +19,7 @@ from enum import Enum
 
 import attrs
 
+from smi_care.domain.arguments import checked
 from smi_care.domain.codes import Classification, EventKind, LossReason
 from smi_care.domain.records import PatientRecord
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
@@ -97,6 +98,7 @@ def _high_risk(record: PatientRecord, on: dt.date, policy: WorklistPolicy, class
     return (cls is Classification.UNSTABLE or (risk is not None and risk >= policy.alert_risk_min)), cls, risk
 
 
+@checked
 def patient_items(record: PatientRecord, on: dt.date, within: int = 14, covers: Covers = covers_nothing,
                   policy: WorklistPolicy = NATIONAL, schedule: SchedulePolicy = NATIONAL_SCHEDULE,
                   status: StatusPolicy = NATIONAL_STATUS, classes: ClassificationPolicy = NATIONAL_CLASSES,
@@ -161,6 +163,7 @@ def patient_items(record: PatientRecord, on: dt.date, within: int = 14, covers: 
     return items
 
 
+@checked
 def worklist(records: Iterable[PatientRecord], on: dt.date, within: int = 14, covers: Covers = covers_nothing,
              policy: WorklistPolicy = NATIONAL, schedule: SchedulePolicy = NATIONAL_SCHEDULE,
              status: StatusPolicy = NATIONAL_STATUS, classes: ClassificationPolicy = NATIONAL_CLASSES,
