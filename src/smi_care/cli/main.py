@@ -251,8 +251,15 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from smi_care.scale.partition import merge_all
 
     groups: dict[str | None, list[Any]] = {}
+    seen: dict[tuple[str | None, str], str] = {}
     for path in args.partials:
         partial = load(path)
+        for source in partial.sources:
+            key = (by_name(partial.by), source.fingerprint)
+            if source.patients and key in seen:
+                raise UserError(f"{path} holds the same patients as {seen[key]} (source {source.id}, {source.patients} "
+                                "patients): each part must be given once")
+            seen[key] = str(path)
         groups.setdefault(by_name(partial.by), []).append(partial)
     if len(groups) > 1 and args.format not in MULTI_BY_FORMATS:
         raise UserError(f"the partials hold several breakdowns ({', '.join(str(b or 'total') for b in groups)}); "
