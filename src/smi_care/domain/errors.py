@@ -133,6 +133,21 @@ class ArgumentTypeError(SmiCareError, TypeError):
                          + (f"; {advice}" if advice else ""))
 
 
+class ArgumentValueError(SmiCareError, ValueError):
+    """A public function called with a value of the right type outside its range (a negative
+    number of days, a year before 1). Names the function, the parameter, the value and the range.
+
+    >>> print(ArgumentValueError("add_working_days", "days", -1, "0 or more"))
+    add_working_days(days=-1): expected 0 or more
+    """
+
+    def __init__(self, function: str, parameter: str, value: object, expected: str) -> None:
+        self.function = function
+        self.parameter = parameter
+        self.expected = expected
+        super().__init__(f"{function}({parameter}={brief(parameter, value)}): expected {expected}")
+
+
 def brief(field: str, value: object) -> str:
     """A value as an argument error may show it: short scalars as they are, identifying fields
     hidden, anything else (dicts, records, lists) by its type only.

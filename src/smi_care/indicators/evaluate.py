@@ -24,6 +24,7 @@ import attrs
 from smi_care.domain.arguments import checked, checked_with
 from smi_care.domain.errors import SmiCareError
 from smi_care.domain.identity import AreaCode, AreaLevel
+from smi_care.domain.named import short_repr
 from smi_care.domain.records import PatientRecord, PopulationEntry, Registry, population_of
 from smi_care.indicators.definitions import STANDARD_INDICATORS, Indicator
 from smi_care.indicators.facts import PatientFacts, patient_facts
@@ -65,6 +66,7 @@ def by_name(by: By) -> str | None:
     return by.value if isinstance(by, Dimension) else by.name.lower()
 
 
+@short_repr
 @attrs.frozen
 class AgeBands:
     """Age bands at the period end, by their lower bounds **[0, 15, 35, 60]**."""
@@ -80,6 +82,7 @@ class AgeBands:
         return label or f"<{self.bounds[0]}"
 
 
+@short_repr
 @attrs.frozen
 class EvaluationPolicy:
     """Every choice evaluation makes, in one value: standard management, status and class

@@ -23,6 +23,7 @@ import attrs
 
 from smi_care.domain.errors import AreaCodeError, SmiCareError
 from smi_care.domain.identity import AreaCode
+from smi_care.domain.named import Named
 
 
 class TargetFileError(SmiCareError, ValueError):
@@ -75,7 +76,7 @@ _PILOT = "社会心理服务体系建设试点工作方案"
 _PILOT_2021 = "社会心理服务体系建设试点地区县区工作方案"
 _HEALTHY = "健康中国行动（2019—2030年）"
 
-NATIONAL_TARGETS: tuple[Target, ...] = (
+NATIONAL_TARGETS: tuple[Target, ...] = Named("NATIONAL_TARGETS", (
     Target("management_rate", 80.0, 2020, _PLAN),
     Target("schizophrenia_treatment_rate", 80.0, 2020, _PLAN),
     Target("reported_prevalence", 4.5, 2020, _PILOT),
@@ -91,7 +92,7 @@ NATIONAL_TARGETS: tuple[Target, ...] = (
     Target("schizophrenia_treatment_rate", 80.0, 2022, _HEALTHY),
     Target("standard_management_rate", 85.0, 2030, _HEALTHY),
     Target("schizophrenia_treatment_rate", 85.0, 2030, _HEALTHY),
-)
+))
 
 
 def applicable(targets: Iterable[Target], indicator: str, year: int, area: AreaCode | None = None) -> Target | None:

@@ -33,6 +33,7 @@ from smi_care.domain.codes import (
     titled,
 )
 from smi_care.domain.followup import FollowUp, SocialFunction
+from smi_care.domain.named import short_repr
 
 
 @titled("分类依据")
@@ -72,6 +73,7 @@ STABLE_CRITERIA = (Criterion.RISK_0, Criterion.SYMPTOMS_GONE, Criterion.INSIGHT_
                    Criterion.PHYSICAL_ILLNESS_STABLE)
 
 
+@short_repr
 @attrs.frozen
 class ClassificationPolicy:
     """Thresholds of §4, as a policy a caller can replace. :data:`NATIONAL` is the default.

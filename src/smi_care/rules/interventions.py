@@ -16,6 +16,7 @@ import attrs
 
 from smi_care.domain.arguments import checked
 from smi_care.domain.codes import Classification, FormEdition, StrCodedEnum, titled
+from smi_care.domain.named import short_repr
 
 
 @titled("干预措施")
@@ -47,6 +48,7 @@ class Action(StrCodedEnum):
 EVERY_VISIT = (Action.HEALTH_EDUCATION, Action.REHABILITATION_GUIDANCE, Action.FAMILY_SUPPORT)
 
 
+@short_repr
 @attrs.frozen
 class InterventionPolicy:
     """Choices §4 leaves open. ``police_risk_min`` **[default 3]**: report to the police when

@@ -31,7 +31,9 @@ from dateutil.relativedelta import relativedelta
 
 from smi_care.domain.arguments import checked, checked_with
 from smi_care.domain.codes import Classification, EventKind
+from smi_care.domain.errors import ArgumentValueError
 from smi_care.domain.followup import FollowUp
+from smi_care.domain.named import short_repr
 from smi_care.domain.records import PatientRecord
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
 from smi_care.rules.classification import ClassificationPolicy, effective_class
@@ -39,6 +41,7 @@ from smi_care.rules.status import completed_in
 from smi_care.rules.workdays import OFFICIAL, WorkdayAnswer, WorkdayCalendar, counted_working_days
 
 
+@short_repr
 @attrs.frozen
 class SchedulePolicy:
     """Intervals of §2 and §4 **[defaults]**, replaceable by a caller.
@@ -183,6 +186,8 @@ def next_due(record: PatientRecord, on: dt.date, policy: SchedulePolicy = NATION
 @checked
 def meets_annual_minimum(record: PatientRecord, year: int, policy: SchedulePolicy = NATIONAL) -> bool:
     """At least ``annual_minimum`` (4) completed follow-ups in the calendar year (§4)."""
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise ArgumentValueError("meets_annual_minimum", "year", year, f"a year from {dt.MINYEAR} to {dt.MAXYEAR}")
     return len(completed_in(record, dt.date(year, 1, 1), dt.date(year, 12, 31))) >= policy.annual_minimum
 
 

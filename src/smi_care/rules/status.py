@@ -32,6 +32,7 @@ from smi_care.domain.codes import Classification, EventKind, Hospitalisation, Lo
 from smi_care.domain.events import Event
 from smi_care.domain.followup import FollowUp
 from smi_care.domain.identity import AreaCode
+from smi_care.domain.named import short_repr
 from smi_care.domain.records import PatientRecord
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
 from smi_care.rules.classification import ClassificationPolicy, effective_class
@@ -45,6 +46,7 @@ def covers_nothing(area: AreaCode) -> bool:
     return False
 
 
+@short_repr
 @attrs.frozen
 class StatusPolicy:
     """``consecutive_failures_lost`` **[default 3]**: failed attempts in a row that make a

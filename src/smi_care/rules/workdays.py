@@ -26,9 +26,11 @@ import chinese_calendar
 from lunar_python import Lunar, Solar
 
 from smi_care.domain.arguments import checked
-from smi_care.domain.errors import CalendarError
+from smi_care.domain.errors import ArgumentValueError, CalendarError
+from smi_care.domain.named import short_repr
 
 
+@short_repr
 @attrs.frozen
 class WorkdayCalendar:
     """Which calendar counts working days. ``provisional_outside_known_years``: when True,
@@ -115,7 +117,7 @@ def add_working_days(start: dt.date, days: int, calendar: WorkdayCalendar = OFFI
 def counted_working_days(start: dt.date, days: int, calendar: WorkdayCalendar, argument: str) -> WorkdayAnswer:
     """:func:`add_working_days`, with the call a CalendarError should name (``argument``)."""
     if days < 0:
-        raise ValueError(f"days must not be negative, not {days}")
+        raise ArgumentValueError(argument.split("(")[0], "days", days, "0 or more working days")
     day = start
     provisional = False
     left = days

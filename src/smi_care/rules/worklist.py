@@ -21,6 +21,7 @@ import attrs
 
 from smi_care.domain.arguments import checked
 from smi_care.domain.codes import Classification, EventKind, LossReason
+from smi_care.domain.named import short_repr
 from smi_care.domain.records import PatientRecord
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
 from smi_care.rules.classification import ClassificationPolicy, effective_class
@@ -69,6 +70,7 @@ class WorkItem:
         return (rank, 0 if self.days_overdue > 0 else 1, 0 if unstable else 1, -(self.last_risk or 0), self.due)
 
 
+@short_repr
 @attrs.frozen
 class WorklistPolicy:
     """``alert_risk_min`` **[3]**: a patient whose last risk level is at least this (or whose
