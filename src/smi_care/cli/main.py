@@ -624,7 +624,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--output", help="write to this file (needed for xlsx)")
     r.add_argument("--mapping", help="DHIS2 mapping file (kind,key,dhis2_id) for --format dhis2-json/dhis2-csv")
     r.add_argument("--chart", help="also draw the chart into this PNG or SVG file")
-    r.add_argument("--targets", help="CSV of local targets: indicator,year,threshold,source[,area_code]")
+    r.add_argument("--targets", help="CSV of local targets: indicator,year,threshold,source[,area_code][,applies_to]")
     r.add_argument("--standard", default="four_followups",
                    choices=[rule.value for rule in StandardRule],
                    help="standard-management policy (default four_followups)")
@@ -643,7 +643,7 @@ def parser() -> argparse.ArgumentParser:
             "their province, and print the report")
     m.add_argument("partials", nargs="+", help="partial files (JSON, from report --save-partial)")
     m.add_argument("--areas", help="a registry folder whose areas.csv names the areas")
-    m.add_argument("--targets", help="CSV of local targets: indicator,year,threshold,source[,area_code]")
+    m.add_argument("--targets", help="CSV of local targets: indicator,year,threshold,source[,area_code][,applies_to]")
     m.add_argument("--lang", default="zh", choices=["zh", "en"], help="labels in Chinese (default) or English")
     m.add_argument("--format", default="table", choices=["table", "json", "csv", "xlsx", "dhis2-json", "dhis2-csv",
                                                           "fhir"])
