@@ -153,6 +153,22 @@ def test_help_of_report_shows_a_short_signature() -> None:
     assert changed.startswith("EvaluationPolicy(standard=StandardPolicy(rule=") and "status=" not in changed
 
 
+def test_the_indicator_entry_points_check_their_arguments() -> None:
+    with pytest.raises(ArgumentTypeError, match=r"evaluate\(period='2025'\): got str, expected Period; "
+                                                r"convert with Period\.parse"):
+        evaluate([REC], "2025")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match=r"evaluate\(records\[1\]=<dict>\): got dict, expected PatientRecord"):
+        evaluate([REC, {"patient_id": "P2"}], Period.parse("2025"))  # type: ignore[list-item]
+    with pytest.raises(ArgumentTypeError, match=r"evaluate\(records=<dict>\)"):
+        evaluate({"P1": REC}, Period.parse("2025"))  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match=r"evaluate_tables\(tables=<list>\)"):
+        evaluate_tables([REC], Period.parse("2025"))  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match=r"finalize\(partial=<Report>\)"):
+        finalize(report([REC], Period.parse("2025")))  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match=r"report\(by='township'\).*convert with parse_by"):
+        report([REC], Period.parse("2025"), "township")  # type: ignore[arg-type]
+
+
 # --- the property: every public rule function, ill-typed arguments --------------------------------
 
 REC = record(visit(D(2025, 1, 10)), visit(D(2025, 3, 1), risk_level=3), miss(D(2025, 3, 20)),

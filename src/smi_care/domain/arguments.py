@@ -178,12 +178,14 @@ def _plan(fn: Callable[..., Any], skip: frozenset[str]) -> _Plan:
     return _Plan(positional, checks)
 
 
-def checked_with(*, if_none: Mapping[str, str] | None = None,
+def checked_with(*, if_none: Mapping[str, str] | None = None, advice: Mapping[str, str] | None = None,
                  skip: abc.Collection[str] = ()) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """:func:`checked` with words for a parameter given None where None is refused (``if_none``:
-    parameter -> what to do instead) and parameters left unchecked (``skip``: a parameter that
+    parameter -> what to do instead), words for any wrong value of a parameter (``advice``, e.g.
+    the parser of its text form), and parameters left unchecked (``skip``: a parameter that
     takes several unrelated kinds, dispatched inside the function)."""
     extra = dict(if_none or {})
+    always = dict(advice or {})
     skipped = frozenset(skip)
 
     def decorate(fn: Callable[P, R]) -> Callable[P, R]:
@@ -192,7 +194,7 @@ def checked_with(*, if_none: Mapping[str, str] | None = None,
 
         def fail(name: str, value: object, bad: tuple[str, object, str], hint: Any) -> ArgumentTypeError:
             where, offending, expected = bad
-            words = [w for w in (advice_for(hint, offending) if not where else "",
+            words = [w for w in (always.get(name) or (advice_for(hint, offending) if not where else ""),
                                  extra.get(name, "") if value is None else "") if w]
             if where:
                 return ArgumentTypeError(title, name + where, offending, expected, "; ".join(words))

@@ -21,8 +21,8 @@ from enum import Enum
 
 import attrs
 
-from smi_care.domain.arguments import checked, checked_with
-from smi_care.domain.errors import SmiCareError
+from smi_care.domain.arguments import checked_with
+from smi_care.domain.errors import ArgumentTypeError, SmiCareError
 from smi_care.domain.identity import AreaCode, AreaLevel
 from smi_care.domain.named import short_repr
 from smi_care.domain.records import PatientRecord, PopulationEntry, Registry, population_of
@@ -95,6 +95,10 @@ class EvaluationPolicy:
 
 
 DEFAULT_POLICY = EvaluationPolicy()
+
+#: How to convert the text forms of the entry points' arguments (for their argument errors).
+TEXT_FORMS = {"period": "convert with Period.parse(text) ('2025', '2025Q3', '2025-07', '2025-01-01..2025-06-30')",
+              "by": "convert with parse_by(text) ('township', 'sex', ...)"}
 UNKNOWN_GROUP = "unknown"
 
 
@@ -226,7 +230,7 @@ class Partial:
                             sources=self.sources | other.sources)
 
 
-@checked_with(skip=("records",))
+@checked_with(skip=("records",), advice=TEXT_FORMS)
 def evaluate(records: Iterable[PatientRecord] | Registry, period: Period, by: By = None,
              indicators: Iterable[Indicator] = STANDARD_INDICATORS, policy: EvaluationPolicy = DEFAULT_POLICY,
              covers: Covers | None = None, population: Iterable[PopulationEntry] = ()) -> Partial:
@@ -239,6 +243,9 @@ def evaluate(records: Iterable[PatientRecord] | Registry, period: Period, by: By
         from smi_care.indicators.columnar import evaluate_tables
 
         return evaluate_tables(records, period, by, indicators, policy, covers)[0]  # type: ignore[arg-type]
+    if not isinstance(records, Registry) and (isinstance(records, str | bytes | Mapping)
+                                              or not isinstance(records, Iterable)):
+        raise ArgumentTypeError("evaluate", "records", records, "a Registry, registry tables or PatientRecords")
     inds = tuple(indicators)
     pop = frozenset(population)
     if isinstance(records, Registry):
@@ -251,6 +258,8 @@ def evaluate(records: Iterable[PatientRecord] | Registry, period: Period, by: By
     ids: list[str] = []
     areas: list[str] = []
     for record in records:
+        if not isinstance(record, PatientRecord):
+            raise ArgumentTypeError("evaluate", f"records[{n}]", record, "PatientRecord")
         n += 1
         ids.append(record.patient.patient_id)
         areas.append(record.patient.area_code.code)
@@ -327,7 +336,7 @@ def registry_area(population: Iterable[PopulationEntry]) -> AreaCode | None:
     return area
 
 
-@checked
+@checked_with(advice=TEXT_FORMS)
 def finalize(partial: Partial, targets: Iterable[Target] = NATIONAL_TARGETS) -> Report:
     """Values, totals, targets and warnings for a partial.
 
@@ -379,7 +388,7 @@ def _warnings(partial: Partial, kind: str, unjudged: Mapping[str, Target]) -> tu
     return tuple(out)
 
 
-@checked_with(skip=("registry",))
+@checked_with(skip=("registry",), advice=TEXT_FORMS)
 def report(registry: Registry | Iterable[PatientRecord], period: Period, by: By = None,
            indicators: Iterable[Indicator] = STANDARD_INDICATORS, policy: EvaluationPolicy = DEFAULT_POLICY,
            targets: Iterable[Target] = NATIONAL_TARGETS) -> Report:
