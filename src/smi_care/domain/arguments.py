@@ -157,25 +157,38 @@ def advice_for(hint: Any, value: object) -> str:
     return ""
 
 
+#: One checked parameter: (position or -1, name, the type a value passes at once when it is exactly
+#: of it, the check, the hint).
+_Entry = tuple[int, str, "type | None", Check, Any]
+
+
+def _fast(hint: Any) -> type | None:
+    """The type whose exact instances pass without the full check (the common, correct call)."""
+    classes = [a for a in (typing.get_args(hint) or (hint,)) if isinstance(a, type) and a is not type(None)]
+    first = classes[0] if classes else None
+    if first is None or typing.get_origin(hint) not in (None, typing.Union, types.UnionType):
+        return None
+    return first
+
+
 @attrs.frozen
 class _Plan:
-    names: tuple[str, ...]  # positional order
-    checks: Mapping[str, tuple[Check, Any]]  # parameter -> (check, hint)
+    positional: tuple[_Entry, ...]  # checked parameters that can be given by position
+    by_name: Mapping[str, _Entry]  # every checked parameter
 
 
 def _plan(fn: Callable[..., Any], skip: frozenset[str]) -> _Plan:
     hints = typing.get_type_hints(fn)
     params = inspect.signature(fn).parameters
-    checks: dict[str, tuple[Check, Any]] = {}
-    for name in params:
+    entries: dict[str, _Entry] = {}
+    for i, (name, param) in enumerate(params.items()):
         if name in skip or name not in hints:
             continue
         check = check_for(hints[name])
         if check is not None:
-            checks[name] = (check, hints[name])
-    positional = tuple(n for n, p in params.items()
-                       if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD))
-    return _Plan(positional, checks)
+            at = i if param.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD) else -1
+            entries[name] = (at, name, _fast(hints[name]), check, hints[name])
+    return _Plan(tuple(e for e in entries.values() if e[0] >= 0), entries)
 
 
 def checked_with(*, if_none: Mapping[str, str] | None = None, advice: Mapping[str, str] | None = None,
@@ -202,23 +215,27 @@ def checked_with(*, if_none: Mapping[str, str] | None = None, advice: Mapping[st
 
         @functools.wraps(fn)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            if not plan:
-                plan.append(_plan(fn, skipped))
-            p = plan[0]
-            checks = p.checks
-            for name, value in zip(p.names, args, strict=False):
-                entry = checks.get(name)
-                if entry is not None:
-                    bad = entry[0](value)
-                    if bad is not None:
-                        raise fail(name, value, bad, entry[1])
-            for name, value in kwargs.items():
-                entry = checks.get(name)
-                if entry is not None:
-                    bad = entry[0](value)
-                    if bad is not None:
-                        raise fail(name, value, bad, entry[1])
+            p = plan[0] if plan else _first(plan)
+            n = len(args)
+            for at, name, fast, check, hint in p.positional:
+                if at < n:
+                    value = args[at]
+                    if type(value) is not fast:
+                        bad = check(value)
+                        if bad is not None:
+                            raise fail(name, value, bad, hint)
+            if kwargs:
+                for name, value in kwargs.items():
+                    entry = p.by_name.get(name)
+                    if entry is not None and type(value) is not entry[2]:
+                        bad = entry[3](value)
+                        if bad is not None:
+                            raise fail(name, value, bad, entry[4])
             return fn(*args, **kwargs)
+
+        def _first(box: list[_Plan]) -> _Plan:
+            box.append(_plan(fn, skipped))
+            return box[0]
 
         wrapper.__checked__ = True  # type: ignore[attr-defined]
         return wrapper
