@@ -530,3 +530,13 @@ def test_the_object_and_columnar_engines_give_the_same_source(demo: Path) -> Non
     columns = evaluate_tables(read_tables(demo).tables, period)[0]
     assert objects.sources == columns.sources and objects.followups_in_period == columns.followups_in_period
 
+
+
+def test_the_merge_command_names_a_mismatch(capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path) -> None:
+    saved = []
+    for period in ("2025", "2025Q4"):
+        path = tmp_path / f"{period}.json"
+        assert run(capsys, "report", str(demo), "--period", period, "--save-partial", str(path))[0] == 0
+        saved.append(str(path))
+    code, _, err = run(capsys, "merge", *saved)
+    assert code == 2 and err.startswith("error: ") and "period 2025-01-01..2025-12-31 vs 2025-10-01..2025-12-31" in err

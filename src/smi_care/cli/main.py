@@ -251,11 +251,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from smi_care.scale.partition import merge_all
 
     groups: dict[str | None, list[Any]] = {}
-    seen: dict[tuple[str | None, str], str] = {}
+    seen: dict[tuple[str | None, str, str], str] = {}
     for path in args.partials:
         partial = load(path)
         for source in partial.sources:
-            key = (by_name(partial.by), source.fingerprint)
+            key = (by_name(partial.by), str(partial.period), source.fingerprint)
             if source.patients and key in seen:
                 raise UserError(f"{path} holds the same patients as {seen[key]} (source {source.id}, {source.patients} "
                                 "patients): each part must be given once")
