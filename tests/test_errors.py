@@ -416,6 +416,8 @@ def test_the_json_and_table_outputs_carry_the_warning(capsys: pytest.CaptureFixt
     assert code == 0 and any(NO_DATA in w for w in json.loads(out)["warnings"])
     code, out, _ = run(capsys, "report", str(demo), "--period", "2026", "--lang", "en")
     assert code == 0 and any(line.startswith("warning: " + NO_DATA) for line in out.splitlines())
+    code, out, err = run(capsys, "report", str(demo), "--period", "2026", "--format", "csv")
+    assert code == 0 and "warning" not in out and err.startswith("warning: " + NO_DATA)
 
 
 def test_a_quarter_is_not_judged_against_annual_targets(demo: Path) -> None:

@@ -199,6 +199,9 @@ def _write_reports(reps: Sequence[Any], args: argparse.Namespace, areas: AreaNam
     from smi_care.indicators.output import to_csv, to_json, to_json_data, to_table
 
     rep = reps[0]
+    if args.format not in ("table", "json", "xlsx"):  # the other formats have no place for remarks
+        for w in dict.fromkeys(w for r in reps for w in r.warnings):
+            sys.stderr.write(f"warning: {w}\n")
     if args.chart:
         from smi_care.export.chart import chart_by_area
 
