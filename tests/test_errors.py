@@ -345,6 +345,20 @@ def test_provisional_holidays_of_2027_by_date_and_by_the_lunar_calendar() -> Non
     assert len(days) == 13
 
 
+@pytest.mark.parametrize(("day", "working"), [
+    (D(2026, 12, 31), True),  # the official calendar's last known year
+    (D(2027, 1, 1), False), (D(2027, 1, 4), True),  # 元旦 (a Friday), then Monday
+    (D(2027, 2, 4), True), (D(2027, 2, 5), False), (D(2027, 2, 8), False), (D(2027, 2, 9), True),  # 除夕..初三
+    (D(2027, 4, 5), False), (D(2027, 4, 6), True),  # 清明
+    (D(2027, 4, 30), True), (D(2027, 5, 3), True),  # 1-2 May fall on a weekend: no make-up day (补休) is guessed
+    (D(2027, 6, 9), False), (D(2027, 6, 10), True),  # 端午
+    (D(2027, 9, 15), False), (D(2027, 9, 16), True),  # 中秋
+    (D(2027, 10, 1), False), (D(2027, 10, 4), True),  # 国庆 1-3 October (Friday to Sunday)
+])
+def test_provisional_boundaries_around_each_holiday(day: dt.date, working: bool) -> None:
+    assert rules.is_working_day(day, PROVISIONAL) is working
+
+
 @pytest.mark.parametrize("year", [y for y in known_years() if y >= 2014])
 def test_the_provisional_holidays_are_holidays_on_the_official_calendar_of_known_years(year: int) -> None:
     """元旦, 劳动节, 国庆 by date and 春节, 清明, 端午, 中秋 by the lunar calendar agree with the State
