@@ -556,3 +556,17 @@ def test_the_merge_command_names_a_mismatch(capsys: pytest.CaptureFixture[str], 
         saved.append(str(path))
     code, _, err = run(capsys, "merge", *saved)
     assert code == 2 and err.startswith("error: ") and "period 2025-01-01..2025-12-31 vs 2025-10-01..2025-12-31" in err
+
+
+def test_a_trend_carries_each_periods_warnings(capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+    from smi_care.indicators.trend import rows_of, trend, trend_reports, trend_warnings
+
+    tables = read_tables(demo).tables
+    reports = trend_reports(tables, "2025Q4..2026Q1")
+    assert [row for rep in reports for row in rows_of(rep)] \
+        == trend(tables, "2025Q4..2026Q1")
+    warnings = trend_warnings(reports)
+    assert any("no follow-up is recorded in the period 2026-01-01..2026-03-31" in w for w in warnings)
+    assert any(w.startswith("targets not judged on this quarter (2025-10-01..2025-12-31)") for w in warnings)
+    code, out, _ = run(capsys, "report", str(demo), "--periods", "2025Q4..2026Q1", "--format", "json")
+    assert code == 0 and json.loads(out)["warnings"] == warnings

@@ -277,7 +277,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def _report_trend(args: argparse.Namespace, inds: tuple[Any, ...], policy: Any, targets: Any) -> int:
     from smi_care.indicators import parse_by
-    from smi_care.indicators.trend import TREND_FIELDS, consecutive, trend, trend_records
+    from smi_care.indicators.trend import TREND_FIELDS, consecutive, rows_of, trend_records, trend_reports, trend_warnings
     from smi_care.labels import indicator_name
 
     periods = consecutive(args.periods)
@@ -285,7 +285,9 @@ def _report_trend(args: argparse.Namespace, inds: tuple[Any, ...], policy: Any, 
         start("reading the registry")
         tables = _load_tables(args.registry, args.encoding).tables
         start("evaluating")
-        rows = trend(tables, periods, parse_by(args.by), inds, policy, targets)
+        reports = trend_reports(tables, periods, parse_by(args.by), inds, policy, targets)
+    rows = [row for rep in reports for row in rows_of(rep)]
+    warnings = trend_warnings(reports)
     if args.chart:
         from smi_care.export.chart import chart_trend
 
@@ -295,20 +297,22 @@ def _report_trend(args: argparse.Namespace, inds: tuple[Any, ...], policy: Any, 
         sys.stderr.write(f"written: {chart_trend(rows, args.chart, shown, args.lang)}\n")
     records = trend_records(rows)
     if args.format == "json":
-        _emit(json.dumps({"periods": args.periods, "by": args.by, "rows": records}, ensure_ascii=False, indent=2),
-              args)
+        _emit(json.dumps({"periods": args.periods, "by": args.by, "warnings": warnings, "rows": records},
+                         ensure_ascii=False, indent=2), args)
     elif args.format == "csv":
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=list(TREND_FIELDS), lineterminator="\n")
         w.writeheader()
         w.writerows({k: "" if v is None else v for k, v in r.items()} for r in records)
+        for warning in warnings:
+            sys.stderr.write(f"warning: {warning}\n")
         _emit(buf.getvalue(), args, csv_text=True)
     elif args.format == "table":
         lines = [f"{'period':<8} {'group':<13} {'value':>9}  indicator"]
         for r in rows:
             v = "-" if r.value is None else f"{r.value:.2f}{r.unit}"
             lines.append(f"{r.period:<8} {r.group or 'total':<13} {v:>9}  {indicator_name(r.indicator, args.lang)}")
-        _emit("\n".join(lines), args)
+        _emit("\n".join(lines + [f"warning: {w}" for w in warnings]), args)
     else:
         raise UserError(f"--periods gives a table, json or csv, not {args.format}")
     return EXIT_OK
