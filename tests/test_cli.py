@@ -44,7 +44,9 @@ def test_report_json_shape(capsys: pytest.CaptureFixture[str], demo: Path) -> No
 
 def test_report_csv_and_local_targets(capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path) -> None:
     targets = tmp_path / "t.csv"
-    targets.write_text("indicator,year,threshold,source\nloss_rate,2025,1,county\n", encoding="utf-8")
+    # a quarter is judged only by a target set for quarters (issue 14): this one says so
+    targets.write_text("indicator,year,threshold,source,applies_to\nloss_rate,2025,1,county,year;quarter\n",
+                       encoding="utf-8")
     code, out, _ = run(capsys, "report", str(demo), "--period", "2025Q4", "--targets", str(targets),
                        "--format", "csv")
     assert code == 0 and out.startswith("\ufeffindicator,") and ",county," in out

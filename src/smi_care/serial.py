@@ -8,17 +8,32 @@ for them with ``include_identifying=True`` (national-rules §10).
 >>> from smi_care.domain import Event, EventKind
 >>> unstructure(Event("P1", dt.date(2025, 1, 2), EventKind.HEALTH_CHECK))["kind"]
 'health_check'
+
+Reading is strict: a key the class does not have is refused (a misspelt ``"risk"`` is not
+dropped), and every problem is reported at once, one line each with its path, by cattrs' own
+``transform_error``, in a :class:`StructureError`:
+
+>>> structure({"patient_id": "P1", "date": "2025-01-02", "kind": "check", "when": 1}, Event)  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+smi_care.serial.StructureError: cannot build Event from the data (2 problems):
+  $.kind: EventKind (事件) has no code 'check'; expected one of ...
+  $: extra fields found (when)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 from cattrs.strategies import configure_tagged_union
+from cattrs.v import format_exception
 
 from smi_care.domain.codes import CodedEnum
+from smi_care.domain.errors import SmiCareError
 from smi_care.domain.followup import Dose
 from smi_care.domain.identity import AreaCode, ResidentId
 from smi_care.domain.records import PatientRecord
@@ -36,7 +51,7 @@ def _is_frozenset(t: Any) -> bool:
 
 def make_converter() -> cattrs.Converter:
     """A converter for every domain class."""
-    c = cattrs.Converter()
+    c = cattrs.Converter(forbid_extra_keys=True)
     c.register_unstructure_hook_func(_is_coded, lambda v: v._value_)
     c.register_structure_hook_func(_is_coded, lambda v, t: t.from_code(v))
     c.register_unstructure_hook(dt.date, lambda v: v.isoformat())
@@ -83,9 +98,51 @@ def _strip(data: Any) -> None:
             _strip(v)
 
 
+class StructureError(SmiCareError, ValueError):
+    """Plain data that does not make the domain value asked for. ``problems`` holds one line per
+    problem: the path in the data (``$.followups[2].risk_level``), then what is wrong, with the
+    value and the expectation where the library's own error names them (identifying fields are
+    never shown)."""
+
+    def __init__(self, kind: str, problems: list[str]) -> None:
+        self.kind = kind
+        self.problems = tuple(problems)
+        n = len(problems)
+        super().__init__(f"cannot build {kind} from the data ({n} problem{'s' if n != 1 else ''}):\n  "
+                         + "\n  ".join(problems))
+
+
+def _explain(exc: BaseException, kind: type | None) -> str:
+    """One problem in words: our own errors as they are (they name value and expectation)."""
+    if isinstance(exc, SmiCareError):
+        return str(exc)
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, ValueError) and kind is dt.date:
+        return f"{exc}; expected an ISO date (2025-03-14)"
+    if isinstance(exc, ValueError | TypeError) and not isinstance(exc, cattrs.BaseValidationError):
+        return f"{format_exception(exc, kind)} ({exc})"
+    return format_exception(exc, kind)
+
+
+def _line(problem: str) -> str:
+    """cattrs writes ``what @ $.path``; we put the path first."""
+    what, sep, path = problem.rpartition(" @ ")
+    return f"{path}: {what}" if sep else problem
+
+
 def structure(data: Any, kind: type[T]) -> T:
-    """Build a domain value of ``kind`` from plain data (validation runs as at construction)."""
-    return _CONVERTER.structure(data, kind)
+    """Build a domain value of ``kind`` from plain data (validation runs as at construction).
+
+    Unknown keys are refused; every problem is reported at once in a :class:`StructureError`."""
+    if attrs.has(kind) and not isinstance(data, Mapping):
+        raise StructureError(kind.__name__, [f"$: expected an object (a dict of fields), got {type(data).__name__}"])
+    try:
+        return _CONVERTER.structure(data, kind)
+    except (cattrs.BaseValidationError, cattrs.ForbiddenExtraKeysError) as exc:
+        raise StructureError(kind.__name__, [_line(p) for p in cattrs.transform_error(exc, "$", _explain)]) from None
+    except (SmiCareError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise StructureError(kind.__name__, [f"$: {_explain(exc, kind)}"]) from None
 
 
 def unstructure_record(record: PatientRecord, *, include_identifying: bool = True) -> dict[str, Any]:

@@ -199,6 +199,9 @@ def _write_reports(reps: Sequence[Any], args: argparse.Namespace, areas: AreaNam
     from smi_care.indicators.output import to_csv, to_json, to_json_data, to_table
 
     rep = reps[0]
+    if args.format not in ("table", "json", "xlsx"):  # the other formats have no place for remarks
+        for w in dict.fromkeys(w for r in reps for w in r.warnings):
+            sys.stderr.write(f"warning: {w}\n")
     if args.chart:
         from smi_care.export.chart import chart_by_area
 
@@ -251,8 +254,15 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from smi_care.scale.partition import merge_all
 
     groups: dict[str | None, list[Any]] = {}
+    seen: dict[tuple[str | None, str, str], str] = {}
     for path in args.partials:
         partial = load(path)
+        for source in partial.sources:
+            key = (by_name(partial.by), str(partial.period), source.fingerprint)
+            if source.patients and key in seen:
+                raise UserError(f"{path} holds the same patients as {seen[key]} (source {source.id}, {source.patients} "
+                                "patients): each part must be given once")
+            seen[key] = str(path)
         groups.setdefault(by_name(partial.by), []).append(partial)
     if len(groups) > 1 and args.format not in MULTI_BY_FORMATS:
         raise UserError(f"the partials hold several breakdowns ({', '.join(str(b or 'total') for b in groups)}); "
@@ -267,7 +277,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def _report_trend(args: argparse.Namespace, inds: tuple[Any, ...], policy: Any, targets: Any) -> int:
     from smi_care.indicators import parse_by
-    from smi_care.indicators.trend import TREND_FIELDS, consecutive, trend, trend_records
+    from smi_care.indicators.trend import TREND_FIELDS, consecutive, rows_of, trend_records, trend_reports, trend_warnings
     from smi_care.labels import indicator_name
 
     periods = consecutive(args.periods)
@@ -275,7 +285,9 @@ def _report_trend(args: argparse.Namespace, inds: tuple[Any, ...], policy: Any, 
         start("reading the registry")
         tables = _load_tables(args.registry, args.encoding).tables
         start("evaluating")
-        rows = trend(tables, periods, parse_by(args.by), inds, policy, targets)
+        reports = trend_reports(tables, periods, parse_by(args.by), inds, policy, targets)
+    rows = [row for rep in reports for row in rows_of(rep)]
+    warnings = trend_warnings(reports)
     if args.chart:
         from smi_care.export.chart import chart_trend
 
@@ -285,20 +297,22 @@ def _report_trend(args: argparse.Namespace, inds: tuple[Any, ...], policy: Any, 
         sys.stderr.write(f"written: {chart_trend(rows, args.chart, shown, args.lang)}\n")
     records = trend_records(rows)
     if args.format == "json":
-        _emit(json.dumps({"periods": args.periods, "by": args.by, "rows": records}, ensure_ascii=False, indent=2),
-              args)
+        _emit(json.dumps({"periods": args.periods, "by": args.by, "warnings": warnings, "rows": records},
+                         ensure_ascii=False, indent=2), args)
     elif args.format == "csv":
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=list(TREND_FIELDS), lineterminator="\n")
         w.writeheader()
         w.writerows({k: "" if v is None else v for k, v in r.items()} for r in records)
+        for warning in warnings:
+            sys.stderr.write(f"warning: {warning}\n")
         _emit(buf.getvalue(), args, csv_text=True)
     elif args.format == "table":
         lines = [f"{'period':<8} {'group':<13} {'value':>9}  indicator"]
         for r in rows:
             v = "-" if r.value is None else f"{r.value:.2f}{r.unit}"
             lines.append(f"{r.period:<8} {r.group or 'total':<13} {v:>9}  {indicator_name(r.indicator, args.lang)}")
-        _emit("\n".join(lines), args)
+        _emit("\n".join(lines + [f"warning: {w}" for w in warnings]), args)
     else:
         raise UserError(f"--periods gives a table, json or csv, not {args.format}")
     return EXIT_OK
@@ -617,7 +631,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--output", help="write to this file (needed for xlsx)")
     r.add_argument("--mapping", help="DHIS2 mapping file (kind,key,dhis2_id) for --format dhis2-json/dhis2-csv")
     r.add_argument("--chart", help="also draw the chart into this PNG or SVG file")
-    r.add_argument("--targets", help="CSV of local targets: indicator,year,threshold,source[,area_code]")
+    r.add_argument("--targets", help="CSV of local targets: indicator,year,threshold,source[,area_code][,applies_to]")
     r.add_argument("--standard", default="four_followups",
                    choices=[rule.value for rule in StandardRule],
                    help="standard-management policy (default four_followups)")
@@ -636,7 +650,7 @@ def parser() -> argparse.ArgumentParser:
             "their province, and print the report")
     m.add_argument("partials", nargs="+", help="partial files (JSON, from report --save-partial)")
     m.add_argument("--areas", help="a registry folder whose areas.csv names the areas")
-    m.add_argument("--targets", help="CSV of local targets: indicator,year,threshold,source[,area_code]")
+    m.add_argument("--targets", help="CSV of local targets: indicator,year,threshold,source[,area_code][,applies_to]")
     m.add_argument("--lang", default="zh", choices=["zh", "en"], help="labels in Chinese (default) or English")
     m.add_argument("--format", default="table", choices=["table", "json", "csv", "xlsx", "dhis2-json", "dhis2-csv",
                                                           "fhir"])

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import ClassVar, TypeVar
 
-from smi_care.domain.errors import CodeError
+from smi_care.domain.errors import CodeError, TextCodeError
 
 E = TypeVar("E", bound="CodedEnum")
 
@@ -40,9 +40,12 @@ class CodedEnum(Enum):
 
     @property
     def code(self) -> int:
-        """The official code (an int for every numeric list)."""
+        """The official code (an int for every numeric list). A list whose codes are words
+        (:class:`StrCodedEnum`) raises :class:`~smi_care.domain.errors.TextCodeError` naming
+        ``.text_code`` instead."""
         value = self._value_
-        assert isinstance(value, int)
+        if not isinstance(value, int):
+            raise TextCodeError(f"{type(self).__name__}.{self.name}", value)
         return value
 
     @classmethod

@@ -95,11 +95,78 @@ class AreaCodeError(SmiCareError, ValueError):
 
 
 class CalendarError(SmiCareError, LookupError):
-    """A working-day question about a year the official calendar does not yet cover."""
+    """A working-day question about a year the official calendar does not yet cover.
 
-    def __init__(self, year: int, known: str) -> None:
+    ``argument`` names the argument whose date fell outside the known years (e.g.
+    ``report_deadline(diagnosis=...)``), so the caller knows which value to look at.
+    """
+
+    def __init__(self, year: int, known: str, argument: str | None = None) -> None:
         self.year = year
+        self.argument = argument
+        about = f" (from {argument})" if argument else ""
         super().__init__(
-            f"the official working-day calendar for {year} is not known "
-            f"(known years: {known}); pass a provisional policy to compute on Monday-Friday"
+            f"the official working-day calendar for {year}{about} is not known "
+            f"(known years: {known}); pass calendar=PROVISIONAL (smi_care.rules.PROVISIONAL) for a provisional "
+            "answer that skips the statutory holidays known by date and by the lunar calendar, without make-up days"
         )
+
+
+class ArgumentTypeError(SmiCareError, TypeError):
+    """A public function called with a value of the wrong type (docs/decisions.md, "Arguments of
+    the public functions"). Names the function, the parameter, the type given, the type expected
+    and how to convert; the value itself is shown only when it is a short scalar and the parameter
+    is not an identifying field.
+
+    >>> print(ArgumentTypeError("next_visit_date", "classification", 1, "Classification",
+    ...                         "convert with Classification.from_code(1)"))
+    next_visit_date(classification=1): got int, expected Classification; convert with Classification.from_code(1)
+    """
+
+    def __init__(self, function: str, parameter: str, value: object, expected: str, advice: str = "") -> None:
+        self.function = function
+        self.parameter = parameter
+        self.given = type(value).__name__
+        self.expected = expected
+        self.advice = advice
+        super().__init__(f"{function}({parameter}={brief(parameter, value)}): got {self.given}, expected {expected}"
+                         + (f"; {advice}" if advice else ""))
+
+
+class ArgumentValueError(SmiCareError, ValueError):
+    """A public function called with a value of the right type outside its range (a negative
+    number of days, a year before 1). Names the function, the parameter, the value and the range.
+
+    >>> print(ArgumentValueError("add_working_days", "days", -1, "0 or more"))
+    add_working_days(days=-1): expected 0 or more
+    """
+
+    def __init__(self, function: str, parameter: str, value: object, expected: str) -> None:
+        self.function = function
+        self.parameter = parameter
+        self.expected = expected
+        super().__init__(f"{function}({parameter}={brief(parameter, value)}): expected {expected}")
+
+
+def brief(field: str, value: object) -> str:
+    """A value as an argument error may show it: short scalars as they are, identifying fields
+    hidden, anything else (dicts, records, lists) by its type only.
+
+    >>> brief("classification", 1), brief("name", "张三"), brief("f", {"risk_level": 0})
+    ('1', '<hidden>', '<dict>')
+    """
+    if field in PII_FIELDS:
+        return HIDDEN
+    if value is None or isinstance(value, bool | int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 30 else repr(value[:27] + "...")
+    return f"<{type(value).__name__}>"
+
+
+class TextCodeError(SmiCareError, AttributeError):
+    """``.code`` asked of a code list whose codes are words (``Action.NOTIFY_POLICE.code``):
+    those members have ``.text_code`` instead."""
+
+    def __init__(self, member: str, text_code: object) -> None:
+        super().__init__(f"{member} has a text code, not a numeric one: use .text_code ({text_code!r})")

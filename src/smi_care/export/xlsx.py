@@ -175,6 +175,10 @@ def write_report(reports: Report | Sequence[Report], path: str | Path, lang: Lan
             [[indicator_name(t.indicator, lang), t.indicator, t.threshold,
               next(r.unit for r in first.results if r.indicator == t.indicator), t.year, t.source,
               areas.label(t.area.code) if t.area else h("total")] for t in seen.values()])
+    # What the figures cannot say (a period without follow-ups, targets not judged on it).
+    remarks = list(dict.fromkeys(w for rep in reps for w in rep.warnings))
+    if remarks:
+        s.sheet("说明" if lang == "zh" else "remarks", ["说明" if lang == "zh" else "remark"], [[w] for w in remarks])
     wb.close()
     return path
 

@@ -14,17 +14,21 @@ from typing import Protocol, runtime_checkable
 
 import polars as pl
 
+from smi_care.domain.arguments import checked_with
+from smi_care.domain.errors import ArgumentTypeError
 from smi_care.domain.identity import AreaCode, AreaLevel
 from smi_care.domain.records import PopulationEntry
 from smi_care.indicators.definitions import STANDARD_INDICATORS, Indicator
 from smi_care.indicators.evaluate import (
     DEFAULT_POLICY,
+    TEXT_FORMS,
     By,
     Counts,
     Dimension,
     EvaluationPolicy,
     Partial,
     area_group,
+    source_of,
 )
 from smi_care.indicators.expr import as_column
 from smi_care.indicators.facts_table import facts_table, map_unique
@@ -95,15 +99,22 @@ def count(facts: pl.DataFrame, indicators: Sequence[Indicator], bys: Sequence[By
     return out
 
 
+@checked_with(skip=("tables",), advice=TEXT_FORMS)
 def evaluate_tables(tables: Tables, period: Period, by: By | Sequence[By] = None,
                     indicators: Iterable[Indicator] = STANDARD_INDICATORS,
                     policy: EvaluationPolicy = DEFAULT_POLICY, covers: Covers | None = None) -> list[Partial]:
     """One :class:`Partial` per breakdown in ``by`` (a breakdown or a sequence of them), from
     one facts table."""
+    if not isinstance(tables, Tables):
+        raise ArgumentTypeError("evaluate_tables", "tables", tables, "registry tables (smi_care.registry.read_tables)")
     bys: list[By] = list(by) if isinstance(by, list | tuple) else [by]  # type: ignore[list-item]
     inds = tuple(indicators)
     facts = facts_table(tables.patients, tables.followups, tables.events, period, covers or tables.covers,
                         policy.standard, policy.status, policy.classes)
     population = population_entries(tables.population)
-    return [Partial(period, b, inds, policy, counts, population, facts.height)
+    visits = tables.followups.get_column("visit_date")
+    seen = int(((visits >= period.start) & (visits <= period.end)).sum())
+    sources = frozenset({source_of(tables.patients.get_column("patient_id").to_list(),
+                                   tables.patients.get_column("area_code").to_list())})
+    return [Partial(period, b, inds, policy, counts, population, facts.height, seen, sources)
             for b, counts in zip(bys, count(facts, inds, bys, policy), strict=True)]

@@ -29,6 +29,7 @@ import attrs
 
 from smi_care.domain.codes import Adherence, Classification, Disorder, Lockup
 from smi_care.domain.errors import SmiCareError
+from smi_care.domain.named import Named
 from smi_care.indicators.expr import Expr, expr_from_data, fact, holds
 
 
@@ -181,7 +182,7 @@ def _rate(id: str, zh: str, en: str, num: Iterable[Condition], den: Iterable[Con
     return Indicator(id, zh, en, unit, tuple(num), tuple(den))
 
 
-STANDARD_INDICATORS: tuple[Indicator, ...] = (
+STANDARD_INDICATORS: tuple[Indicator, ...] = Named("STANDARD_INDICATORS", (
     Indicator("reported_prevalence", "报告患病率", "reported prevalence", "‰", (REGISTERED,), (),
               population_denominator=True),
     _rate("management_rate", "在册患者管理率", "management rate", (UNDER_MANAGEMENT,)),
@@ -205,7 +206,7 @@ STANDARD_INDICATORS: tuple[Indicator, ...] = (
     _rate("family_doctor_contract_rate", "家庭医生签约率", "family-doctor contract rate", (CONTRACT,)),
     _rate("incident_rate", "肇事肇祸率", "incident rate", (INCIDENT,)),
     _rate("lockup_release_rate", "关锁解除率", "lock-up release rate", (LOCKUP_RELEASED,), (REGISTERED, LOCKUP_EVER)),
-)
+))
 
 
 def by_id(indicator_id: str, indicators: Iterable[Indicator] = STANDARD_INDICATORS) -> Indicator:

@@ -5,7 +5,9 @@ The JSON is ``{"period": {"start", "end"}, "by", "results": [...]}``, each resul
 ``value`` (a float in the unit, null when the denominator is 0), ``unit``, ``target`` (null
 or a number) and ``met`` (null or a boolean); ``group`` and ``name`` (Chinese) are added for
 breakdowns that are not by area, and ``name_en`` (English), ``group_label`` (男/女, the disorder's
-label, or the area code with its name from ``areas.csv``) for every result.
+label, or the area code with its name from ``areas.csv``) for every result. ``warnings`` lists
+the report's remarks in plain words (a period with no follow-up recorded, targets not judged on
+a quarter or a month); the text table and grid end with them, one ``warning:`` line each.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ def to_records(report: Report, areas: AreaNames = NO_NAMES) -> list[dict[str, An
 
 def to_json_data(report: Report, areas: AreaNames = NO_NAMES) -> dict[str, Any]:
     return {"period": {"start": report.period.start.isoformat(), "end": report.period.end.isoformat()},
-            "by": by_name(report.by), "patients": report.patients, "results": to_records(report, areas)}
+            "by": by_name(report.by), "patients": report.patients, "warnings": list(report.warnings),
+            "results": to_records(report, areas)}
 
 
 def to_json(report: Report, indent: int | None = 2, areas: AreaNames = NO_NAMES) -> str:
@@ -90,7 +93,12 @@ def to_table(report: Report, lang: Lang = "zh", areas: AreaNames = NO_NAMES) -> 
         name = indicator_name(r.indicator, lang)
         lines.append(f"{_pad(name, 40)} {_pad(group_label(by, r.group, areas, lang), 24)} {r.numerator:>11} "
                      f"{den:>11} {value:>9} {target:>8} {met}")
-    return "\n".join(lines)
+    return "\n".join(lines + warning_lines(report))
+
+
+def warning_lines(report: Report) -> list[str]:
+    """The report's warnings, one ``warning:`` line each (none when there are none)."""
+    return [f"warning: {w}" for w in report.warnings]
 
 
 #: Short column headings for :func:`to_grid`.
@@ -152,7 +160,7 @@ def to_grid(report: Report, indicators: tuple[str, ...] = GRID_DEFAULT, areas: A
             targets.append(f"{SHORT.get(i, i)} {t.threshold:g}{total.unit} ({t.source}, {t.year})")
     if targets:
         lines.append("* below target. Targets: " + "; ".join(targets))
-    return "\n".join(lines)
+    return "\n".join(lines + warning_lines(report))
 
 
 def _width(text: str) -> int:

@@ -69,6 +69,24 @@ class Period:
         raise PeriodError(f"period {text!r} is not a year (2025), quarter (2025Q3), month (2025-07) "
                           f"or date range (2025-01-01..2025-06-30)")
 
+    @property
+    def kind(self) -> str:
+        """``year``, ``quarter`` or ``month`` for a whole calendar one, else ``range``: which
+        targets may judge the period (:attr:`Target.applies_to <smi_care.indicators.targets.Target.applies_to>`).
+
+        >>> [Period.parse(t).kind for t in ("2025", "2025Q3", "2025-07", "2025-01-01..2025-06-30")]
+        ['year', 'quarter', 'month', 'range']
+        """
+        s, e = self.start, self.end
+        if s.day != 1 or s.year != e.year or e.day != calendar.monthrange(e.year, e.month)[1]:
+            return "range"
+        months = e.month - s.month + 1
+        if months == 12:
+            return "year"
+        if months == 3 and s.month in (1, 4, 7, 10):
+            return "quarter"
+        return "month" if months == 1 else "range"
+
     def __str__(self) -> str:
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
 

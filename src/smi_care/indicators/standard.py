@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from smi_care.domain.named import short_repr
 from smi_care.indicators.expr import Expr, fact, holds
 from smi_care.rules.schedule import add_months
 
@@ -28,6 +29,7 @@ class StandardRule(Enum):
     NO_GAP_OVER_3_MONTHS = "no_gap_over_3_months"
 
 
+@short_repr
 @attrs.frozen
 class StandardPolicy:
     """Which rule makes a patient managed to standard. ``per_year``: follow-ups a year (4),

@@ -15,6 +15,7 @@ area, so they are not built in: a township adds its own line.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,21 +23,49 @@ import attrs
 
 from smi_care.domain.errors import AreaCodeError, SmiCareError
 from smi_care.domain.identity import AreaCode
+from smi_care.domain.named import Named
 
 
 class TargetFileError(SmiCareError, ValueError):
     """A targets file that cannot be read; names the line and the column."""
 
 
+#: The kinds of period a target may judge (:attr:`Period.kind <smi_care.indicators.periods.Period.kind>`).
+PERIOD_KINDS = ("year", "quarter", "month", "range")
+
+
+def _kinds(value: tuple[str, ...] | str) -> tuple[str, ...]:
+    kinds = tuple(k for k in re.split(r"[\s;|,]+", value) if k) if isinstance(value, str) else tuple(value)
+    for k in kinds:
+        if k not in PERIOD_KINDS:
+            raise TargetFileError(f"applies_to {k!r} is not a kind of period; expected {', '.join(PERIOD_KINDS)}")
+    return kinds
+
+
 @attrs.frozen
 class Target:
-    """A threshold (in the indicator's unit) an indicator should reach or exceed."""
+    """A threshold (in the indicator's unit) an indicator should reach or exceed.
+
+    ``applies_to``: the kinds of period the target judges **[year]**. The national targets are
+    annual: a quarter's or a month's rate is not judged against them (a quarter's community
+    rehabilitation rate of 7 % says nothing about the year's 60 %), and the report says so. A
+    local target that sets a quarterly value says ``applies_to=("quarter",)`` (in a targets file:
+    the column ``applies_to``, e.g. ``year;quarter``).
+
+    >>> Target("management_rate", 80.0, 2025, "local plan", applies_to="year;quarter").applies_to
+    ('year', 'quarter')
+    """
 
     indicator: str
     threshold: float
     year: int
     source: str
     area: AreaCode | None = None
+    applies_to: tuple[str, ...] = attrs.field(default=("year",), converter=_kinds)
+
+    def judges(self, kind: str) -> bool:
+        """Whether the target judges a period of this kind (``year``, ``quarter``, ``month``, ``range``)."""
+        return kind in self.applies_to
 
     def met(self, value: float | None) -> bool | None:
         return None if value is None else value >= self.threshold
@@ -47,7 +76,7 @@ _PILOT = "社会心理服务体系建设试点工作方案"
 _PILOT_2021 = "社会心理服务体系建设试点地区县区工作方案"
 _HEALTHY = "健康中国行动（2019—2030年）"
 
-NATIONAL_TARGETS: tuple[Target, ...] = (
+NATIONAL_TARGETS: tuple[Target, ...] = Named("NATIONAL_TARGETS", (
     Target("management_rate", 80.0, 2020, _PLAN),
     Target("schizophrenia_treatment_rate", 80.0, 2020, _PLAN),
     Target("reported_prevalence", 4.5, 2020, _PILOT),
@@ -63,7 +92,7 @@ NATIONAL_TARGETS: tuple[Target, ...] = (
     Target("schizophrenia_treatment_rate", 80.0, 2022, _HEALTHY),
     Target("standard_management_rate", 85.0, 2030, _HEALTHY),
     Target("schizophrenia_treatment_rate", 85.0, 2030, _HEALTHY),
-)
+))
 
 
 def applicable(targets: Iterable[Target], indicator: str, year: int, area: AreaCode | None = None) -> Target | None:
@@ -84,7 +113,8 @@ def applicable(targets: Iterable[Target], indicator: str, year: int, area: AreaC
 
 def load_targets(path: str | Path, known: Iterable[str] | None = None) -> tuple[Target, ...]:
     """Read local targets from a CSV file with columns ``indicator, year, threshold, source``
-    and optionally ``area_code``. Errors name the line, the column and the value."""
+    and optionally ``area_code`` and ``applies_to`` (kinds of period, e.g. ``year;quarter``;
+    empty: ``year``). Errors name the line, the column and the value."""
     path = Path(path)
     known_ids = set(known) if known is not None else None
     out: list[Target] = []
@@ -114,5 +144,9 @@ def load_targets(path: str | Path, known: Iterable[str] | None = None) -> tuple[
                     area = AreaCode(row["area_code"])
                 except AreaCodeError as exc:
                     raise TargetFileError(f"{path.name} line {n} column area_code: {exc}") from None
-            out.append(Target(ind, threshold, year, row.get("source") or path.name, area))
+            try:
+                kinds = _kinds(row.get("applies_to") or "year")
+            except TargetFileError as exc:
+                raise TargetFileError(f"{path.name} line {n} column applies_to: {exc}") from None
+            out.append(Target(ind, threshold, year, row.get("source") or path.name, area, kinds))
     return tuple(out)

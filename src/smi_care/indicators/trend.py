@@ -92,24 +92,33 @@ def rows_of(rep: Report) -> list[TrendRow]:
             for r in rep.results]
 
 
+def trend_reports(registry: Registry | Iterable[PatientRecord] | Tables, periods: str | Sequence[Period],
+                  by: By = None, indicators: Iterable[Indicator] = STANDARD_INDICATORS,
+                  policy: EvaluationPolicy = DEFAULT_POLICY, targets: Iterable[Target] = NATIONAL_TARGETS) -> list[Report]:
+    """The report of every period (``2024Q1..2025Q4`` or a list of periods), in period order, each
+    with its warnings (a period without follow-ups, targets not judged on a quarter). Given
+    registry tables, each period is counted by the columnar engine on the tables read once."""
+    chosen = consecutive(periods) if isinstance(periods, str) else list(periods)
+    inds, tgts = tuple(indicators), tuple(targets)
+    if isinstance(registry, Tables):
+        return [finalize(evaluate_tables(registry, p, by, inds, policy)[0], tgts) for p in chosen]
+    records = registry if isinstance(registry, Registry) else tuple(registry)
+    return [report(records, p, by, inds, policy, tgts) for p in chosen]
+
+
 def trend(registry: Registry | Iterable[PatientRecord] | Tables, periods: str | Sequence[Period], by: By = None,
           indicators: Iterable[Indicator] = STANDARD_INDICATORS, policy: EvaluationPolicy = DEFAULT_POLICY,
           targets: Iterable[Target] = NATIONAL_TARGETS) -> list[TrendRow]:
     """Every indicator for every period (``2024Q1..2025Q4`` or a list of periods), as tidy rows
     in period order. Each period's figures equal :func:`report` for that period. Given registry
     tables (:func:`smi_care.registry.read_tables`), each period is counted by the columnar engine
-    on the tables read once."""
-    chosen = consecutive(periods) if isinstance(periods, str) else list(periods)
-    inds, tgts = tuple(indicators), tuple(targets)
-    out: list[TrendRow] = []
-    if isinstance(registry, Tables):
-        for p in chosen:
-            out += rows_of(finalize(evaluate_tables(registry, p, by, inds, policy)[0], tgts))
-        return out
-    records = registry if isinstance(registry, Registry) else tuple(registry)
-    for p in chosen:
-        out += rows_of(report(records, p, by, inds, policy, tgts))
-    return out
+    on the tables read once. :func:`trend_reports` gives the reports, with their warnings."""
+    return [row for rep in trend_reports(registry, periods, by, indicators, policy, targets) for row in rows_of(rep)]
+
+
+def trend_warnings(reports: Iterable[Report]) -> list[str]:
+    """The warnings of a trend's reports, once each, the period named in each."""
+    return list(dict.fromkeys(w for rep in reports for w in rep.warnings))
 
 
 TREND_FIELDS = tuple(f.name for f in attrs.fields(TrendRow))

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import attrs
 
+from smi_care.domain.arguments import checked, typed
 from smi_care.domain.codes import (
     AdverseReaction,
     Classification,
@@ -32,6 +33,7 @@ from smi_care.domain.codes import (
     titled,
 )
 from smi_care.domain.followup import FollowUp, SocialFunction
+from smi_care.domain.named import short_repr
 
 
 @titled("分类依据")
@@ -71,6 +73,7 @@ STABLE_CRITERIA = (Criterion.RISK_0, Criterion.SYMPTOMS_GONE, Criterion.INSIGHT_
                    Criterion.PHYSICAL_ILLNESS_STABLE)
 
 
+@short_repr
 @attrs.frozen
 class ClassificationPolicy:
     """Thresholds of §4, as a policy a caller can replace. :data:`NATIONAL` is the default.
@@ -92,12 +95,12 @@ class Assessment:
     """The six inputs of the §4 classification. ``adr_serious``: an adverse reaction marked
     serious; ``physical_illness`` None counts as 0 (none or stable)."""
 
-    risk_level: int
-    severity: SymptomSeverity
-    insight: Insight | None
-    social: SocialFunction
-    adr_serious: bool = False
-    physical_illness: PhysicalIllness | None = None
+    risk_level: int = attrs.field(validator=typed(int))
+    severity: SymptomSeverity = attrs.field(validator=typed(SymptomSeverity))
+    insight: Insight | None = attrs.field(validator=typed(Insight | None))
+    social: SocialFunction = attrs.field(validator=typed(SocialFunction))
+    adr_serious: bool = attrs.field(default=False, validator=typed(bool))
+    physical_illness: PhysicalIllness | None = attrs.field(default=None, validator=typed(PhysicalIllness | None))
 
     @classmethod
     def of(cls, f: FollowUp) -> Assessment:
@@ -119,6 +122,7 @@ class ClassificationResult:
     reasons: tuple[Criterion, ...]
 
 
+@checked
 def classify_assessment(a: Assessment, policy: ClassificationPolicy = NATIONAL) -> ClassificationResult:
     """Classify the six §4 inputs. Total: every combination gets exactly one class."""
     unstable: list[Criterion] = []
@@ -156,6 +160,7 @@ def classify_assessment(a: Assessment, policy: ClassificationPolicy = NATIONAL) 
     return ClassificationResult(Classification.STABLE, STABLE_CRITERIA)
 
 
+@checked
 def classify(f: FollowUp, policy: ClassificationPolicy = NATIONAL) -> ClassificationResult:
     """Classify a follow-up by §4. A follow-up that reached nobody has no class; one that
     records the patient in hospital with no risk level is completed but unclassified."""
@@ -166,6 +171,7 @@ def classify(f: FollowUp, policy: ClassificationPolicy = NATIONAL) -> Classifica
     return classify_assessment(Assessment.of(f), policy)
 
 
+@checked
 def effective_class(f: FollowUp, policy: ClassificationPolicy = NATIONAL) -> Classification | None:
     """The class recorded on the form; where none is recorded, the class §4 gives (§6 "Class")."""
     if f.classification is not None:

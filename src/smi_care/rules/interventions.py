@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import attrs
 
+from smi_care.domain.arguments import checked
 from smi_care.domain.codes import Classification, FormEdition, StrCodedEnum, titled
+from smi_care.domain.named import short_repr
 
 
 @titled("干预措施")
@@ -46,6 +48,7 @@ class Action(StrCodedEnum):
 EVERY_VISIT = (Action.HEALTH_EDUCATION, Action.REHABILITATION_GUIDANCE, Action.FAMILY_SUPPORT)
 
 
+@short_repr
 @attrs.frozen
 class InterventionPolicy:
     """Choices §4 leaves open. ``police_risk_min`` **[default 3]**: report to the police when
@@ -59,6 +62,7 @@ class InterventionPolicy:
 NATIONAL = InterventionPolicy()
 
 
+@checked
 def actions_for(classification: Classification, risk_level: int | None = None,
                 policy: InterventionPolicy = NATIONAL) -> tuple[Action, ...]:
     """The actions a follow-up of this class calls for (§4 table)."""
@@ -75,6 +79,7 @@ def actions_for(classification: Classification, risk_level: int | None = None,
     return (*core, *EVERY_VISIT)
 
 
+@checked
 def second_visit_actions(settled: bool, policy: InterventionPolicy = NATIONAL) -> tuple[Action, ...]:
     """After two weeks' observation of a basically stable patient (§4): settled → keep the
     regimen and return to 3-month follow-up; not settled → refer upward and check on the
@@ -91,6 +96,7 @@ def is_second_visit(previous: Classification | None) -> bool:
     return previous is Classification.BASICALLY_STABLE
 
 
+@checked
 def visit_actions(classification: Classification | None, risk_level: int | None,
                   previous: Classification | None = None,
                   policy: InterventionPolicy = NATIONAL) -> tuple[Action, ...]:

@@ -18,6 +18,8 @@ from collections.abc import Iterable
 
 import attrs
 
+from smi_care.domain.arguments import checked
+from smi_care.domain.named import short_repr
 from smi_care.domain.records import PatientRecord
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
 from smi_care.rules.classification import ClassificationPolicy, classify, effective_class
@@ -41,6 +43,7 @@ class Finding:
         return f"patient {self.patient_id} follow-up {self.visit_date.isoformat()} {self.field}: {self.reason}"
 
 
+@short_repr
 @attrs.frozen
 class QualityPolicy:
     """``gap_grace_days`` **[0]**: days of slack before a gap counts as too long."""
@@ -51,6 +54,7 @@ class QualityPolicy:
 NATIONAL = QualityPolicy()
 
 
+@checked
 def findings(record: PatientRecord, policy: QualityPolicy = NATIONAL, schedule: SchedulePolicy = NATIONAL_SCHEDULE,
              classes: ClassificationPolicy = NATIONAL_CLASSES) -> list[Finding]:
     """Every finding for one patient, in follow-up order."""
@@ -87,6 +91,7 @@ def findings(record: PatientRecord, policy: QualityPolicy = NATIONAL, schedule: 
     return out
 
 
+@checked
 def registry_findings(records: Iterable[PatientRecord], policy: QualityPolicy = NATIONAL,
                       schedule: SchedulePolicy = NATIONAL_SCHEDULE,
                       classes: ClassificationPolicy = NATIONAL_CLASSES) -> list[Finding]:

@@ -9,6 +9,12 @@ observation never lowers the level.
 
 >>> risk_level([VerbalThreat(), Smashing(Setting.HOME, Target.PROPERTY, stopped_by_persuasion=True)])
 2
+
+The setting and target are enums: text from a form is converted explicitly, never guessed
+(``Smashing("home", "people")`` is refused):
+
+>>> Smashing(Setting.from_code("home"), Target.from_code("people"), stopped_by_persuasion=True)
+Smashing(setting=<Setting.HOME: 'home'>, target=<Target.PEOPLE: 'people'>, persistent=False, stopped_by_persuasion=True)
 >>> risk_level([SelfHarm()])
 4
 >>> risk_level([])
@@ -18,19 +24,28 @@ observation never lowers the level.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import Enum
 
 import attrs
 
+from smi_care.domain.arguments import checked, typed
+from smi_care.domain.codes import StrCodedEnum, titled
+from smi_care.domain.errors import ArgumentTypeError
 
-class Setting(Enum):
-    HOME = "home"
-    ANY = "any"  # outside the home, or in any setting
+
+@titled("场合")
+class Setting(StrCodedEnum):
+    """Where the behaviour happened (§3)."""
+
+    HOME = ("home", "限于家中")
+    ANY = ("any", "家外或任何场合")  # outside the home, or in any setting
 
 
-class Target(Enum):
-    PROPERTY = "property"
-    PEOPLE = "people"
+@titled("对象")
+class Target(StrCodedEnum):
+    """What the behaviour was aimed at (§3)."""
+
+    PROPERTY = ("property", "财物")
+    PEOPLE = ("people", "人")
 
 
 @attrs.frozen
@@ -49,10 +64,10 @@ class Smashing:
     home"), and smashing aimed at people is level 4 whether or not persuasion stopped it.
     """
 
-    setting: Setting
-    target: Target
-    persistent: bool = False
-    stopped_by_persuasion: bool = False
+    setting: Setting = attrs.field(validator=typed(Setting))
+    target: Target = attrs.field(validator=typed(Target))
+    persistent: bool = attrs.field(default=False, validator=typed(bool))
+    stopped_by_persuasion: bool = attrs.field(default=False, validator=typed(bool))
 
 
 @attrs.frozen
@@ -73,8 +88,12 @@ class ArsonExplosion:
 Observation = VerbalThreat | Smashing | SelfHarm | ArmedViolence | ArsonExplosion
 
 
+@checked
 def observation_level(obs: Observation) -> int:
     """The level one observation reaches (§3)."""
+    if not isinstance(obs, VerbalThreat | Smashing | SelfHarm | ArmedViolence | ArsonExplosion):
+        raise ArgumentTypeError("observation_level", "obs", obs, "an observation (VerbalThreat, Smashing, SelfHarm, "
+                                "ArmedViolence or ArsonExplosion)")
     if isinstance(obs, ArmedViolence | ArsonExplosion):
         return 5
     if isinstance(obs, SelfHarm):
@@ -88,6 +107,7 @@ def observation_level(obs: Observation) -> int:
     return 2
 
 
+@checked
 def risk_level(observations: Iterable[Observation]) -> int:
     """The highest level any observation reaches; 0 when none (§3)."""
     return max((observation_level(o) for o in observations), default=0)

@@ -29,15 +29,19 @@ from enum import Enum
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from smi_care.domain.arguments import checked, checked_with
 from smi_care.domain.codes import Classification, EventKind
+from smi_care.domain.errors import ArgumentValueError
 from smi_care.domain.followup import FollowUp
+from smi_care.domain.named import short_repr
 from smi_care.domain.records import PatientRecord
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
 from smi_care.rules.classification import ClassificationPolicy, effective_class
 from smi_care.rules.status import completed_in
-from smi_care.rules.workdays import OFFICIAL, WorkdayAnswer, WorkdayCalendar, add_working_days
+from smi_care.rules.workdays import OFFICIAL, WorkdayAnswer, WorkdayCalendar, counted_working_days
 
 
+@short_repr
 @attrs.frozen
 class SchedulePolicy:
     """Intervals of §2 and §4 **[defaults]**, replaceable by a caller.
@@ -63,14 +67,21 @@ class SchedulePolicy:
 NATIONAL = SchedulePolicy()
 
 
+@checked
 def add_months(day: dt.date, months: int) -> dt.date:
     """Calendar months later, clamped to the month's last day (relativedelta semantics)."""
     result: dt.date = day + relativedelta(months=months)
     return result
 
 
+@checked_with(if_none={"classification": "a follow-up without a class (reached nobody, or in hospital and "
+                                       "unassessed) has no class interval: use retry_date(visit) (+14 days) or "
+                                       "followup_next_date(followup, None)"})
 def next_visit_date(visit: dt.date, classification: Classification, policy: SchedulePolicy = NATIONAL) -> dt.date:
-    """The latest date the next follow-up is due after a classified follow-up (§4)."""
+    """The latest date the next follow-up is due after a classified follow-up (§4).
+
+    Only a :class:`Classification` is taken: a code from a form is converted first
+    (``Classification.from_code(1)``), and None (no class) is refused, not read as stable."""
     if classification is Classification.UNSTABLE:
         return visit + dt.timedelta(days=policy.unstable_days)
     if classification is Classification.BASICALLY_STABLE:
@@ -78,6 +89,7 @@ def next_visit_date(visit: dt.date, classification: Classification, policy: Sche
     return add_months(visit, policy.stable_months)
 
 
+@checked
 def retry_date(attempt: dt.date, policy: SchedulePolicy = NATIONAL) -> dt.date:
     """The latest date of the next attempt after a follow-up that reached nobody (未访到):
     ``not_reached_retry_days`` (14) later (严重精神障碍管理治疗工作规范（2018年版） (WS2018), 随访管理).
@@ -88,6 +100,7 @@ def retry_date(attempt: dt.date, policy: SchedulePolicy = NATIONAL) -> dt.date:
     return attempt + dt.timedelta(days=policy.not_reached_retry_days)
 
 
+@checked
 def after_discharge_date(day: dt.date, policy: SchedulePolicy = NATIONAL) -> dt.date:
     """The latest date of the first follow-up after a discharge, or after a follow-up that found
     the patient in hospital (to check on discharge): ``after_discharge_days`` (14) later
@@ -95,6 +108,7 @@ def after_discharge_date(day: dt.date, policy: SchedulePolicy = NATIONAL) -> dt.
     return day + dt.timedelta(days=policy.after_discharge_days)
 
 
+@checked
 def followup_next_date(f: FollowUp, classification: Classification | None,
                        policy: SchedulePolicy = NATIONAL) -> dt.date:
     """The latest date of the next follow-up judged from one follow-up alone: by its class when
@@ -132,6 +146,7 @@ class NextDue:
     last_risk: int | None
 
 
+@checked
 def next_due(record: PatientRecord, on: dt.date, policy: SchedulePolicy = NATIONAL,
              classes: ClassificationPolicy = NATIONAL_CLASSES) -> NextDue | None:
     """The next follow-up due for a patient, judged on day ``on`` from what is recorded on or
@@ -168,11 +183,15 @@ def next_due(record: PatientRecord, on: dt.date, policy: SchedulePolicy = NATION
     return NextDue(next_visit_date(last.visit_date, last_class, policy), DueReason.SCHEDULED, last_class, last_risk)
 
 
+@checked
 def meets_annual_minimum(record: PatientRecord, year: int, policy: SchedulePolicy = NATIONAL) -> bool:
     """At least ``annual_minimum`` (4) completed follow-ups in the calendar year (§4)."""
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise ArgumentValueError("meets_annual_minimum", "year", year, f"a year from {dt.MINYEAR} to {dt.MAXYEAR}")
     return len(completed_in(record, dt.date(year, 1, 1), dt.date(year, 12, 31))) >= policy.annual_minimum
 
 
+@checked
 def health_check_due(record: PatientRecord, on: dt.date, policy: SchedulePolicy = NATIONAL) -> dt.date | None:
     """When the annual health check (健康体检, §4) is due: 12 months after the last one on or
     before ``on``, or on registration when there has been none. None without consent (the
@@ -193,13 +212,17 @@ class ReportRoute(Enum):
     PAPER = "paper"  # a unit without network access: paper in 10 days, county enters in 5 of receipt
 
 
+@checked
 def report_deadline(diagnosis: dt.date, policy: SchedulePolicy = NATIONAL,
                     calendar: WorkdayCalendar = OFFICIAL) -> WorkdayAnswer:
     """The last day to enter a case diagnosed on ``diagnosis`` (10 working days, §2)."""
-    return add_working_days(diagnosis, policy.report_working_days, calendar)
+    return counted_working_days(diagnosis, policy.report_working_days, calendar,
+                                f"report_deadline(diagnosis={diagnosis.isoformat()})")
 
 
+@checked
 def paper_entry_deadline(received: dt.date, policy: SchedulePolicy = NATIONAL,
                          calendar: WorkdayCalendar = OFFICIAL) -> WorkdayAnswer:
     """The last day for the county agency to enter a paper report received on ``received`` (5 working days)."""
-    return add_working_days(received, policy.paper_entry_working_days, calendar)
+    return counted_working_days(received, policy.paper_entry_working_days, calendar,
+                                f"paper_entry_deadline(received={received.isoformat()})")

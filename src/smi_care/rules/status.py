@@ -27,10 +27,12 @@ from enum import Enum
 
 import attrs
 
+from smi_care.domain.arguments import checked
 from smi_care.domain.codes import Classification, EventKind, Hospitalisation, Lockup
 from smi_care.domain.events import Event
 from smi_care.domain.followup import FollowUp
 from smi_care.domain.identity import AreaCode
+from smi_care.domain.named import short_repr
 from smi_care.domain.records import PatientRecord
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
 from smi_care.rules.classification import ClassificationPolicy, effective_class
@@ -44,6 +46,7 @@ def covers_nothing(area: AreaCode) -> bool:
     return False
 
 
+@short_repr
 @attrs.frozen
 class StatusPolicy:
     """``consecutive_failures_lost`` **[default 3]**: failed attempts in a row that make a
@@ -95,6 +98,7 @@ _REGISTRATION_KINDS = frozenset({EventKind.DEATH, EventKind.DIAGNOSIS_WITHDRAWN,
                                  EventKind.TRANSFER_IN})
 
 
+@checked
 def is_registered(record: PatientRecord, day: dt.date, covers: Covers = covers_nothing) -> bool:
     return registration_on(record, day, covers).registered
 
@@ -132,6 +136,7 @@ def lost_since(record: PatientRecord, day: dt.date, policy: StatusPolicy = NATIO
     return lost
 
 
+@checked
 def is_lost(record: PatientRecord, day: dt.date, policy: StatusPolicy = NATIONAL) -> bool:
     return lost_since(record, day, policy) is not None
 
@@ -149,6 +154,7 @@ def admitted_on(record: PatientRecord, day: dt.date) -> bool:
     return admitted
 
 
+@checked
 def in_hospital(record: PatientRecord, day: dt.date) -> bool:
     """In hospital on ``day`` (§6 "In hospital on D")."""
     if admitted_on(record, day):
@@ -196,6 +202,7 @@ class DayStatus:
     consented: bool
 
 
+@checked
 def status_on(record: PatientRecord, day: dt.date, covers: Covers = covers_nothing,
               policy: StatusPolicy = NATIONAL) -> DayStatus:
     """The patient's status on ``day``."""
@@ -244,6 +251,7 @@ class PeriodStatus:
     last_class: Classification | None
 
 
+@checked
 def status_in(record: PatientRecord, start: dt.date, end: dt.date, covers: Covers = covers_nothing,
               policy: StatusPolicy = NATIONAL, classes: ClassificationPolicy = NATIONAL_CLASSES) -> PeriodStatus:
     """The patient's status in [start, end]: under management when registered at the end
@@ -261,6 +269,7 @@ class StatusChange:
     status: Status
 
 
+@checked
 def timeline(record: PatientRecord, until: dt.date, covers: Covers = covers_nothing,
              policy: StatusPolicy = NATIONAL) -> tuple[StatusChange, ...]:
     """The dated status changes from registration until ``until``: evaluated on every day

@@ -19,7 +19,9 @@ from enum import Enum
 
 import attrs
 
+from smi_care.domain.arguments import checked
 from smi_care.domain.codes import Classification, EventKind, LossReason
+from smi_care.domain.named import short_repr
 from smi_care.domain.records import PatientRecord
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
 from smi_care.rules.classification import ClassificationPolicy, effective_class
@@ -68,6 +70,7 @@ class WorkItem:
         return (rank, 0 if self.days_overdue > 0 else 1, 0 if unstable else 1, -(self.last_risk or 0), self.due)
 
 
+@short_repr
 @attrs.frozen
 class WorklistPolicy:
     """``alert_risk_min`` **[3]**: a patient whose last risk level is at least this (or whose
@@ -97,6 +100,7 @@ def _high_risk(record: PatientRecord, on: dt.date, policy: WorklistPolicy, class
     return (cls is Classification.UNSTABLE or (risk is not None and risk >= policy.alert_risk_min)), cls, risk
 
 
+@checked
 def patient_items(record: PatientRecord, on: dt.date, within: int = 14, covers: Covers = covers_nothing,
                   policy: WorklistPolicy = NATIONAL, schedule: SchedulePolicy = NATIONAL_SCHEDULE,
                   status: StatusPolicy = NATIONAL_STATUS, classes: ClassificationPolicy = NATIONAL_CLASSES,
@@ -161,6 +165,7 @@ def patient_items(record: PatientRecord, on: dt.date, within: int = 14, covers: 
     return items
 
 
+@checked
 def worklist(records: Iterable[PatientRecord], on: dt.date, within: int = 14, covers: Covers = covers_nothing,
              policy: WorklistPolicy = NATIONAL, schedule: SchedulePolicy = NATIONAL_SCHEDULE,
              status: StatusPolicy = NATIONAL_STATUS, classes: ClassificationPolicy = NATIONAL_CLASSES,

@@ -1,8 +1,9 @@
 """Partial results as JSON: what a county sends so that a city or province adds it up.
 
 A :class:`~smi_care.indicators.evaluate.Partial` holds counts, not patients, so it can leave
-the county: it is written with its period, breakdown, evaluation policy and the full
-definitions of its indicators (expressions as data), and read back equal.
+the county: it is written with its period, breakdown, evaluation policy, the full
+definitions of its indicators (expressions as data), the number of follow-ups in the period and
+its sources (counties and a fingerprint of the patient ids, never the ids), and read back equal.
 
 >>> from smi_care.indicators import Period, evaluate
 >>> p = evaluate([], Period.parse("2025Q3"))
@@ -25,7 +26,7 @@ from smi_care.domain.errors import SmiCareError
 from smi_care.domain.identity import AreaCode
 from smi_care.domain.records import PopulationEntry
 from smi_care.indicators.definitions import Indicator
-from smi_care.indicators.evaluate import EvaluationPolicy, Partial, by_name, parse_by
+from smi_care.indicators.evaluate import EvaluationPolicy, Partial, Source, by_name, parse_by
 from smi_care.indicators.periods import Period
 
 FORMAT = "smi_care.partial/1"
@@ -58,6 +59,8 @@ def _field(name: str, value: Any) -> Any:
         return [[ind, group, n, d] for (ind, group), (n, d) in sorted(value.items())]
     if name == "population":
         return [[p.area_code.code, p.year, p.population] for p in sorted(value, key=lambda p: (p.area_code, p.year))]
+    if name == "sources":
+        return [[x.id, x.fingerprint, x.patients] for x in sorted(value)]
     if isinstance(value, frozenset | set):
         return sorted(value)
     return value
@@ -76,6 +79,10 @@ def _value(name: str, data: Any, kind: Any) -> Any:
         return {(str(i), str(g)): (int(n), int(d)) for i, g, n, d in data}
     if name == "population":
         return frozenset(PopulationEntry(AreaCode(a), int(y), int(n)) for a, y, n in data)
+    if name == "sources":
+        return frozenset(Source(str(i), str(f), int(n)) for i, f, n in data)
+    if name == "followups_in_period":
+        return None if data is None else int(data)
     if isinstance(data, list):
         return frozenset(data)
     return data
