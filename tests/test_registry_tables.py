@@ -149,6 +149,32 @@ def test_followups_read_by_chunks_equal_one_pass(dirty: Path, monkeypatch: pytes
         assert getattr(chunked.tables, name).equals(getattr(whole.tables, name)), name
 
 
+def test_population_rows_by_column_and_by_row_agree_with_the_object_reader(clean: Path, tmp_path: Path) -> None:
+    """Plain population rows are taken by column, odd ones by the row parser: together they give
+    the object reader's verdicts, duplicates included (the first accepted line wins)."""
+    folder = tmp_path / "reg"
+    shutil.copytree(clean, folder)
+    lines = (clean / "population.csv").read_text(encoding="utf-8").splitlines()
+    header, first, *rest = lines
+    code, year, count = first.split(",")[:3]
+    odd = [
+        f"{code},{year},{count}",              # the same area and year again: refused
+        f"３６０１０２,{year},5",                # full-width digits: the row parser decides
+        f"{code}001,-{year},5",                 # a negative year
+        f"{code}001,{year},2000000001",         # too many people
+        f"{code}00,{year},5",                   # 8 digits
+        f"{code}009,{int(year) + 1},0012",      # leading zeros: a count of 12
+        f"{code}009,{int(year) + 1},7",         # ... and its duplicate
+        ",2024,5",                              # no area
+    ]
+    (folder / "population.csv").write_text("\n".join([header, first, *odd, *rest]) + "\n", encoding="utf-8")
+    old, new = read_registry(folder), read_tables(folder)
+    assert [p for p in _row_problems(new) if p.file == "population.csv"] == [
+        p for p in old.problems if p.file == "population.csv"]
+    assert new.tables.to_registry().population == old.registry.population
+    assert len([p for p in old.problems if p.file == "population.csv"]) >= 6
+
+
 def test_fast_path_keeps_text_as_categorical(clean: Path) -> None:
     raw = read_csv_file(clean / "followups.csv", "followups.csv")
     assert raw.data.schema["risk_level"] == pl.Categorical

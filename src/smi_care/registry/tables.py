@@ -742,31 +742,48 @@ def _patient_objects(patients: pl.DataFrame, ids: pl.Series) -> dict[str, Patien
 
 
 def _population(f: _File, out: list[Problem]) -> pl.DataFrame:
+    """Accepted population rows. Rows whose cells are plainly right (an area code of 6, 9 or 12
+    ASCII digits, a year and a count of digits in range) are taken by column; the others go
+    through the row parser for its exact verdict. A repeated area and year is then refused on
+    every line after the first accepted one."""
     col = _collector()
-    entries: list[tuple[int, int, PopulationEntry]] = []
-    seen: set[tuple[AreaCode, int]] = set()
+    c = pl.col
     data = f.data.with_columns(_as_text(f.data.drop("row", "line")))
-    for values in data.iter_rows(named=True):
+    for name in ("area_code", "year", "population"):
+        if name not in data.columns:
+            data = data.with_columns(pl.lit("", dtype=pl.Utf8).alias(name))
+    year = c("year").cast(pl.Int64, strict=False)
+    count = c("population").cast(pl.Int64, strict=False)
+    plain = (c("area_code").str.contains(r"^[0-9]{6}(?:[0-9]{3}){0,2}$")
+             & c("year").str.contains(r"^[0-9]{1,6}$") & year.is_between(1900, 2200)
+             & c("population").str.contains(r"^[0-9]{1,12}$") & count.is_between(0, 2_000_000_000))
+    data = data.with_columns(__plain=plain.fill_null(False))
+    taken: list[tuple[int, int, str, int, int, dict[str, str | None]]] = []
+    for values in data.filter(~c("__plain")).iter_rows(named=True):
         r = _row(f.raw, values, f.extra)
         entry = reader._population(r, col)
-        if entry is None:
-            continue
-        if (entry.area_code, entry.year) in seen:
-            col.row(r, "area_code", "duplicate_population", "the same area_code and year appear on an earlier line")
-            continue
-        seen.add((entry.area_code, entry.year))
-        entries.append((int(values["row"]), r.line, entry))
+        if entry is not None:
+            taken.append((int(values["row"]), r.line, entry.area_code.code, entry.year, entry.population,
+                          {h: dict(entry.extras).get(h) for h in f.extra}))
+    fast = data.filter(c("__plain")).select(
+        c("row").cast(pl.UInt32), c("line").cast(pl.UInt32), c("area_code"), year.cast(pl.Int32).alias("year"),
+        count.alias("population"), *[pl.when(c(h) == "").then(None).otherwise(c(h)).alias(h) for h in f.extra])
+    slow = pl.DataFrame({
+        "row": pl.Series([t[0] for t in taken], dtype=pl.UInt32),
+        "line": pl.Series([t[1] for t in taken], dtype=pl.UInt32),
+        "area_code": pl.Series([t[2] for t in taken], dtype=pl.Utf8),
+        "year": pl.Series([t[3] for t in taken], dtype=pl.Int32),
+        "population": pl.Series([t[4] for t in taken], dtype=pl.Int64),
+        **{h: pl.Series([t[5][h] for t in taken], dtype=pl.Utf8) for h in f.extra},
+    })
+    accepted = pl.concat([fast, slow], how="vertical").sort("line")
+    first = pl.struct("area_code", "year").is_first_distinct()
+    for values in accepted.filter(~first).select("line", "area_code", "year").iter_rows(named=True):
+        col.problems.append(Problem(f.file, values["line"], "area_code", values["area_code"],
+                                    "the same area_code and year appear on an earlier line", "duplicate_population"))
     f.problems.extend(col.problems)
     out.extend(sorted(f.problems, key=lambda p: p.line))
-    extra = {h: [dict(e.extras).get(h) for _, _, e in entries] for h in f.extra}
-    return pl.DataFrame({
-        "row": pl.Series([r for r, _, _ in entries], dtype=pl.UInt32),
-        "line": pl.Series([ln for _, ln, _ in entries], dtype=pl.UInt32),
-        "area_code": pl.Series([e.area_code.code for _, _, e in entries], dtype=pl.Utf8),
-        "year": pl.Series([e.year for _, _, e in entries], dtype=pl.Int32),
-        "population": pl.Series([e.population for _, _, e in entries], dtype=pl.Int64),
-        **{h: pl.Series(v, dtype=pl.Utf8) for h, v in extra.items()},
-    })
+    return accepted.filter(first)
 
 
 def read_tables(folder: str | Path, *, strict: bool = False, encoding: str | None = None) -> TableLoad:
