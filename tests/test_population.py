@@ -3,11 +3,13 @@ inside the area, nothing counted twice, the latest year not after the one asked)
 
 from __future__ import annotations
 
+import pickle
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smi_care.domain.identity import AreaCode
-from smi_care.domain.records import PopulationEntry, population_lookup, population_of
+from smi_care.domain.records import Coverage, PopulationEntry, population_lookup, population_of
 
 # A small tree of areas, so that entries nest, repeat and miss each other.
 _CODES = ("360000", "360100", "360102", "360103", "360102001", "360102002", "360103001",
@@ -51,3 +53,12 @@ def test_nested_entries_are_counted_once() -> None:
     assert of(AreaCode("360102001")) == 60       # an exact entry wins
     assert of(AreaCode("360102002")) is None     # nothing known there
     assert population_lookup(e, 2023)(None) is None  # no figures up to 2023
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CODES).map(AreaCode), max_size=6), st.sampled_from(_CODES).map(AreaCode))
+def test_coverage_lookup_equals_the_definition(areas: list[AreaCode], area: AreaCode) -> None:
+    """A covered area is one of the areas or lies inside one (national-rules §6 "Area")."""
+    coverage = Coverage.of(areas, [])
+    assert coverage(area) == any(area.within(a) for a in areas)
+    assert pickle.loads(pickle.dumps(coverage))(area) == coverage(area)

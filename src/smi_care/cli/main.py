@@ -399,7 +399,7 @@ def cmd_worklist(args: argparse.Namespace) -> int:
         records = within_area(records, args.area)
         if not records:
             raise UserError(f"no patient lives in area {args.area}")
-    items = worklist(records, args.on, args.within, covers=reg.covers)
+    items = worklist(records, args.on, args.within, covers=reg.coverage())
     rows = worklist_rows(items, records, areas, args.lang)
     if args.format == "xlsx":
         from smi_care.export.xlsx import write_worklist
@@ -560,7 +560,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         raise UserError(f"there is no patient {args.patient!r} in the registry")
     try:
         indicator = (_indicators([args.indicator]) or (args.indicator,))[0]
-        _print(str(audit(record, indicator, Period.parse(args.period), covers=reg.covers)))
+        _print(str(audit(record, indicator, Period.parse(args.period), covers=reg.coverage())))
     except KeyError as exc:
         raise UserError(str(exc.args[0])) from None
     return EXIT_OK

@@ -106,6 +106,11 @@ def _county_or_above(area: AreaCode) -> AreaCode:
     return area.at(AreaLevel.COUNTY) if area.level.value >= AreaLevel.COUNTY.value else area
 
 
+def _key(area: AreaCode, level: AreaLevel) -> tuple[AreaLevel, str]:
+    """The area at ``level`` that contains ``area``, as (level, significant digits)."""
+    return level, area.at(level).prefix
+
+
 @attrs.frozen
 class Coverage:
     """The areas a registry covers (national-rules §6 "Area": a code covers every code below
@@ -117,6 +122,10 @@ class Coverage:
     """
 
     areas: tuple[AreaCode, ...]
+    _keys: frozenset[tuple[AreaLevel, str]] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_keys", frozenset(_key(a, a.level) for a in self.areas))
 
     @classmethod
     def of(cls, population_areas: Iterable[AreaCode], patient_areas: Iterable[AreaCode]) -> Coverage:
@@ -127,7 +136,9 @@ class Coverage:
         return cls(areas)
 
     def __call__(self, area: AreaCode) -> bool:
-        return any(area.within(a) for a in self.areas)
+        """True when ``area`` is one of the covered areas or lies inside one: ``area`` and its
+        few ancestors are looked up in a set, whatever the number of covered areas."""
+        return any(_key(area, level) in self._keys for level in AreaLevel if level.value <= area.level.value)
 
 
 def _populations(values: Iterable[PopulationEntry]) -> tuple[PopulationEntry, ...]:
@@ -172,11 +183,6 @@ class Registry:
     def population_of(self, area: AreaCode | None, year: int) -> int | None:
         """Resident population of ``area`` (None: every area) in ``year``: see :func:`population_of`."""
         return population_of(self.population, area, year)
-
-
-def _key(area: AreaCode, level: AreaLevel) -> tuple[AreaLevel, str]:
-    """The area at ``level`` that contains ``area``, as (level, significant digits)."""
-    return level, area.at(level).prefix
 
 
 def _outermost(entries: list[PopulationEntry]) -> list[PopulationEntry]:

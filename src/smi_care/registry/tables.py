@@ -78,6 +78,7 @@ from smi_care.domain.identity import AreaCode, ResidentId
 from smi_care.domain.legacy import adherence_from_2011, classification_from_2011, treatment_effect_from_2011
 from smi_care.domain.patient import Patient
 from smi_care.domain.records import (
+    Coverage,
     PatientRecord,
     PopulationEntry,
     Registry,
@@ -266,19 +267,26 @@ class RegistryTables:
     events: pl.DataFrame = attrs.field(repr=lambda df: f"<{df.height} rows>")
     population: pl.DataFrame = attrs.field(repr=lambda df: f"<{df.height} rows>")
     edition: FormEdition = FormEdition.WS2018
+    _coverage: Coverage = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_coverage", Coverage.of(
+            (AreaCode(a) for a in self.covered_areas()),
+            (AreaCode(a) for a in self.patients.get_column("area_code").unique().to_list())))
 
     def covered_areas(self) -> tuple[str, ...]:
         """The area codes of the population table (national-rules §6 "Area"), sorted."""
         return tuple(sorted(set(self.population.get_column("area_code").to_list())))
 
+    def coverage(self) -> Coverage:
+        """The areas this registry covers, as :meth:`Registry.coverage`: the population table's
+        areas; without population figures, the counties (or higher areas) of the patients' homes.
+        Worked out once, when the tables are made; it looks an area up in a set."""
+        return self._coverage
+
     def covers(self, area: AreaCode) -> bool:
-        """True when ``area`` lies in an area of the population table; without population
-        figures, in the county (or the higher area) of some patient — as :meth:`Registry.covers`."""
-        areas = self.covered_areas()
-        if areas:
-            return any(area.within(AreaCode(a)) for a in areas)
-        homes = {AreaCode(a) for a in self.patients.get_column("area_code").unique().to_list()}
-        return any(area.within(reader_county(a)) for a in homes)
+        """True when ``area`` lies in an area the registry covers (:meth:`coverage`)."""
+        return self._coverage(area)
 
     def to_registry(self) -> Registry:
         """The same :class:`Registry` as :func:`~smi_care.registry.reader.read_registry` gives
