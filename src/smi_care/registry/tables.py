@@ -97,6 +97,7 @@ from smi_care.registry.columns import (
     PATIENTS,
     PII_COLUMNS,
     POPULATION,
+    PROGRAMME_A_FILES,
     POPULATION_COLUMNS,
     REQUIRED,
     described,
@@ -115,7 +116,7 @@ from smi_care.registry.sources import (
 TABLE_FILES = {"patients": PATIENTS, "followups": FOLLOWUPS, "events": EVENTS, "population": POPULATION}
 WORKBOOK = "registry.xlsx"
 #: Files a registry folder may hold besides the tables (``areas.csv``: area names, registry-format.md).
-OTHER_FILES = frozenset({"registry.toml", "registry.json", WORKBOOK, "areas.csv", "areas.parquet"})
+OTHER_FILES = frozenset({"registry.toml", "registry.json", WORKBOOK, "areas.csv", "areas.parquet"}) | PROGRAMME_A_FILES
 #: Kinds of problems about a whole file rather than a row.
 FILE_KINDS = frozenset({"encoding", "missing_column", "empty_file", "no_rows", "unknown_file"})
 DISCHARGE_RULE = "date (日期): a discharge must not be before the patient's first admission"
