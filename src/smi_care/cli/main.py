@@ -499,7 +499,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
            f"As JSON:           smi-care report {out} --period {args.period} --format json\n"
            f"Due and overdue:   smi-care worklist {out} --on {Period.parse(args.period).end.isoformat()}\n"
            f"Check the data:    smi-care validate {out}")
+    _demo_programme(out, args)
     return EXIT_OK
+
+
+def _demo_programme(out: Path, args: argparse.Namespace) -> None:
+    """The demo's programme report (case finding, assessments, key patients, campaigns)."""
+    from smi_care.indicators import Period
+    from smi_care.programme.report import programme_report, read_programme, to_text
+    from smi_care.registry.tables import read_tables
+
+    period = Period.parse(args.period)
+    rep = programme_report(read_programme(out, read_tables(out).tables), period)
+    areas = _areas(out)
+    _print("\n" + to_text(rep, lambda code: areas.label(code)))
+    _print(f"\nProgramme report:  smi-care programme {out} --period {args.period}\n"
+           f"Key patients:      smi-care key-patients {out} --on {period.end.isoformat()}\n"
+           f"Suspected cases:   smi-care suspected {out} --on {period.end.isoformat()}")
 
 
 def cmd_chart(args: argparse.Namespace) -> int:
@@ -702,6 +718,10 @@ def parser() -> argparse.ArgumentParser:
 
     i = add("indicators", "list the indicator definitions")
     i.set_defaults(func=cmd_indicators)
+
+    from smi_care.cli.programme import register as register_programme
+
+    register_programme(sub, _folder)
     return p
 
 

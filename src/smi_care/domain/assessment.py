@@ -14,10 +14,10 @@ institution level are smi_care's codes.
 >>> a.kind.label
 '每季度病情评估'
 >>> Assessment("P1", dt.date(2025, 7, 2), AssessmentKind.COMPREHENSIVE, risk_level=0,
-...            institution_level=InstitutionLevel.TOWNSHIP)
+...            institution_level=InstitutionLevel.TOWNSHIP)  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-smi_care.domain.errors.DomainError: Assessment (record P1, dated 2025-07-02): field institution_level = 1: the comprehensive assessment at enrolment is made by a county-level or higher specialist institution (县级及以上专业医疗机构), not 乡镇（社区）
+smi_care.domain.errors.DomainError: Assessment (record P1, ...): field institution_level = 1: ... not 乡镇（社区）
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from smi_care.indicators.definitions import REGISTERED, Condition, Indicator
 from smi_care.indicators.expr import fact
 from smi_care.indicators.facts_table import _ordered_followups
 from smi_care.indicators.periods import Period
+from smi_care.programme.text import fmt as _fmt
 
 SOURCE_PLANS = "乡镇严重精神障碍患者管理工作计划 (work plans 000/001), 病情评估"
 
@@ -141,7 +142,7 @@ def assessments_due(base: pl.DataFrame, assessments: pl.DataFrame, followups: pl
             .join(last, on="patient_id", how="left", maintain_order="left")
             .filter(c("last_assessment").is_null() | (c("last_assessment") < qs)))
     since = pl.when(c("last_assessment").is_null()).then(pl.lit("none recorded")).otherwise(
-        pl.format("last on {}", c("last_assessment").dt.strftime("%Y-%m-%d")))
-    return rows.with_columns(due=pl.lit(q_end), reason=pl.format(
-        "no condition assessment since {} ({}); due by {} (每季度病情评估)", pl.lit(qs.isoformat()), since,
-        pl.lit(q_end.isoformat()))).select("patient_id", "area", "due", "last_assessment", "reason")
+        _fmt("last on {}", c("last_assessment").dt.strftime("%Y-%m-%d")))
+    return rows.with_columns(due=pl.lit(q_end), reason=_fmt(
+        f"no condition assessment since {qs.isoformat()} ({{}}); due by {q_end.isoformat()} (每季度病情评估)",
+        since)).select("patient_id", "area", "due", "last_assessment", "reason")

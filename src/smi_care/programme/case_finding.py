@@ -42,6 +42,7 @@ from smi_care.domain.suspected import SuspectedCase, SuspectOutcome
 from smi_care.indicators.definitions import Condition, Indicator
 from smi_care.indicators.expr import as_column, fact
 from smi_care.indicators.periods import Period
+from smi_care.programme.text import fmt as _fmt
 
 SOURCE_PLANS = "乡镇严重精神障碍患者管理工作计划 (work plans 000/001), 加强患者登记报告 / 对危险疑似精神病患者管理"
 
@@ -249,11 +250,11 @@ def case_items(suspected: pl.DataFrame, on: dt.date, policy: CaseFindingPolicy =
     alerts = base.filter(c("endangers_others") & (c("reported_on") >= start) & (c("reported_on") <= on)).select(
         "case_id", c("area").alias("area_code"), "reported_on", kind=pl.lit("police_alert"),
         days_waiting=(pl.lit(on) - c("reported_on")).dt.total_days().cast(pl.Int64),
-        reason=pl.format("{} reported {} endangers others: call 110 at once (work plans 000/001, 对危险疑似精神病患者管理)",
+        reason=_fmt("{} reported {} endangers others: call 110 at once (work plans 000/001, 对危险疑似精神病患者管理)",
                          c("case_id"), c("reported_on").dt.strftime("%Y-%m-%d")))
     late = base.filter(as_column(waiting_condition(policy).expr)).select(
         "case_id", c("area").alias("area_code"), "reported_on", kind=pl.lit("waiting"),
         days_waiting=c("waiting_days"),
-        reason=pl.format("no diagnosis {} days after the report of {} (more than {} days)", c("waiting_days"),
-                         c("reported_on").dt.strftime("%Y-%m-%d"), pl.lit(policy.waiting_days)))
+        reason=_fmt(f"no diagnosis {{}} days after the report of {{}} (more than {policy.waiting_days} days)",
+                         c("waiting_days"), c("reported_on").dt.strftime("%Y-%m-%d")))
     return pl.concat([alerts, late]).sort(["kind", "days_waiting"], descending=[False, True])

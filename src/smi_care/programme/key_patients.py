@@ -38,6 +38,7 @@ from smi_care.indicators.definitions import FACE_TO_FACE, REGISTERED, Condition,
 from smi_care.indicators.expr import as_column, fact, holds
 from smi_care.indicators.facts_table import _ordered_followups, followup_of
 from smi_care.indicators.periods import Period
+from smi_care.programme.text import fmt as _fmt
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
 from smi_care.rules.classification import ClassificationPolicy, effective_class
 
@@ -75,8 +76,7 @@ def key_reason_conditions(policy: KeyPatientPolicy = NATIONAL) -> tuple[tuple[Co
     return (
         (Condition("high_risk", f"risk level ≥ {policy.risk_from} at the last assessment or follow-up",
                    fact("last_risk") >= policy.risk_from),
-         pl.format("risk level {} at the last assessment or follow-up (≥ {})", c("last_risk"),
-                   pl.lit(policy.risk_from))),
+         _fmt(f"risk level {{}} at the last assessment or follow-up (≥ {policy.risk_from})", c("last_risk"))),
         (Condition("unstable", "last completed follow-up unstable (病情不稳定)",
                    fact("last_any_class") == Classification.UNSTABLE),
          pl.lit("last follow-up unstable (病情不稳定)")),
@@ -165,8 +165,8 @@ def key_patient_list(facts: pl.DataFrame, on: dt.date, policy: KeyPatientPolicy 
     parts = [pl.when(as_column(cond.expr)).then(text).otherwise(None) for cond, text in key_reason_conditions(policy)]
     next_due = c("last_contact") + pl.duration(days=policy.revisit_days)
     due_visit = (pl.when(c("last_contact").is_null()).then(pl.lit("follow-up now: no contact recorded"))
-                 .when(next_due < pl.lit(on)).then(pl.format("follow-up overdue since {}", next_due.dt.strftime("%Y-%m-%d")))
-                 .otherwise(pl.format("follow-up by {}", next_due.dt.strftime("%Y-%m-%d"))))
+                 .when(next_due < pl.lit(on)).then(_fmt("follow-up overdue since {}", next_due.dt.strftime("%Y-%m-%d")))
+                 .otherwise(_fmt("follow-up by {}", next_due.dt.strftime("%Y-%m-%d"))))
     due_parts = [due_visit]
     if "last_assessment" in facts.columns:
         from smi_care.programme.assessments import quarter_start

@@ -212,7 +212,7 @@ def programme_report(data: ProgrammeData, period: Period, by: By = AreaLevel.TOW
 def _grid(rep: Report, ids: Sequence[str], names: Mapping[str, str], group_name: Callable[[str], str]) -> list[str]:
     cells = {(r.group, r.indicator): ("-" if r.value is None else f"{r.value:.1f}" + ("*" if r.met is False else ""))
              for r in rep.results}
-    groups = sorted({r.group for r in rep.results if r.group}) + [""]
+    groups = [*sorted({r.group for r in rep.results if r.group}), ""]
     width = max([14, *(len(group_name(g)) + 2 for g in groups)])
     cols = [max(8, len(str(k + 1)) + 2) for k, _ in enumerate(ids)]
     lines = ["group".ljust(width) + "".join(f"[{k + 1}]".rjust(w) for k, w in enumerate(cols))]

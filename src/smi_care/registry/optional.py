@@ -26,7 +26,7 @@ from smi_care.registry.cells import CellError
 from smi_care.registry.columns import CHINESE, PII_COLUMNS, described
 from smi_care.registry.problems import FileCounts, Problem
 from smi_care.registry.sources import RawFile, read_csv_file, read_parquet_file
-from smi_care.registry.tables import Kind, _DTYPES, _with_typed
+from smi_care.registry.tables import _DTYPES, Kind, _with_typed
 
 
 @attrs.frozen
@@ -135,7 +135,7 @@ def read_raw(raw: RawFile, spec: FileSpec, patients: pl.DataFrame | None = None)
         problems.sort(key=lambda p: p.line)
         return OptionalLoad(file, _empty_table(spec), tuple(problems), FileCounts(file, read, 0, read), True)
     parsed = [(c.name, c.parse, c.kind) for c in spec.columns if c.parse is not None]
-    typed, _ = _with_typed(data, parsed)  # type: ignore[arg-type]
+    typed, _ = _with_typed(data, parsed)
     texts = {c.name: (f"{c.name}__text" if c.parse is not None else c.name) for c in spec.columns}
     flags: list[pl.Expr] = []
     for c in spec.columns:

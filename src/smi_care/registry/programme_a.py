@@ -43,7 +43,7 @@ from smi_care.domain.identity import AreaCode, ResidentId
 from smi_care.domain.suspected import ExclusionReason, SuspectedCase, SuspectSource
 from smi_care.registry import cells
 from smi_care.registry.cells import CellError
-from smi_care.registry.columns import ASSESSMENTS, PROGRAMME_A_FILES, SUSPECTED_CASES, UNLOCKING
+from smi_care.registry.columns import ASSESSMENTS, SUSPECTED_CASES, UNLOCKING
 from smi_care.registry.optional import Column, FileSpec, OptionalLoad, Rule, read_optional
 from smi_care.registry.reader import _area
 

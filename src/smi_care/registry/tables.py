@@ -97,8 +97,8 @@ from smi_care.registry.columns import (
     PATIENTS,
     PII_COLUMNS,
     POPULATION,
-    PROGRAMME_A_FILES,
     POPULATION_COLUMNS,
+    PROGRAMME_A_FILES,
     REQUIRED,
     described,
 )

@@ -32,7 +32,7 @@ from smi_care.domain.assessment import AssessmentKind, InstitutionLevel
 from smi_care.domain.campaign import UnlockingAction
 from smi_care.domain.codes import Lockup
 from smi_care.domain.suspected import ExclusionReason, SuspectSource
-from smi_care.registry.programme_a import ASSESSMENTS, SUSPECTED_CASES, UNLOCKING
+from smi_care.registry.columns import ASSESSMENTS, SUSPECTED_CASES, UNLOCKING
 
 #: The first day of the synthetic history (the generator writes 2023–2025).
 HISTORY_START = dt.date(2023, 1, 1)
@@ -70,9 +70,9 @@ def _as_csv(df: pl.DataFrame, path: Path) -> None:
         if dtype == pl.Boolean:
             out.append(pl.when(col).then(pl.lit("1")).otherwise(pl.lit("0")).alias(name))
         elif dtype == pl.Date:
-            out.append(col.dt.strftime("%Y-%m-%d").fill_null("").alias(name))
+            out.append(col.dt.strftime("%Y-%m-%d").alias(name))
         else:
-            out.append(col.cast(pl.Utf8).fill_null("").alias(name))
+            out.append(col.cast(pl.Utf8).alias(name))
     df.select(out).write_csv(path, line_terminator="\n")
 
 
@@ -80,7 +80,9 @@ def suspected_frame(patients: pl.DataFrame, seed: int) -> pl.DataFrame:
     """Suspected cases: one enrolled case per patient registered from 2023 on, plus excluded and
     open cases."""
     c = pl.col
-    d = lambda name: c(name).str.strptime(pl.Date, "%Y-%m-%d")  # noqa: E731
+
+    def d(name: str) -> pl.Expr:
+        return c(name).str.strptime(pl.Date, "%Y-%m-%d")
     new = patients.filter(d("registered_on") >= HISTORY_START)
     key = c("patient_id")
     slow = _u(key, seed, 1) < 0.15
@@ -137,8 +139,10 @@ def assessment_frame(patients: pl.DataFrame, seed: int) -> pl.DataFrame:
     c = pl.col
     reg = c("registered_on").str.strptime(pl.Date, "%Y-%m-%d")
     key = c("patient_id")
-    risk = lambda u: pl.when(u < 0.70).then(0).when(u < 0.88).then(1).when(u < 0.96).then(2).when(  # noqa: E731
-        u < 0.99).then(3).otherwise(4)
+
+    def risk(u: pl.Expr) -> pl.Expr:
+        return pl.when(u < 0.70).then(0).when(u < 0.88).then(1).when(u < 0.96).then(2).when(u < 0.99).then(3) \
+            .otherwise(4)
     comp = patients.filter(reg >= HISTORY_START).select(
         "patient_id", date=reg, kind=pl.lit(AssessmentKind.COMPREHENSIVE.code),
         institution_level=pl.when(_u(key, seed, 20) < 0.8).then(pl.lit(InstitutionLevel.COUNTY.code))
