@@ -90,7 +90,7 @@ def suspected_frame(patients: pl.DataFrame, seed: int) -> pl.DataFrame:
         3 + (_u(key, seed, 2) * 25).cast(pl.Int64))
     diag = d("diagnosis_date")
     enrolled = new.select(
-        case_id=pl.format("S-{}", key), reported_on=_days(diag, -lag), source=_source(_u(key, seed, 3)),
+        case_id=pl.concat_str([pl.lit("S-"), key]), reported_on=_days(diag, -lag), source=_source(_u(key, seed, 3)),
         area_code=c("area_code"), endangers_others=_u(key, seed, 4) < 0.08,
         screened_on=_days(diag, -lag + lag // 4), referred_on=_days(diag, -lag // 2), diagnosed_on=diag,
         disorder=c("disorder").cast(pl.Int64), patient_id=key,
@@ -99,7 +99,7 @@ def suspected_frame(patients: pl.DataFrame, seed: int) -> pl.DataFrame:
         name=c("name"), resident_id=c("resident_id"))
     # excluded and open cases: about 0.35 per enrolled one, in the same villages
     others = new.filter(_u(key, seed, 5) < 0.35).select(
-        key=pl.format("X-{}", key), area_code=c("area_code"), base=diag)
+        key=pl.concat_str([pl.lit("X-"), key]), area_code=c("area_code"), base=diag)
     k = c("key")
     span = (HISTORY_END - HISTORY_START).days
     reported = pl.lit(HISTORY_START) + pl.duration(days=(_u(k, seed, 6) * span).cast(pl.Int64))
@@ -150,7 +150,7 @@ def assessment_frame(patients: pl.DataFrame, seed: int) -> pl.DataFrame:
         risk_level=risk(_u(key, seed, 21)))
     quarters = pl.DataFrame({"q_start": [dt.date(y, m, 1) for y in (2023, 2024, 2025) for m in (1, 4, 7, 10)]})
     grid = patients.select("patient_id", _reg=reg).join(quarters, how="cross")
-    qkey = pl.format("{}|{}", c("patient_id"), c("q_start"))
+    qkey = pl.concat_str([c("patient_id"), pl.lit("|"), c("q_start").cast(pl.Utf8)])
     quarterly = grid.with_columns(date=_days(c("q_start"), (10 + _u(qkey, seed, 22) * 70).cast(pl.Int64))).filter(
         (_u(qkey, seed, 23) < 0.33) & (c("date") > c("_reg"))).select(
         "patient_id", "date", kind=pl.lit(AssessmentKind.QUARTERLY.code),
