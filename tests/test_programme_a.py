@@ -367,3 +367,10 @@ def test_identifying_cells_never_show_in_problems() -> None:
     assert [(p.column, p.value) for p in load.problems] == [("resident_id", "<hidden>")]
     assert "12345" not in str(load.problems[0])
     assert SUSPECTED_SPEC.file == "suspected_cases.csv"
+
+
+def test_validate_reports_the_programme_files(capsys: pytest.CaptureFixture[str]) -> None:
+    d = _folder(assessments="patient_id,date,kind,institution_level,risk_level\nP1,2025-07-25,1,2,0\nP9,2025-08-01,2,,1\n")
+    assert main(["validate", str(d)]) == 1
+    out = capsys.readouterr().out
+    assert "assessments.csv: 2 read, 1 accepted, 1 rejected" in out and "unknown" in out

@@ -427,7 +427,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _print(json.dumps({
             "clean": report.clean,
             "counts": [{"file": c.file, "read": c.read, "accepted": c.accepted, "rejected": c.rejected}
-                       for c in report.load.counts],
+                       for c in report.counts],
             "extra_columns": {k: list(v) for k, v in report.load.extra_columns.items()},
             "problems": [_problem_dict(p) for p in report.problems],
             "findings": [{"kind": f.kind, "patient_id": f.patient_id, "visit_date": f.visit_date.isoformat(),
@@ -435,7 +435,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                          for f in report.findings],
         }, ensure_ascii=False, indent=2))
     else:
-        lines = [f"{c.file}: {c.read} read, {c.accepted} accepted, {c.rejected} rejected" for c in report.load.counts]
+        lines = [f"{c.file}: {c.read} read, {c.accepted} accepted, {c.rejected} rejected" for c in report.counts]
         for file, cols in report.load.extra_columns.items():
             lines.append(f"{file}: local columns kept: {', '.join(cols)}")
         lines += _problem_lines(report.problems)
