@@ -374,3 +374,23 @@ def test_validate_reports_the_programme_files(capsys: pytest.CaptureFixture[str]
     assert main(["validate", str(d)]) == 1
     out = capsys.readouterr().out
     assert "assessments.csv: 2 read, 1 accepted, 1 rejected" in out and "unknown" in out
+
+
+@given(st.lists(st.tuples(st.sampled_from(["360000", "360100", "360102", "360102001", "360102001001",
+                                           "360102001002", "360102002", "360103", "360102002003", "360200"]),
+                          st.integers(1, 9)), max_size=7))
+def test_outermost_population_entries_equal_the_pairwise_definition(pairs: list[tuple[str, int]]) -> None:
+    from smi_care.domain.records import PopulationEntry, _outermost
+
+    entries = [PopulationEntry(AreaCode(code), 2025, n) for code, n in pairs]
+    pairwise = [p for p in entries if not any(p is not q and p.area_code.within(q.area_code) for q in entries)]
+    assert _outermost(entries) == pairwise
+
+
+def test_covers_of_agrees_with_the_registry(county: Path) -> None:
+    from smi_care.programme.report import covers_of
+
+    tables = read_tables(county).tables
+    fast = covers_of(tables)
+    for code in ("360102001001", "360102", "360102099", "440303001001", "360000", "360103001001"):
+        assert fast(AreaCode(code)) == tables.covers(AreaCode(code)), code

@@ -174,8 +174,13 @@ class Registry:
 
 
 def _outermost(entries: list[PopulationEntry]) -> list[PopulationEntry]:
-    """The entries that lie inside no other entry (so nothing is counted twice)."""
-    return [p for p in entries if not any(p is not q and p.area_code.within(q.area_code) for q in entries)]
+    """The entries that lie inside no other entry (so nothing is counted twice). An entry lies
+    inside another when the other's area is one of its ancestors or the same area (two entries
+    of one area lie inside each other): a set look-up per ancestor, not a scan of every pair."""
+    seen: dict[AreaCode, int] = {}
+    for p in entries:
+        seen[p.area_code] = seen.get(p.area_code, 0) + 1
+    return [p for p in entries if seen[p.area_code] == 1 and not any(a in seen for a in p.area_code.ancestors())]
 
 
 def population_of(population: Iterable[PopulationEntry], area: AreaCode | None, year: int) -> int | None:

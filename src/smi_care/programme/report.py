@@ -30,7 +30,7 @@ from typing import Any, Literal
 import attrs
 import polars as pl
 
-from smi_care.domain.identity import AreaLevel
+from smi_care.domain.identity import AreaCode, AreaLevel
 from smi_care.indicators.columnar import Tables, count, group_keys, population_entries
 from smi_care.indicators.definitions import STANDARD_INDICATORS, Indicator
 from smi_care.indicators.evaluate import DEFAULT_POLICY, By, EvaluationPolicy, Partial, Report, by_name, finalize
@@ -42,6 +42,7 @@ from smi_care.programme import assessments, campaigns, case_finding, key_patient
 from smi_care.registry.optional import FileSpec, OptionalLoad, read_optional
 from smi_care.registry.problems import FileCounts, Problem
 from smi_care.registry.programme_a import PROGRAMME_A_SPECS
+from smi_care.rules.status import Covers
 
 #: The optional files the programme reads (part B adds its specs here).
 SPECS: tuple[FileSpec, ...] = (*PROGRAMME_A_SPECS,)
@@ -161,13 +162,28 @@ class ProgrammeReport:
     units: Mapping[str, int] = attrs.field(factory=dict)
 
 
+def covers_of(tables: Tables) -> Covers:
+    """The registry's coverage (:meth:`RegistryTables.covers`) as a set look-up per ancestor:
+    the same answer, computed once for the population table rather than once per call."""
+    covered = getattr(tables, "covered_areas", None)
+    areas = covered() if callable(covered) else ()
+    if not areas:
+        return tables.covers
+    codes = frozenset(AreaCode(a) for a in areas)
+
+    def covers(area: AreaCode) -> bool:
+        return area in codes or any(a in codes for a in area.ancestors())
+
+    return covers
+
+
 def programme_facts(data: ProgrammeData, period: Period, policy: EvaluationPolicy = DEFAULT_POLICY,
                     sections: Sequence[Section] = SECTIONS) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
     """The per-patient facts (the §6 facts joined with every patient section's) and each case
     section's unit table."""
     reg = data.registry
-    base = facts_table(reg.patients, reg.followups, reg.events, period, reg.covers, policy.standard, policy.status,
-                       policy.classes)
+    base = facts_table(reg.patients, reg.followups, reg.events, period, covers_of(reg), policy.standard,
+                       policy.status, policy.classes)
     patients = base
     units: dict[str, pl.DataFrame] = {}
     for s in sections:
