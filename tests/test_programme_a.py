@@ -394,3 +394,14 @@ def test_covers_of_agrees_with_the_registry(county: Path) -> None:
     fast = covers_of(tables)
     for code in ("360102001001", "360102", "360102099", "440303001001", "360000", "360103001001"):
         assert fast(AreaCode(code)) == tables.covers(AreaCode(code)), code
+
+
+def test_the_programme_report_carries_the_same_section_6_figures_as_report(county: Path) -> None:
+    from smi_care.indicators.columnar import evaluate_tables
+    from smi_care.indicators.evaluate import finalize
+
+    tables = read_tables(county).tables
+    period = Period.parse("2025Q3")
+    rep = programme_report(read_programme(county, tables), period, AreaLevel.TOWNSHIP)
+    plain = finalize(evaluate_tables(tables, period, AreaLevel.TOWNSHIP)[0])
+    assert rep.standard.results == plain.results

@@ -31,6 +31,7 @@ import attrs
 import polars as pl
 
 from smi_care.domain.identity import AreaCode, AreaLevel
+from smi_care.domain.records import PopulationEntry
 from smi_care.indicators.columnar import Tables, count, group_keys, population_entries
 from smi_care.indicators.definitions import STANDARD_INDICATORS, Indicator
 from smi_care.indicators.evaluate import DEFAULT_POLICY, By, EvaluationPolicy, Partial, Report, by_name, finalize
@@ -195,13 +196,23 @@ def programme_facts(data: ProgrammeData, period: Period, policy: EvaluationPolic
     return patients, units
 
 
+def _year_entries(population: frozenset[PopulationEntry], year: int) -> frozenset[PopulationEntry]:
+    """The entries :func:`~smi_care.domain.records.population_of` reads for ``year`` (the latest
+    year not after it): the same figures, fewer entries to scan per group."""
+    years = [p.year for p in population if p.year <= year]
+    if not years:
+        return population
+    latest = max(years)
+    return frozenset(p for p in population if p.year == latest)
+
+
 def programme_report(data: ProgrammeData, period: Period, by: By = AreaLevel.TOWNSHIP,
                      policy: EvaluationPolicy = DEFAULT_POLICY, sections: Sequence[Section] = SECTIONS,
                      targets: Sequence[Target] = NATIONAL_TARGETS,
                      case_policy: case_finding.CaseFindingPolicy = case_finding.NATIONAL) -> ProgrammeReport:
     """Evaluate the §6 indicators and every section's indicators for ``period``, by ``by``."""
     patients, units = programme_facts(data, period, policy, sections)
-    population = population_entries(data.registry.population)
+    population = _year_entries(population_entries(data.registry.population), period.end.year)
     std = Partial(period, by, STANDARD_INDICATORS, policy, count(patients, STANDARD_INDICATORS, [by], policy)[0],
                   population, patients.height)
     counts: dict[tuple[str, str], tuple[int, int]] = {}
