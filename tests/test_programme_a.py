@@ -405,3 +405,13 @@ def test_the_programme_report_carries_the_same_section_6_figures_as_report(count
     rep = programme_report(read_programme(county, tables), period, AreaLevel.TOWNSHIP)
     plain = finalize(evaluate_tables(tables, period, AreaLevel.TOWNSHIP)[0])
     assert rep.standard.results == plain.results
+
+
+def test_cli_audits_one_unit(county: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    s = read_programme(county, read_tables(county).tables).table("suspected_cases")
+    case_id = s.row(0, named=True)["case_id"]
+    assert main(["programme", str(county), "--period", "2025", "--audit", case_id,
+                 "--indicator", "suspected_diagnosed_rate"]) == 0
+    assert "suspected_diagnosed_rate: denominator" in capsys.readouterr().out
+    assert main(["programme", str(county), "--period", "2025", "--audit", "nobody",
+                 "--indicator", "quarterly_assessment_rate"]) == 2

@@ -30,13 +30,20 @@ def _read(folder: Path, encoding: str | None) -> Any:
     return data
 
 
-def _township(code: str | None) -> str:
-    if not code:
-        return ""
+def _with_township(df: pl.DataFrame, column: str, folder: Path) -> pl.DataFrame:
+    """``township`` first: the township of ``column``'s area code, with its name from areas.csv."""
+    from smi_care.cli.main import _areas
     from smi_care.domain.identity import AreaCode
+    from smi_care.indicators.facts_table import map_unique
 
-    a = AreaCode(code)
-    return a.at(AreaLevel.TOWNSHIP).code if a.level.value >= AreaLevel.TOWNSHIP.value else code
+    areas = _areas(folder)
+
+    def township(code: str) -> str:
+        a = AreaCode(code)
+        return areas.label(a.at(AreaLevel.TOWNSHIP).code if a.level.value >= AreaLevel.TOWNSHIP.value else code)
+
+    out = df.with_columns(map_unique(df[column], township, pl.Utf8).alias("township"))
+    return out.select("township", *[c for c in df.columns])
 
 
 def _table(df: pl.DataFrame, args: argparse.Namespace, title: str) -> None:
@@ -65,6 +72,8 @@ def cmd_programme(args: argparse.Namespace) -> int:
     from smi_care.programme.report import programme_report, to_json_report, to_text
 
     data = _read(args.registry, args.encoding)
+    if args.audit:
+        return _audit(data, Period.parse(args.period), args)
     rep = programme_report(data, Period.parse(args.period), parse_by(args.by),
                            case_policy=CaseFindingPolicy(args.waiting_days))
     if args.format == "json":
@@ -72,6 +81,27 @@ def cmd_programme(args: argparse.Namespace) -> int:
     else:
         areas = _areas(args.registry)
         _emit(to_text(rep, lambda code: areas.label(code)), args)
+    return EXIT_OK
+
+
+def _audit(data: Any, period: Any, args: argparse.Namespace) -> int:
+    """``--audit ID --indicator ID``: one patient's or suspected case's facts against one indicator."""
+    from smi_care.cli.main import UserError, _emit
+    from smi_care.programme.report import SECTIONS, audit_unit, programme_facts
+
+    if not args.indicator:
+        raise UserError("--audit needs --indicator (a programme indicator id)")
+    found = [(s, i) for s in SECTIONS for i in s.indicators if i.id == args.indicator]
+    if not found:
+        known = ", ".join(i.id for s in SECTIONS for i in s.indicators)
+        raise UserError(f"no programme indicator {args.indicator!r}; known: {known}")
+    section, indicator = found[0]
+    patients, units = programme_facts(data, period)
+    table, key = (patients, "patient_id") if section.unit == "patient" else (units[section.id], "case_id")
+    rows = table.filter(pl.col(key) == args.audit)
+    if rows.height == 0:
+        raise UserError(f"no {key} {args.audit!r} in this registry")
+    _emit("\n".join(audit_unit(indicator, rows.row(0, named=True))), args)
     return EXIT_OK
 
 
@@ -85,8 +115,7 @@ def cmd_key_patients(args: argparse.Namespace) -> int:
     period = Period(period.start, min(period.end, args.on))
     facts, _ = programme_facts(data, period)
     rows = key_patient_list(facts, args.on, KeyPatientPolicy(args.risk_from))
-    rows = rows.with_columns(township=pl.col("area").map_elements(_township, return_dtype=pl.Utf8))
-    _table(rows.select("township", *[c for c in rows.columns if c != "township"]), args,
+    _table(_with_township(rows, "area", args.registry), args,
            f"Key patients (重点管理) on {args.on.isoformat()}: {rows.height}")
     return EXIT_OK
 
@@ -96,8 +125,7 @@ def cmd_suspected(args: argparse.Namespace) -> int:
 
     data = _read(args.registry, args.encoding)
     items = case_items(data.table("suspected_cases"), args.on, CaseFindingPolicy(args.waiting_days))
-    items = items.with_columns(township=pl.col("area_code").map_elements(_township, return_dtype=pl.Utf8))
-    _table(items.select("township", *[c for c in items.columns if c != "township"]), args,
+    _table(_with_township(items, "area_code", args.registry), args,
            f"Suspected cases needing action on {args.on.isoformat()} (110 alerts, waiting > {args.waiting_days} days): "
            f"{items.height}")
     return EXIT_OK
@@ -111,8 +139,7 @@ def cmd_assessments_due(args: argparse.Namespace) -> int:
     data = _read(args.registry, args.encoding)
     facts, _ = programme_facts(data, Period(quarter_start(args.on), args.on))
     rows = assessments_due(facts, data.table("assessments"), data.registry.followups, args.on)
-    rows = rows.with_columns(township=pl.col("area").map_elements(_township, return_dtype=pl.Utf8))
-    _table(rows.select("township", *[c for c in rows.columns if c != "township"]), args,
+    _table(_with_township(rows, "area", args.registry), args,
            f"Condition assessments due this quarter (每季度病情评估) on {args.on.isoformat()}: {rows.height}")
     return EXIT_OK
 
@@ -140,6 +167,9 @@ def register(sub: Any, folder: Any) -> None:
     p.add_argument("--waiting-days", type=int, default=30, help="days a suspected case may wait for a diagnosis "
                    "(default 30)")
     p.add_argument("--format", default="table", choices=["table", "json"])
+    p.add_argument("--audit", metavar="ID", help="a patient_id (or a case_id for case-finding indicators): why it is "
+                   "or is not counted in --indicator")
+    p.add_argument("--indicator", help="the programme indicator to audit")
     p.set_defaults(func=cmd_programme)
 
     k = add("key-patients", "the key-patient list (重点管理) by township: reason, last risk, last contact, what is due")

@@ -234,6 +234,29 @@ def programme_report(data: ProgrammeData, period: Period, by: By = AreaLevel.TOW
                                   **{k: v.height for k, v in units.items()}})
 
 
+def audit_unit(indicator: Indicator, facts: Mapping[str, Any]) -> list[str]:
+    """Why one unit (a patient's or a suspected case's facts row) is or is not counted: each
+    condition of the numerator and denominator, whether it holds, and the facts it reads —
+    the same expressions the columnar count compiles.
+
+    >>> from smi_care.programme.case_finding import CASE_FINDING_INDICATORS
+    >>> facts = {"reported_in_period": True, "diagnosed": False, "confirmed": False}
+    >>> print("\\n".join(audit_unit(CASE_FINDING_INDICATORS[0], facts)))
+    suspected_diagnosed_rate: denominator yes, numerator no
+      diagnosed: no — diagnosed at a specialist institution by the period's last day [diagnosed=False]
+      reported: yes — suspected case reported in the period [reported_in_period=True]
+    """
+    from smi_care.indicators.expr import holds
+
+    den = not indicator.population_denominator and holds(indicator.denominator_expr, facts)
+    num = holds(indicator.numerator_expr, facts)
+    lines = [f"{indicator.id}: denominator {'yes' if den else 'no'}, numerator {'yes' if num else 'no'}"]
+    for cond in indicator.numerator_conditions:
+        shown = ", ".join(f"{k}={facts.get(k)}" for k in sorted(cond.expr.columns()))
+        lines.append(f"  {cond.id}: {'yes' if holds(cond.expr, facts) else 'no'} — {cond.text} [{shown}]")
+    return lines
+
+
 # --- output -------------------------------------------------------------------------------------
 
 def _grid(rep: Report, ids: Sequence[str], names: Mapping[str, str], group_name: Callable[[str], str]) -> list[str]:
