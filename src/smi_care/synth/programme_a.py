@@ -12,7 +12,8 @@ Patients whose lock-up was ever recorded as 关锁 are found locked by the unloc
 about 70 % are released within 10–60 days, and about one in ten of those is locked again.
 
 Rows are computed as columns from a hash of the patient or case identifier and the seed, so
-the same seed gives the same bytes and a province takes seconds.
+the same seed gives the same bytes (with the same polars, whose hash this is) and a province
+takes seconds.
 
 >>> import tempfile
 >>> from smi_care.synth import write_province
