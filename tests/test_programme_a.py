@@ -415,3 +415,14 @@ def test_cli_audits_one_unit(county: Path, capsys: pytest.CaptureFixture[str]) -
     assert "suspected_diagnosed_rate: denominator" in capsys.readouterr().out
     assert main(["programme", str(county), "--period", "2025", "--audit", "nobody",
                  "--indicator", "quarterly_assessment_rate"]) == 2
+
+
+def test_unlocking_figures_add_up_and_match_the_rate(county: Path) -> None:
+    rep = programme_report(read_programme(county, read_tables(county).tables), Period.parse("2025"))
+    *parts, total = rep.unlocking
+    assert total.group == "" and total.found_locked > 0
+    assert sum(u.found_locked for u in parts) == total.found_locked
+    assert sum(u.released for u in parts) == total.released
+    rate = rep.programme.result("unlocking_rate")
+    assert (rate.numerator, rate.denominator) == (total.released, total.found_locked)
+    assert 0 <= total.relocked <= total.found_locked

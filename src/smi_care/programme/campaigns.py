@@ -106,3 +106,33 @@ CAMPAIGN_INDICATORS: tuple[Indicator, ...] = (
     Indicator("unlocking_rate", "解锁率", "patients found locked now released", "%", (RELEASED,),
               (REGISTERED, FOUND_LOCKED), section=SOURCE_UNLOCK),
 )
+
+
+@attrs.frozen
+class UnlockingFigures:
+    """The unlocking campaign in one group on D (``""``: the total), among registered patients:
+    ever found locked, released now (the last step is a release), locked again at some time,
+    and the last release's date."""
+
+    group: str
+    found_locked: int
+    released: int
+    relocked: int
+    last_release: dt.date | None
+
+
+def unlocking_figures(facts: pl.DataFrame, groups: pl.Series) -> list[UnlockingFigures]:
+    """:class:`UnlockingFigures` per group (``groups``: one key per row of the per-patient
+    facts, which hold ``registered`` and :data:`CAMPAIGN_FACTS`) and the total, last."""
+    c = pl.col
+    reg = c("registered").fill_null(False)
+    aggs = [(reg & c("found_locked")).sum().alias("found"),
+            (reg & (c("unlock_state") == UnlockingAction.RELEASED.code).fill_null(False)).sum().alias("released"),
+            (reg & c("relocked")).sum().alias("relocked"),
+            c("released_on").filter(reg).max().alias("last")]
+    f = facts.with_columns(groups.alias("group"))
+    rows = [r for r in f.group_by("group").agg(aggs).sort("group").iter_rows(named=True) if r["found"]]
+    total = f.select(aggs).row(0, named=True)
+    return [*(UnlockingFigures(r["group"], int(r["found"]), int(r["released"]), int(r["relocked"]), r["last"])
+              for r in rows),
+            UnlockingFigures("", int(total["found"]), int(total["released"]), int(total["relocked"]), total["last"])]

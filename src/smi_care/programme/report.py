@@ -159,6 +159,7 @@ class ProgrammeReport:
     standard: Report
     programme: Report
     case_figures: tuple[case_finding.CaseFigures, ...]
+    unlocking: tuple[campaigns.UnlockingFigures, ...] = ()
     plan_targets: tuple[PlanTarget, ...] = PLAN_TARGETS
     units: Mapping[str, int] = attrs.field(factory=dict)
 
@@ -229,7 +230,10 @@ def programme_report(data: ProgrammeData, period: Period, by: By = AreaLevel.TOW
                 figures = case_finding.case_figures(u, group_keys(u, by, policy), case_policy)
     plan = tuple(Target(t.indicator, t.low, period.end.year, t.source) for t in PLAN_TARGETS)
     prog = Partial(period, by, tuple(inds), policy, counts, population, patients.height)
-    return ProgrammeReport(period, by, finalize(std, targets), finalize(prog, plan), tuple(figures),
+    unlocking: tuple[campaigns.UnlockingFigures, ...] = ()
+    if "found_locked" in patients.columns:
+        unlocking = tuple(campaigns.unlocking_figures(patients, group_keys(patients, by, policy)))
+    return ProgrammeReport(period, by, finalize(std, targets), finalize(prog, plan), tuple(figures), unlocking,
                            units={"patients": patients.height,
                                   **{k: v.height for k, v in units.items()}})
 
@@ -297,6 +301,13 @@ def to_text(rep: ProgrammeReport, area_name: Callable[[str], str] = lambda code:
         median = "-" if f.median_days_to_diagnosis is None else f"{f.median_days_to_diagnosis:.1f}"
         out.append("  " + gname(f.group).ljust(22) + f"{f.reported:>8} {f.diagnosed:>9} {f.enrolled:>8} "
                    f"{f.excluded:>8} {f.open:>5} {f.alerts:>11} {f.waiting:>8} {median:>12}")
+    if rep.unlocking:
+        out += ["", "Unlocking campaign / 解锁行动 (registered patients, on the period's last day):",
+                "  " + "group".ljust(22) + "found locked  released now  locked again  last release"]
+        for u in rep.unlocking:
+            last = u.last_release.isoformat() if u.last_release else "-"
+            out.append("  " + gname(u.group).ljust(22) + f"{u.found_locked:>12} {u.released:>13} {u.relocked:>13}  "
+                       f"{last}")
     return "\n".join(out)
 
 
@@ -307,6 +318,7 @@ def to_json_report(rep: ProgrammeReport) -> str:
         "period": str(rep.period), "by": by_name(rep.by),
         "standard": to_json_data(rep.standard), "programme": to_json_data(rep.programme),
         "case_figures": [attrs.asdict(f) for f in rep.case_figures],
+        "unlocking": [attrs.asdict(u) for u in rep.unlocking],
         "plan_targets": [attrs.asdict(t) | {"shown": t.shown} for t in rep.plan_targets],
         "units": dict(rep.units),
     }
