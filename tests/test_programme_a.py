@@ -426,3 +426,19 @@ def test_unlocking_figures_add_up_and_match_the_rate(county: Path) -> None:
     rate = rep.programme.result("unlocking_rate")
     assert (rate.numerator, rate.denominator) == (total.released, total.found_locked)
     assert 0 <= total.relocked <= total.found_locked
+
+
+def test_programme_files_read_from_parquet_as_from_csv(county: Path, tmp_path: Path) -> None:
+    import shutil
+
+    tables = read_tables(county).tables
+    for stem, reader in (("suspected_cases", read_suspected), ("assessments", read_assessments),
+                         ("unlocking", read_unlocking)):
+        csv_load = reader(county, tables.patients)
+        folder = tmp_path / stem
+        folder.mkdir()
+        shutil.copy(county / "patients.csv", folder / "patients.csv")
+        csv_load.table.drop("row", "line").write_parquet(folder / f"{stem}.parquet")
+        pq_load = reader(folder, tables.patients)
+        assert pq_load.problems == () and pq_load.present
+        assert pq_load.table.drop("line").equals(csv_load.table.drop("line"))

@@ -23,7 +23,7 @@ import polars as pl
 
 from smi_care.domain.errors import HIDDEN, SmiCareError
 from smi_care.registry.cells import CellError
-from smi_care.registry.columns import CHINESE, PII_COLUMNS, described
+from smi_care.registry.columns import PII_COLUMNS, described
 from smi_care.registry.problems import FileCounts, Problem
 from smi_care.registry.sources import RawFile, read_csv_file, read_parquet_file
 from smi_care.registry.tables import _DTYPES, Kind, _with_typed
@@ -235,4 +235,4 @@ def _row_problems(spec: FileSpec, row: Mapping[str, Any], texts: Mapping[str, st
     return out
 
 
-__all__ = ["CHINESE", "Column", "FileSpec", "OptionalLoad", "Rule", "find_file", "read_optional", "read_raw"]
+__all__ = ["Column", "FileSpec", "OptionalLoad", "Rule", "find_file", "read_optional", "read_raw"]
