@@ -123,7 +123,7 @@ def key_facts(base: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame,
     last_risk = (risks.sort(["patient_id", "visit_date", "risk_level"]).group_by("patient_id")
                  .agg(last_risk=c("risk_level").last(), last_risk_date=c("visit_date").last()))
     contact = risks.group_by("patient_id").agg(_contact_a=c("visit_date").max())
-    last_f = f.group_by("patient_id").agg(c("_i").last().alias("_li"))
+    last_f = f.group_by("patient_id").agg(c("_i").max().alias("_li"))
     last_rows = f.join(last_f, left_on="_i", right_on="_li", how="semi")
     missing = last_rows.filter(c("classification").is_null())
     derived: dict[str, int | None] = {}
