@@ -176,8 +176,9 @@ def test_population_rows_by_column_and_by_row_agree_with_the_object_reader(clean
 
 
 def test_fast_path_keeps_text_as_categorical(clean: Path) -> None:
-    raw = read_csv_file(clean / "followups.csv", "followups.csv")
+    raw = read_csv_file(clean / "followups.csv", "followups.csv", compact=True)
     assert raw.data.schema["risk_level"] == pl.Categorical
+    assert read_csv_file(clean / "followups.csv", "followups.csv").data.schema["risk_level"] == pl.Utf8
     assert read_tables(clean).tables.followups.schema["patient_id"] == pl.Utf8
 
 

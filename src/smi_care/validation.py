@@ -14,27 +14,52 @@ from pathlib import Path
 
 import attrs
 
-from smi_care.registry.problems import Problem
+from smi_care.registry.optional import OptionalLoad
+from smi_care.registry.problems import FileCounts, Problem
 from smi_care.registry.reader import LoadResult, read_registry
 from smi_care.rules.quality import NATIONAL, Finding, QualityPolicy, registry_findings
 
 
 @attrs.frozen
 class ValidationReport:
+    """The registry's load and findings, and the loads of the optional programme files present."""
+
     load: LoadResult
     findings: tuple[Finding, ...]
+    programme: tuple[OptionalLoad, ...] = ()
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        return self.load.problems
+        return self.load.problems + tuple(p for ld in self.programme for p in ld.problems)
+
+    @property
+    def counts(self) -> tuple[FileCounts, ...]:
+        """Rows read, accepted and rejected per file, the programme files after the v1 ones."""
+        return self.load.counts + tuple(ld.counts for ld in self.programme)
 
     @property
     def clean(self) -> bool:
-        return not self.load.problems and not self.findings
+        return not self.problems and not self.findings
+
+
+def programme_loads(folder: str | Path, load: LoadResult, encoding: str | None = None) -> tuple[OptionalLoad, ...]:
+    """The optional programme files of ``folder`` that are present, judged against the accepted patients."""
+    import polars as pl
+
+    from smi_care.registry.optional import read_optional
+    from smi_care.registry.programme_a import PROGRAMME_A_SPECS
+
+    people = [r.patient for r in load.registry]
+    patients = pl.DataFrame({"patient_id": [p.patient_id for p in people],
+                             "resident_id": [p.resident_id.value if p.resident_id else None for p in people],
+                             "name": [p.name for p in people]},
+                            schema={"patient_id": pl.Utf8, "resident_id": pl.Utf8, "name": pl.Utf8})
+    loads = (read_optional(folder, spec, patients, encoding) for spec in PROGRAMME_A_SPECS)
+    return tuple(ld for ld in loads if ld.present)
 
 
 def validate(folder: str | Path, policy: QualityPolicy = NATIONAL, *, encoding: str | None = None) -> ValidationReport:
     """Read ``folder`` (CSV files in ``encoding``, else UTF-8 or GB18030 as detected) and check
     the good rows with the quality rules (§4)."""
     load = read_registry(folder, encoding=encoding)
-    return ValidationReport(load, tuple(registry_findings(load.registry, policy)))
+    return ValidationReport(load, tuple(registry_findings(load.registry, policy)), programme_loads(folder, load, encoding))

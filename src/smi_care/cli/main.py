@@ -441,7 +441,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _print(json.dumps({
             "clean": report.clean,
             "counts": [{"file": c.file, "read": c.read, "accepted": c.accepted, "rejected": c.rejected}
-                       for c in report.load.counts],
+                       for c in report.counts],
             "extra_columns": {k: list(v) for k, v in report.load.extra_columns.items()},
             "problems": [_problem_dict(p) for p in report.problems],
             "findings": [{"kind": f.kind, "patient_id": f.patient_id, "visit_date": f.visit_date.isoformat(),
@@ -449,7 +449,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                          for f in report.findings],
         }, ensure_ascii=False, indent=2))
     else:
-        lines = [f"{c.file}: {c.read} read, {c.accepted} accepted, {c.rejected} rejected" for c in report.load.counts]
+        lines = [f"{c.file}: {c.read} read, {c.accepted} accepted, {c.rejected} rejected" for c in report.counts]
         for file, cols in report.load.extra_columns.items():
             lines.append(f"{file}: local columns kept: {', '.join(cols)}")
         lines += _problem_lines(report.problems)
@@ -513,7 +513,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
            f"As JSON:           smi-care report {out} --period {args.period} --format json\n"
            f"Due and overdue:   smi-care worklist {out} --on {Period.parse(args.period).end.isoformat()}\n"
            f"Check the data:    smi-care validate {out}")
+    _demo_programme(out, args)
     return EXIT_OK
+
+
+def _demo_programme(out: Path, args: argparse.Namespace) -> None:
+    """The demo's programme report (case finding, assessments, key patients, campaigns)."""
+    from smi_care.indicators import Period
+    from smi_care.programme.report import programme_report, read_programme, to_text
+    from smi_care.registry.tables import read_tables
+
+    period = Period.parse(args.period)
+    rep = programme_report(read_programme(out, read_tables(out).tables), period)
+    areas = _areas(out)
+    _print("\n" + to_text(rep, lambda code: areas.label(code)))
+    _print(f"\nProgramme report:  smi-care programme {out} --period {args.period}\n"
+           f"Key patients:      smi-care key-patients {out} --on {period.end.isoformat()}\n"
+           f"Suspected cases:   smi-care suspected {out} --on {period.end.isoformat()}")
 
 
 def cmd_chart(args: argparse.Namespace) -> int:
@@ -716,6 +732,10 @@ def parser() -> argparse.ArgumentParser:
 
     i = add("indicators", "list the indicator definitions")
     i.set_defaults(func=cmd_indicators)
+
+    from smi_care.cli.programme import register as register_programme
+
+    register_programme(sub, _folder)
     return p
 
 

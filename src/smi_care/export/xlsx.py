@@ -210,7 +210,7 @@ def write_validation(report: ValidationReport, path: str | Path, lang: Lang = "z
     s = _Sheets(wb)
     h = _headers(lang)
     s.sheet("文件" if lang == "zh" else "files", [h(k) for k in ("file", "read", "accepted", "rejected")],
-            [[c.file, c.read, c.accepted, c.rejected] for c in report.load.counts])
+            [[c.file, c.read, c.accepted, c.rejected] for c in report.counts])
     s.sheet("问题" if lang == "zh" else "problems", [h(k) for k in ("file", "line", "patient_id", "column",
             "problem_kind", "reason")],
             [[p.file, p.line, p.patient_id or "", p.column, p.kind, p.reason] for p in report.problems])

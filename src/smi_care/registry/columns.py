@@ -6,6 +6,12 @@ PATIENTS = "patients.csv"
 FOLLOWUPS = "followups.csv"
 EVENTS = "events.csv"
 POPULATION = "population.csv"
+#: Optional programme files (registry-format.md, "Programme files"), as CSV or Parquet.
+SUSPECTED_CASES = "suspected_cases.csv"
+ASSESSMENTS = "assessments.csv"
+UNLOCKING = "unlocking.csv"
+PROGRAMME_A_FILES = frozenset({SUSPECTED_CASES, ASSESSMENTS, UNLOCKING, "suspected_cases.parquet",
+                               "assessments.parquet", "unlocking.parquet"})
 
 PATIENT_COLUMNS = (
     "patient_id", "name", "resident_id", "sex", "birth_date", "area_code", "household_type", "employment",
@@ -66,7 +72,17 @@ CHINESE = {
 }
 
 
+#: Chinese names of the programme files' columns (registry-format.md, "Programme files").
+CHINESE_PROGRAMME = {
+    "case_id": "疑似患者编号", "reported_on": "报告日期", "source": "报告来源", "endangers_others": "危及他人安全",
+    "screened_on": "筛查日期", "referred_on": "转诊日期", "diagnosed_on": "诊断日期", "enrolled_on": "纳入管理日期",
+    "excluded_on": "排除日期", "exclusion_reason": "排除原因", "kind": "评估类别", "institution_level": "评估机构级别",
+    "social_function": "社会功能", "living_ability": "生活能力", "work_ability": "劳动能力",
+    "family_history": "精神疾病家族史", "prior_treatment": "既往治疗情况", "action": "解锁行动",
+}
+
+
 def described(column: str) -> str:
     """``column (中文名)`` for messages."""
-    zh = CHINESE.get(column)
+    zh = CHINESE.get(column) or CHINESE_PROGRAMME.get(column)
     return f"{column} ({zh})" if zh else column

@@ -3,9 +3,10 @@ Parquet, or a sheet of ``registry.xlsx``.
 
 Every source gives the same thing: a :class:`RawFile` whose ``data`` has one text column per
 header column (stripped, ``""`` when empty), the row's position ``row`` among the data rows and
-its true ``line`` in the file. A CSV read on the fast path keeps its cells as ``Categorical``
-(a 4-byte index per cell instead of a 16-byte string view: a province's follow-ups take a third
-of the memory); :func:`plain_text` turns them into ``Utf8`` where a step needs plain text.
+its true ``line`` in the file. Asked to be compact, a CSV read on the fast path keeps its cells
+as ``Categorical`` (a 4-byte index per cell instead of a 16-byte string view: a province's
+follow-ups take a third of the memory); :func:`plain_text` turns them into ``Utf8`` where a step
+needs plain text.
 A row that cannot be read (a bad byte, more cells than the header) is left out of ``data`` and
 reported with its line number; the rest of the file still reads.
 """
@@ -202,7 +203,7 @@ def _read_plain(header: tuple[str, ...], text: str, body: str) -> pl.DataFrame |
 _BOM = b"\xef\xbb\xbf"
 
 
-def _read_plain_bytes(file: str, raw: bytes) -> tuple[tuple[str, ...], pl.DataFrame] | None:
+def _read_plain_bytes(file: str, raw: bytes, compact: bool = False) -> tuple[tuple[str, ...], pl.DataFrame] | None:
     """:func:`_read_plain` on the file's bytes, without decoding them in Python (polars checks
     they are UTF-8). None when the file needs the general path."""
     start = 3 if raw.startswith(_BOM) else 0
@@ -218,7 +219,7 @@ def _read_plain_bytes(file: str, raw: bytes) -> tuple[tuple[str, ...], pl.DataFr
     header = _check_header(file, [h.strip() for h in next(csv.reader([head]), [])])
     expected = raw.count(b"\n", nl + 1) + (0 if raw.endswith(b"\n") else 1)
     source = raw[start:] if start else raw
-    text = [pl.Categorical] * len(header)
+    text = [pl.Categorical if compact else pl.Utf8] * len(header)
     try:
         try:
             df = pl.read_csv(source, has_header=True, infer_schema=False, quote_char=None, new_columns=list(header),
@@ -274,11 +275,12 @@ def _read_with_csv(file: str, header: tuple[str, ...], body: str) -> tuple[pl.Da
     return _frame(header, records), problems
 
 
-def read_csv_file(path: Path, file: str, encoding: str | None = None) -> RawFile:
-    """A CSV file of the registry format, in UTF-8, UTF-8 with BOM or GB18030 (or ``encoding``)."""
+def read_csv_file(path: Path, file: str, encoding: str | None = None, compact: bool = False) -> RawFile:
+    """A CSV file of the registry format, in UTF-8, UTF-8 with BOM or GB18030 (or ``encoding``).
+    ``compact=True`` keeps the cells of a plain file as ``Categorical`` (see the module's text)."""
     raw = path.read_bytes()
     if encoding is None or encoding.replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig"):
-        fast = _read_plain_bytes(file, raw)
+        fast = _read_plain_bytes(file, raw, compact)
         if fast is not None:
             header, data = fast
             return _finish(file, header, data, [], "utf-8-sig" if raw.startswith(_BOM) else "utf-8")

@@ -99,6 +99,7 @@ from smi_care.registry.columns import (
     PII_COLUMNS,
     POPULATION,
     POPULATION_COLUMNS,
+    PROGRAMME_A_FILES,
     REQUIRED,
     described,
 )
@@ -117,7 +118,7 @@ from smi_care.registry.sources import (
 TABLE_FILES = {"patients": PATIENTS, "followups": FOLLOWUPS, "events": EVENTS, "population": POPULATION}
 WORKBOOK = "registry.xlsx"
 #: Files a registry folder may hold besides the tables (``areas.csv``: area names, registry-format.md).
-OTHER_FILES = frozenset({"registry.toml", "registry.json", WORKBOOK, "areas.csv", "areas.parquet"})
+OTHER_FILES = frozenset({"registry.toml", "registry.json", WORKBOOK, "areas.csv", "areas.parquet"}) | PROGRAMME_A_FILES
 #: Kinds of problems about a whole file rather than a row.
 FILE_KINDS = frozenset({"encoding", "missing_column", "empty_file", "no_rows", "unknown_file"})
 DISCHARGE_RULE = "date (日期): a discharge must not be before the patient's first admission"
@@ -365,7 +366,7 @@ def _sources(folder: Path, encoding: str | None) -> tuple[dict[str, RawFile], li
     for table, file in TABLE_FILES.items():
         csv_path, pq_path = folder / file, folder / f"{table}.parquet"
         if csv_path.is_file():
-            found[file] = read_csv_file(csv_path, file, encoding)
+            found[file] = read_csv_file(csv_path, file, encoding, compact=file == FOLLOWUPS)
         elif pq_path.is_file():
             found[file] = read_parquet_file(pq_path, file)
         elif sheets is not None and table in sheets:

@@ -306,6 +306,9 @@ def write_province(folder: str | Path, patients: int = 3000, seed: int = 7, shap
             gen.registered_end[code] = gen.registered_end.get(code, 0) + n
     gen.write_population(out / "population.csv")
     gen.write_areas(out / "areas.csv")
+    from smi_care.synth.programme_a import write_programme_a
+
+    write_programme_a(out, seed)
     return out
 
 

@@ -1,0 +1,191 @@
+"""The programme commands: ``smi-care programme``, ``key-patients``, ``suspected`` and
+``assessments-due`` (thin: read, call :mod:`smi_care.programme`, format)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from smi_care.domain.identity import AreaLevel
+
+EXIT_OK = 0
+
+
+def _read(folder: Path, encoding: str | None) -> Any:
+    """The registry tables and the programme files, with a note when rows were not loaded."""
+    from smi_care.cli.main import _load_tables
+    from smi_care.programme.report import read_programme
+
+    load = _load_tables(folder, encoding)
+    data = read_programme(folder, load.tables, encoding)
+    if data.problems:
+        rejected = sum(c.rejected for c in data.counts)
+        sys.stderr.write(f"note: {len(data.problems)} problem(s) in the programme files, {rejected} row(s) not "
+                         f"loaded; first: {data.problems[0]}\n")
+    return data
+
+
+def _with_township(df: pl.DataFrame, column: str, folder: Path) -> pl.DataFrame:
+    """``township`` first: the township of ``column``'s area code, with its name from areas.csv."""
+    from smi_care.cli.main import _areas
+    from smi_care.domain.identity import AreaCode
+    from smi_care.indicators.facts_table import map_unique
+
+    areas = _areas(folder)
+
+    def township(code: str) -> str:
+        a = AreaCode(code)
+        return areas.label(a.at(AreaLevel.TOWNSHIP).code if a.level.value >= AreaLevel.TOWNSHIP.value else code)
+
+    out = df.with_columns(map_unique(df[column], township, pl.Utf8).alias("township"))
+    return out.select("township", *[c for c in df.columns])
+
+
+def _table(df: pl.DataFrame, args: argparse.Namespace, title: str) -> None:
+    from smi_care.cli.main import _emit, _need_output
+
+    if args.format == "csv":
+        _emit(df.write_csv(), args, csv_text=True)
+    elif args.format == "xlsx":
+        from smi_care.export.programme import write_table
+
+        sys.stderr.write(f"written: {write_table(df, _need_output(args, 'xlsx'), group='township')}\n")
+    else:
+        lines = [title]
+        with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=200, tbl_width_chars=250, tbl_hide_dataframe_shape=True,
+                       tbl_hide_column_data_types=True):
+            for (town,), part in df.sort("township").group_by("township", maintain_order=True):
+                lines += ["", f"{town} ({part.height})", str(part.drop("township"))]
+        _emit("\n".join(lines), args)
+
+
+def cmd_programme(args: argparse.Namespace) -> int:
+    from smi_care.cli.main import _areas, _emit
+    from smi_care.indicators.evaluate import parse_by
+    from smi_care.indicators.periods import Period
+    from smi_care.programme.case_finding import CaseFindingPolicy
+    from smi_care.programme.report import programme_report, to_json_report, to_text
+
+    data = _read(args.registry, args.encoding)
+    if args.audit:
+        return _audit(data, Period.parse(args.period), args)
+    rep = programme_report(data, Period.parse(args.period), parse_by(args.by),
+                           case_policy=CaseFindingPolicy(args.waiting_days))
+    if args.format == "json":
+        _emit(to_json_report(rep), args)
+    else:
+        areas = _areas(args.registry)
+        _emit(to_text(rep, lambda code: areas.label(code)), args)
+    return EXIT_OK
+
+
+def _audit(data: Any, period: Any, args: argparse.Namespace) -> int:
+    """``--audit ID --indicator ID``: one patient's or suspected case's facts against one indicator."""
+    from smi_care.cli.main import UserError, _emit
+    from smi_care.programme.report import SECTIONS, audit_unit, programme_facts
+
+    if not args.indicator:
+        raise UserError("--audit needs --indicator (a programme indicator id)")
+    found = [(s, i) for s in SECTIONS for i in s.indicators if i.id == args.indicator]
+    if not found:
+        known = ", ".join(i.id for s in SECTIONS for i in s.indicators)
+        raise UserError(f"no programme indicator {args.indicator!r}; known: {known}")
+    section, indicator = found[0]
+    patients, units = programme_facts(data, period)
+    table, key = (patients, "patient_id") if section.unit == "patient" else (units[section.id], "case_id")
+    rows = table.filter(pl.col(key) == args.audit)
+    if rows.height == 0:
+        raise UserError(f"no {key} {args.audit!r} in this registry")
+    _emit("\n".join(audit_unit(indicator, rows.row(0, named=True))), args)
+    return EXIT_OK
+
+
+def cmd_key_patients(args: argparse.Namespace) -> int:
+    from smi_care.indicators.periods import Period
+    from smi_care.programme.key_patients import KeyPatientPolicy, key_patient_list
+    from smi_care.programme.report import programme_facts
+
+    data = _read(args.registry, args.encoding)
+    period = Period.parse(args.period) if args.period else Period.quarter(args.on.year, (args.on.month - 1) // 3 + 1)
+    period = Period(period.start, min(period.end, args.on))
+    facts, _ = programme_facts(data, period)
+    rows = key_patient_list(facts, args.on, KeyPatientPolicy(args.risk_from))
+    _table(_with_township(rows, "area", args.registry), args,
+           f"Key patients (重点管理) on {args.on.isoformat()}: {rows.height}")
+    return EXIT_OK
+
+
+def cmd_suspected(args: argparse.Namespace) -> int:
+    from smi_care.programme.case_finding import CaseFindingPolicy, case_items
+
+    data = _read(args.registry, args.encoding)
+    items = case_items(data.table("suspected_cases"), args.on, CaseFindingPolicy(args.waiting_days))
+    _table(_with_township(items, "area_code", args.registry), args,
+           f"Suspected cases needing action on {args.on.isoformat()} (110 alerts, waiting > {args.waiting_days} days): "
+           f"{items.height}")
+    return EXIT_OK
+
+
+def cmd_assessments_due(args: argparse.Namespace) -> int:
+    from smi_care.indicators.periods import Period
+    from smi_care.programme.assessments import assessments_due, quarter_start
+    from smi_care.programme.report import programme_facts
+
+    data = _read(args.registry, args.encoding)
+    facts, _ = programme_facts(data, Period(quarter_start(args.on), args.on))
+    rows = assessments_due(facts, data.table("assessments"), data.registry.followups, args.on)
+    _table(_with_township(rows, "area", args.registry), args,
+           f"Condition assessments due this quarter (每季度病情评估) on {args.on.isoformat()}: {rows.height}")
+    return EXIT_OK
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def register(sub: Any, folder: Any) -> None:
+    """Add the programme commands to the ``smi-care`` sub-command parser."""
+    def add(name: str, help: str) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = sub.add_parser(name, help=help, description=help)
+        p.add_argument("registry", type=folder, help="registry folder (with the optional programme files)")
+        p.add_argument("--encoding", help="encoding of the CSV files (default: UTF-8, or GB18030 when detected)")
+        p.add_argument("--output", help="write to this file (needed for xlsx)")
+        return p
+
+    p = add("programme", "the quarterly programme report: case finding, assessments, key patients, campaigns, "
+            "with the work plans' targets")
+    p.add_argument("--period", required=True, help="2025Q3, 2025, 2025-07 or 2025-01-01..2025-06-30")
+    p.add_argument("--by", default="township", help="township (default), county, village or total")
+    p.add_argument("--waiting-days", type=int, default=30, help="days a suspected case may wait for a diagnosis "
+                   "(default 30)")
+    p.add_argument("--format", default="table", choices=["table", "json"])
+    p.add_argument("--audit", metavar="ID", help="a patient_id (or a case_id for case-finding indicators): why it is "
+                   "or is not counted in --indicator")
+    p.add_argument("--indicator", help="the programme indicator to audit")
+    p.set_defaults(func=cmd_programme)
+
+    k = add("key-patients", "the key-patient list (重点管理) by township: reason, last risk, last contact, what is due")
+    k.add_argument("--on", type=_date, required=True, help="the day, YYYY-MM-DD")
+    k.add_argument("--period", help="period for incidents and emergencies (default: the quarter of --on up to it)")
+    k.add_argument("--risk-from", type=int, default=3, help="risk level from which a patient is key (default 3)")
+    k.add_argument("--format", default="table", choices=["table", "csv", "xlsx"])
+    k.set_defaults(func=cmd_key_patients)
+
+    s = add("suspected", "suspected cases needing action: 110 alerts and cases waiting too long for a diagnosis")
+    s.add_argument("--on", type=_date, required=True, help="the day, YYYY-MM-DD")
+    s.add_argument("--waiting-days", type=int, default=30, help="days a case may wait for a diagnosis (default 30)")
+    s.add_argument("--format", default="table", choices=["table", "csv", "xlsx"])
+    s.set_defaults(func=cmd_suspected)
+
+    a = add("assessments-due", "registered patients without a condition assessment this quarter")
+    a.add_argument("--on", type=_date, required=True, help="the day, YYYY-MM-DD")
+    a.add_argument("--format", default="table", choices=["table", "csv", "xlsx"])
+    a.set_defaults(func=cmd_assessments_due)
