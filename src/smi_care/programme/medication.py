@@ -50,47 +50,15 @@ from smi_care.domain.records import PatientRecord
 from smi_care.indicators.columnar import Tables, count, group_keys, population_entries
 from smi_care.indicators.definitions import REGISTERED, Condition, Indicator
 from smi_care.indicators.evaluate import DEFAULT_POLICY, By, EvaluationPolicy, Partial, area_group
-from smi_care.indicators.expr import AllOf, Expr, as_column, fact, holds
+from smi_care.indicators.expr import Expr, as_column, fact, holds
 from smi_care.indicators.facts import blocks_between
 from smi_care.indicators.facts_table import map_unique
 from smi_care.indicators.periods import Period
+from smi_care.programme.decisions import Check, EligibilityDecision, checks_expression, decide
 from smi_care.programme.facts import base_facts, base_patient_facts
 from smi_care.rules.status import Covers
 
 # --- eligibility --------------------------------------------------------------------------------
-
-
-@attrs.frozen
-class Check:
-    """One test of an eligibility policy: what it is when met, what it says when not."""
-
-    id: str
-    met: str
-    unmet: str
-    expr: Expr = attrs.field(eq=attrs.cmp_using(eq=lambda a, b: a.same(b)))
-
-
-@attrs.frozen
-class EligibilityDecision:
-    """Whether a patient is eligible, and why: one reason per check of the policy, so a
-    decision always carries at least one reason."""
-
-    patient_id: str
-    policy: str
-    eligible: bool
-    reasons: tuple[str, ...]
-
-    def __attrs_post_init__(self) -> None:
-        if not self.reasons:
-            raise ValueError(f"an eligibility decision for {self.patient_id} must carry at least one reason")
-
-    def __str__(self) -> str:
-        verdict = "eligible" if self.eligible else "not eligible"
-        return f"{self.patient_id}: {verdict} under {self.policy}: " + "; ".join(self.reasons)
-
-
-def _fmt(text: str, facts: Mapping[str, Any]) -> str:
-    return text.format_map({k: ("not recorded" if v is None else v) for k, v in facts.items()})
 
 
 @attrs.frozen
@@ -108,13 +76,11 @@ class FreeMedicationPolicy:
             raise ValueError(f"free-medication policy {self.name!r} needs at least one check")
 
     def expression(self) -> Expr:
-        return AllOf(tuple(c.expr for c in self.checks))
+        return checks_expression(self.checks)
 
     def decide(self, facts: Mapping[str, Any]) -> EligibilityDecision:
         """The decision for one patient's facts, with the reason of every check."""
-        results = [(c, holds(c.expr, facts)) for c in self.checks]
-        reasons = tuple(_fmt(c.met if ok else c.unmet, facts) for c, ok in results)
-        return EligibilityDecision(str(facts.get("patient_id", "")), self.name, all(ok for _, ok in results), reasons)
+        return decide(self.name, self.checks, facts)
 
 
 _SIX = tuple(d.code for d in Disorder)
