@@ -267,3 +267,23 @@ def test_guardian_and_team_files_end_to_end(tmp_path: Path) -> None:
     assert reviews_by_team(load.team_reviews)["T1"][0].next_review == dt.date(2025, 9, 15)
     assert attrs.asdict(load.counts_for("teams.csv")) == {"file": "teams.csv", "read": 3, "accepted": 1,
                                                          "rejected": 2}
+
+
+def test_part_b_in_one_pass_equals_the_three_modules(tmp_path: Path) -> None:
+    from smi_care.programme.medication import evaluate_medication
+    from smi_care.programme.part_b import evaluate_programme_b
+    from smi_care.synth import write_province
+
+    folder = write_province(tmp_path, patients=150, seed=11)
+    tables = read_tables(folder).tables
+    load = read_programme_b(folder, tables)
+    assert load.ok
+    period = Period.parse("2025Q2")
+    total, town = evaluate_programme_b(tables, load, period, by=[None, AreaLevel.TOWNSHIP])
+    separate = {**evaluate_medication(tables, load.dispensings, period, by=None)[0].counts,
+                **evaluate_guardians(tables, load.guardians, period, by=None)[0].counts,
+                **evaluate_teams(tables, load.teams, load.team_reviews, period, by=None)[0].counts}
+    assert dict(total.counts) == separate
+    for (ind, _), (n, d) in total.counts.items():
+        parts = [v for (i, g), v in town.counts.items() if i == ind]
+        assert (sum(x for x, _ in parts), sum(y for _, y in parts)) == (n, d)

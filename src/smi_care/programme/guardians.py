@@ -114,10 +114,10 @@ def patient_guardian_facts(record: PatientRecord, guardianships: Sequence[Guardi
 
 def guardian_facts(tables: Tables, guardians: pl.DataFrame, period: Period,
                    policy: GuardianRewardPolicy = REWARD_DEFAULT, evaluation: EvaluationPolicy = DEFAULT_POLICY,
-                   covers: Covers | None = None) -> pl.DataFrame:
+                   covers: Covers | None = None, base: pl.DataFrame | None = None) -> pl.DataFrame:
     """The facts of every patient (the province-scale engine), equal to
-    :func:`patient_guardian_facts` patient by patient."""
-    facts = base_facts(tables, period, evaluation, covers)
+    :func:`patient_guardian_facts` patient by patient (``base``: the §6 facts when already computed)."""
+    facts = base_facts(tables, period, evaluation, covers) if base is None else base
     c = pl.col
     g = guardians.group_by("patient_id").agg(
         guardian_on_record=((c("since") <= period.end) & (c("until").is_null() | (c("until") >= period.start))).any(),

@@ -266,10 +266,12 @@ def coverage_table(dispensings: pl.DataFrame, period: Period) -> pl.DataFrame:
 
 def medication_facts(tables: Tables, dispensings: pl.DataFrame, period: Period,
                      policy: FreeMedicationPolicy = POOR_PATIENTS, rule: DispensingPolicy = FOUR_A_YEAR,
-                     evaluation: EvaluationPolicy = DEFAULT_POLICY, covers: Covers | None = None) -> pl.DataFrame:
+                     evaluation: EvaluationPolicy = DEFAULT_POLICY, covers: Covers | None = None,
+                     base: pl.DataFrame | None = None) -> pl.DataFrame:
     """The facts of every patient (the province-scale engine), equal to
-    :func:`patient_medication_facts` patient by patient."""
-    facts = base_facts(tables, period, evaluation, covers)
+    :func:`patient_medication_facts` patient by patient (``base``: the §6 facts of
+    :func:`~smi_care.programme.facts.base_facts` when already computed)."""
+    facts = base_facts(tables, period, evaluation, covers) if base is None else base
     cover = coverage_table(dispensings, period)
     in_p = (pl.col("date") >= period.start) & (pl.col("date") <= period.end) & pl.col("free")
     times = dispensings.filter(in_p).group_by("patient_id").agg(free_dispensings=pl.col("date").n_unique()

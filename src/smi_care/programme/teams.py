@@ -152,11 +152,11 @@ def _team_table(teams: pl.DataFrame, reviews: pl.DataFrame, day: dt.date, policy
 
 def team_facts(tables: Tables, teams: pl.DataFrame, reviews: pl.DataFrame, period: Period,
                policy: TeamPolicy = TEAM_DEFAULT, evaluation: EvaluationPolicy = DEFAULT_POLICY,
-               covers: Covers | None = None) -> pl.DataFrame:
+               covers: Covers | None = None, base: pl.DataFrame | None = None) -> pl.DataFrame:
     """The facts of every patient (the province-scale engine), equal to
-    :func:`patient_team_facts` patient by patient."""
+    :func:`patient_team_facts` patient by patient (``base``: the §6 facts when already computed)."""
     day = period.end
-    facts = base_facts(tables, period, evaluation, covers)
+    facts = base_facts(tables, period, evaluation, covers) if base is None else base
     out = (facts.join(_key_table(tables.followups, day, policy, evaluation.classes), on="patient_id", how="left",
                       maintain_order="left")
            .join(_team_table(teams, reviews, day, policy), on="patient_id", how="left", maintain_order="left"))
