@@ -212,6 +212,11 @@ def test_team_indicators_are_consistent(case: tuple[Registry, dict[str, list[Tea
 
 
 def test_team_flag_for_an_overdue_review() -> None:
+    unstable = {"patient_id": "P4", "registered": True, "key_patient": True, "last_risk": 1,
+                "last_contact": dt.date(2025, 9, 1), "team_on_d": False, "team_id": None, "review_due": None,
+                "review_overdue": False}
+    assert [f.reason for f in team_flags([unstable])] == [
+        "key patient (unstable at the follow-up of 2025-09-01) without a case-management team"]
     row = {"patient_id": "P3", "registered": True, "key_patient": True, "last_risk": 1,
            "last_contact": dt.date(2025, 9, 1), "team_on_d": True, "team_id": "T7",
            "review_due": dt.date(2025, 9, 10), "review_overdue": True}

@@ -702,6 +702,10 @@ def parser() -> argparse.ArgumentParser:
 
     i = add("indicators", "list the indicator definitions")
     i.set_defaults(func=cmd_indicators)
+
+    from smi_care.cli.programme_b import add_commands as add_programme_b  # guardians, supplies (issue 11 part B)
+
+    add_programme_b(sub, _folder, _date)
     return p
 
 

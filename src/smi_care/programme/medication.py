@@ -409,9 +409,11 @@ class SupplyAlert:
 
     @property
     def reason(self) -> str:
+        n = abs(self.days_left)
+        days = f"{n} day" if n == 1 else f"{n} days"
         if self.days_left >= 0:
-            return f"free-medication supply runs out on {self.runs_out_on.isoformat()} ({self.days_left} days left)"
-        return f"free-medication supply ran out on {self.runs_out_on.isoformat()} ({-self.days_left} days ago)"
+            return f"free-medication supply runs out on {self.runs_out_on.isoformat()} ({days} left)"
+        return f"free-medication supply ran out on {self.runs_out_on.isoformat()} ({days} ago)"
 
 
 def supply_alert(patient_id: str, dispensings: Iterable[Dispensing], today: dt.date,

@@ -195,14 +195,15 @@ class TeamFlag:
     reason: str
 
 
-def team_flags(rows: Iterable[Mapping[str, Any]]) -> list[TeamFlag]:
+def team_flags(rows: Iterable[Mapping[str, Any]], policy: TeamPolicy = TEAM_DEFAULT) -> list[TeamFlag]:
     """The flags of the facts rows (a facts table's ``iter_rows(named=True)``, or one patient's)."""
     out: list[TeamFlag] = []
     for r in rows:
         if not (r["registered"] and r["key_patient"]):
             continue
-        why = (f"risk {r['last_risk']} at the follow-up of {r['last_contact'].isoformat()}"
-               if r["last_risk"] is not None else f"unstable at the follow-up of {r['last_contact'].isoformat()}")
+        risk = r["last_risk"]
+        when = f"at the follow-up of {r['last_contact'].isoformat()}"
+        why = f"risk {risk} {when}" if risk is not None and risk >= policy.key_risk else f"unstable {when}"
         if not r["team_on_d"]:
             out.append(TeamFlag(r["patient_id"], "no_team", f"key patient ({why}) without a case-management team"))
         elif r["review_overdue"]:
@@ -211,10 +212,10 @@ def team_flags(rows: Iterable[Mapping[str, Any]]) -> list[TeamFlag]:
     return out
 
 
-def team_worklist(facts: pl.DataFrame) -> list[TeamFlag]:
+def team_worklist(facts: pl.DataFrame, policy: TeamPolicy = TEAM_DEFAULT) -> list[TeamFlag]:
     """Flags for every patient of a facts table, by area then patient."""
     mine = facts.filter(pl.col("registered") & pl.col("key_patient")).sort(["area", "patient_id"])
-    return team_flags(mine.iter_rows(named=True))
+    return team_flags(mine.iter_rows(named=True), policy)
 
 
 __all__ = ["TEAM_DEFAULT", "TEAM_FACTS", "TEAM_INDICATORS", "TeamFlag", "TeamPolicy", "evaluate_teams",
