@@ -284,3 +284,50 @@ def test_dispensings_file_to_indicators(tmp_path: Path) -> None:
     rep = finalize(evaluate_medication(tables.tables, load.dispensings, q3)[0], targets=())
     assert rep.result("free_medication_enrolment_rate").value == 100.0
     assert rep.result("free_medication_enrolment_rate", "110105001").denominator == 1
+
+
+cells_ = st.fixed_dictionaries({
+    "patient_id": st.sampled_from(("P1", "P2", "P9", "")),
+    "date": st.sampled_from(("2025-07-01", "2025-02-30", "", "1970-01-01", "2025-7-1")),
+    "drug": st.sampled_from(("利培酮", "", "奥氮平")),
+    "quantity": st.sampled_from(("60", "0", "x", "", "100001")),
+    "days_supplied": st.sampled_from(("30", "0", "367", "366", "")),
+    "free": st.sampled_from(("1", "0", "", "2")),
+})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(st.lists(cells_, min_size=1, max_size=12))
+def test_no_dispensing_row_is_dropped_silently(tmp_path: Path, rows: list[dict[str, str]]) -> None:
+    (tmp_path / "patients.csv").write_text(PATIENTS, encoding="utf-8")
+    body = "".join(",".join(r.values()) + "\n" for r in rows)
+    (tmp_path / "dispensings.csv").write_text("patient_id,date,drug,quantity,days_supplied,free\n" + body,
+                                              encoding="utf-8")
+    load = read_programme_b(tmp_path, read_tables(tmp_path).tables)
+    c = load.counts_for("dispensings.csv")
+    assert c.read == len(rows) == c.accepted + c.rejected
+    bad_lines = {p.line for p in load.problems}
+    assert len(bad_lines) == c.rejected
+    assert set(load.dispensings["line"].to_list()).isdisjoint(bad_lines)
+    for p in load.problems:
+        assert p.file == "dispensings.csv" and p.column and p.reason
+    assert sum(len(v) for v in dispensings_by_patient(load.dispensings).values()) == c.accepted
+
+
+def test_the_files_read_the_same_from_parquet(tmp_path: Path) -> None:
+    from smi_care.synth import write_province
+
+    folder = write_province(tmp_path / "csv", patients=60, seed=2)
+    tables = read_tables(folder).tables
+    load = read_programme_b(folder, tables)
+    pq = tmp_path / "pq"
+    pq.mkdir()
+    for f in ("patients.csv", "followups.csv", "events.csv", "population.csv"):
+        (pq / f).write_bytes((folder / f).read_bytes())
+    for name in ("dispensings", "guardians", "teams", "team_reviews"):
+        getattr(load, name).drop("row", "line").write_parquet(pq / f"{name}.parquet")
+    again = read_programme_b(pq, read_tables(pq).tables)
+    assert again.ok and read_tables(pq).ok
+    for name in ("dispensings", "guardians", "teams", "team_reviews"):
+        assert getattr(again, name).drop("row", "line").equals(getattr(load, name).drop("row", "line"))
