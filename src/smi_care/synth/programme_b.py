@@ -29,6 +29,7 @@ are assumptions of the same order as the work plans describe, not published figu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from pathlib import Path
 
@@ -51,8 +52,9 @@ _MOOD = ("丙戊酸钠", "碳酸锂", "奥氮平")
 _PLANS = ("每两周面访，督导服药", "每月面访，联系派出所备案", "协助住院治疗，出院后每周随访", "家属监护培训，按时取药")
 
 
-def _d(day: dt.date) -> str:
-    return day.isoformat()
+@functools.cache
+def _d(ordinal: int) -> str:
+    return dt.date.fromordinal(ordinal).isoformat()
 
 
 def write_programme_b(folder: str | Path, seed: int = 7, first_year: int = 2023, last_year: int = 2025) -> Path:
@@ -72,46 +74,49 @@ def write_programme_b(folder: str | Path, seed: int = 7, first_year: int = 2023,
     guards: list[str] = []
     teams: list[str] = []
     reviews: list[str] = []
-    for pid, disorder, status, registered in pats.iter_rows():
+    first, last = start.toordinal(), end.toordinal()
+    for pid, disorder, status, registered_date in pats.iter_rows():
         rng = random.Random(f"{seed}-b-{pid}")
         r = rng.random
-        begin = max(start, registered)
+        registered = registered_date.toordinal()
+        begin = max(first, registered)
         poor = status == 1
         if (poor and r() < 0.85) or (not poor and r() < 0.03):
             drugs = _MOOD if disorder == 4 else _PSYCHOSIS
             drug = drugs[int(r() * len(drugs))]
             per_day = 1 + int(r() * 2)
             irregular = r() < 0.2
-            day = begin + dt.timedelta(days=int(r() * 30))
+            day = begin + int(r() * 30)
             free = "1" if poor else "0"
-            while day <= end:
+            while day <= last:
                 days = (30, 30, 60, 90)[int(r() * 4)]
                 disp.append(f"{pid},{_d(day)},{drug},{days * per_day},{days},{free}\n")
                 gap = days - 5 + int(r() * 12)
                 if irregular and r() < 0.5:
                     gap += 20 + int(r() * 70)
-                day += dt.timedelta(days=max(gap, 7))
+                day += max(gap, 7)
         if r() < 0.85:
-            since = registered + dt.timedelta(days=int(r() * 10))
+            since = registered + int(r() * 10)
             guards.append(f"{pid},{_d(since)},,,\n")
             if r() < 0.6:
-                for year in range(max(first_year, since.year), last_year + 1):
+                for year in range(max(first_year, dt.date.fromordinal(since).year), last_year + 1):
                     if r() < 0.9:
-                        frm = max(dt.date(year, 1, 1), since)
-                        guards.append(f"{pid},{_d(since)},,{_d(frm)},{_d(dt.date(year, 12, 31))}\n")
-        alarm = first_alarm.get(pid)
+                        frm = max(dt.date(year, 1, 1).toordinal(), since)
+                        guards.append(f"{pid},{_d(since)},,{_d(frm)},{_d(dt.date(year, 12, 31).toordinal())}\n")
+        alarm_date = first_alarm.get(pid)
+        alarm = alarm_date.toordinal() if alarm_date is not None else None
         if alarm is not None and alarm >= begin and r() < 0.7:
-            formed = alarm + dt.timedelta(days=int(r() * 21))
-            if formed <= end:
+            formed = alarm + int(r() * 21)
+            if formed <= last:
                 roles = sorted({3, *(c for c in (1, 2, 4, 5, 6, 7, 8) if r() < 0.5)})
                 tid = f"T-{pid}"
                 plan = _PLANS[int(r() * len(_PLANS))]
                 teams.append(f"{tid},{pid},{_d(formed)},{';'.join(map(str, roles))},,{plan}\n")
-                day = formed + dt.timedelta(days=20 + int(r() * 15))
-                while day <= end:
-                    reviews.append(f"{tid},{_d(day)},{_d(day + dt.timedelta(days=30))}\n")
+                day = formed + 20 + int(r() * 15)
+                while day <= last:
+                    reviews.append(f"{tid},{_d(day)},{_d(day + 30)}\n")
                     late = r() < 0.25
-                    day += dt.timedelta(days=45 + int(r() * 35) if late else 25 + int(r() * 8))
+                    day += 45 + int(r() * 35) if late else 25 + int(r() * 8)
     for name, columns, rows in ((DISPENSINGS, DISPENSING_COLUMNS, disp), (GUARDIANS, GUARDIAN_COLUMNS, guards),
                                 (TEAMS, TEAM_COLUMNS, teams), (TEAM_REVIEWS, TEAM_REVIEW_COLUMNS, reviews)):
         with open(out / name, "w", encoding="utf-8", newline="") as fh:
