@@ -44,12 +44,12 @@ import attrs
 import polars as pl
 
 from smi_care.domain.codes import Disorder, EconomicStatus
-from smi_care.domain.identity import AreaCode, AreaLevel
+from smi_care.domain.identity import AreaLevel
 from smi_care.domain.medication import Dispensing
 from smi_care.domain.records import PatientRecord
 from smi_care.indicators.columnar import Tables, count, group_keys, population_entries
 from smi_care.indicators.definitions import REGISTERED, Condition, Indicator
-from smi_care.indicators.evaluate import DEFAULT_POLICY, By, EvaluationPolicy, Partial, area_group
+from smi_care.indicators.evaluate import DEFAULT_POLICY, By, EvaluationPolicy, Partial
 from smi_care.indicators.expr import Expr, as_column, fact, holds
 from smi_care.indicators.facts import blocks_between
 from smi_care.indicators.facts_table import map_unique
@@ -446,11 +446,6 @@ def supply_alerts(dispensings: pl.DataFrame, today: dt.date, policy: SupplyAlert
                .filter((pl.col("_left") >= -policy.lookback_days) & (pl.col("_left") <= policy.within_days))
                .sort(["runs_out_on", "patient_id"]))
     return [SupplyAlert(p, d, int(n)) for p, d, n in flagged.select("patient_id", "runs_out_on", "_left").iter_rows()]
-
-
-def township_of(area: str) -> str:
-    """The township code of a home area (``unknown`` when less specific)."""
-    return area_group(AreaCode(area), AreaLevel.TOWNSHIP)
 
 
 __all__ = [
