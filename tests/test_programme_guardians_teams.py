@@ -292,3 +292,22 @@ def test_part_b_in_one_pass_equals_the_three_modules(tmp_path: Path) -> None:
     for (ind, _), (n, d) in total.counts.items():
         parts = [v for (i, g), v in town.counts.items() if i == ind]
         assert (sum(x for x, _ in parts), sum(y for _, y in parts)) == (n, d)
+
+
+def test_the_audit_of_each_row_adds_up_to_the_counts(tmp_path: Path) -> None:
+    from smi_care.programme.decisions import audit_facts
+    from smi_care.programme.part_b import PROGRAMME_B_INDICATORS, evaluate_programme_b, programme_b_facts
+    from smi_care.synth import write_province
+
+    folder = write_province(tmp_path, patients=120, seed=13)
+    tables = read_tables(folder).tables
+    load = read_programme_b(folder, tables)
+    period = Period.parse("2025")
+    facts = programme_b_facts(tables, load, period)
+    total = evaluate_programme_b(tables, load, period, by=None)[0]
+    rows = list(facts.iter_rows(named=True))
+    for ind in PROGRAMME_B_INDICATORS:
+        audits = [audit_facts(ind, r) for r in rows]
+        assert all(a.lines for a in audits)
+        got = (sum(a.in_numerator for a in audits), sum(a.in_denominator for a in audits))
+        assert got == total.counts.get((ind.id, ""), (0, 0))

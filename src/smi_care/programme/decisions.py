@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from smi_care.indicators.definitions import Indicator
 from smi_care.indicators.expr import AllOf, Expr, holds
 
 
@@ -89,4 +90,35 @@ def decide(policy: str, checks: Sequence[Check], facts: Mapping[str, Any]) -> El
     return EligibilityDecision(str(facts.get("patient_id", "")), policy, not failed, reasons, failed)
 
 
-__all__ = ["Check", "EligibilityDecision", "checks_expression", "decide", "reason"]
+@attrs.frozen
+class FactsAudit:
+    """Why one patient is or is not counted in a programme indicator: each condition of the
+    denominator and the numerator, whether it held, and the facts it read."""
+
+    indicator: str
+    in_denominator: bool
+    in_numerator: bool
+    lines: tuple[str, ...]
+
+
+def audit_facts(indicator: Indicator, facts: Mapping[str, Any]) -> FactsAudit:
+    """The audit of one patient's facts (a row of a programme facts table): the same
+    conditions the columnar count compiles, evaluated on this row.
+
+    >>> from smi_care.programme.medication import MEDICATION_INDICATORS
+    >>> row = {"registered": True, "free_enrolled": True, "pdc_percent": 64}
+    >>> a = audit_facts(MEDICATION_INDICATORS[2], row)
+    >>> a.in_denominator, a.in_numerator
+    (True, False)
+    >>> print(a.lines[-1])
+    numerator pdc_80 (80 % or more of the period's days covered): no — pdc_percent=64
+    """
+    lines = []
+    for part, conditions in (("denominator", indicator.denominator), ("numerator", indicator.numerator)):
+        for c in conditions:
+            read = ", ".join(f"{k}={_shown(facts.get(k))}" for k in sorted(c.expr.columns()))
+            lines.append(f"{part} {c.id} ({c.text}): {'yes' if c(facts) else 'no'} — {read}")
+    return FactsAudit(indicator.id, indicator.in_denominator(facts), indicator.in_numerator(facts), tuple(lines))
+
+
+__all__ = ["Check", "EligibilityDecision", "FactsAudit", "audit_facts", "checks_expression", "decide", "reason"]
