@@ -498,7 +498,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _print(f"\nAll 18 indicators: smi-care report {out} --period {args.period} --by township\n"
            f"As JSON:           smi-care report {out} --period {args.period} --format json\n"
            f"Due and overdue:   smi-care worklist {out} --on {Period.parse(args.period).end.isoformat()}\n"
-           f"Check the data:    smi-care validate {out}")
+           f"Check the data:    smi-care validate {out}\n"
+           f"Guardian rewards:  smi-care guardians {out} --period {args.period}\n"
+           f"Medication, teams: smi-care supplies {out} --on {Period.parse(args.period).end.isoformat()}")
     return EXIT_OK
 
 
