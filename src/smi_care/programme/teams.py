@@ -121,7 +121,8 @@ def patient_team_facts(record: PatientRecord, teams: Sequence[Team], reviews: Ma
 def _key_table(followups: pl.DataFrame, day: dt.date, policy: TeamPolicy, classes: ClassificationPolicy
                ) -> pl.DataFrame:
     f = _ordered_followups(followups, day)
-    last = f.filter(pl.col("_completed")).group_by("patient_id").agg(pl.all().sort_by("_i").last())
+    # f is in §6 order (patient, date, file row): the last completed row of each patient
+    last = f.filter(pl.col("_completed")).unique(subset="patient_id", keep="last", maintain_order=True)
     missing = last.filter(pl.col("classification").is_null())
     derived = {}
     for row in missing.iter_rows(named=True):
