@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 import hypothesis.strategies as st
 import polars as pl
 from hypothesis import HealthCheck, given, settings
@@ -311,3 +312,55 @@ def test_the_audit_of_each_row_adds_up_to_the_counts(tmp_path: Path) -> None:
         assert all(a.lines for a in audits)
         got = (sum(a.in_numerator for a in audits), sum(a.in_denominator for a in audits))
         assert got == total.counts.get((ind.id, ""), (0, 0))
+
+
+# --- boundary tables: the day before, on and after ------------------------------------------------------
+
+Q3 = Period.parse("2025Q3")
+
+
+def _record() -> Any:
+    from smi_care.domain import Consent, Disorder, PatientRecord, Sex
+    from smi_care.domain.identity import AreaCode
+    from smi_care.domain.patient import Patient
+
+    return PatientRecord(Patient(patient_id="P1", sex=Sex.MALE, birth_date=dt.date(1980, 1, 2),
+                                 area_code=AreaCode("110105001002"), disorder=Disorder.SCHIZOPHRENIA,
+                                 diagnosis_date=dt.date(2020, 5, 1), registered_on=dt.date(2020, 5, 8),
+                                 consent=Consent.AGREED, consent_date=dt.date(2020, 5, 8)))
+
+
+@pytest.mark.parametrize(("until", "on_record"), [
+    (dt.date(2025, 6, 30), False), (dt.date(2025, 7, 1), True), (dt.date(2025, 7, 2), True), (None, True)])
+def test_guardian_on_record_boundaries(until: dt.date | None, on_record: bool) -> None:
+    g = Guardianship("P1", dt.date(2024, 1, 1), until)
+    assert patient_guardian_facts(_record(), [g], Q3, lambda a: True)["guardian_on_record"] is on_record
+
+
+@pytest.mark.parametrize(("start", "end", "insured"), [
+    (dt.date(2025, 1, 1), dt.date(2025, 9, 29), False), (dt.date(2025, 1, 1), dt.date(2025, 9, 30), True),
+    (dt.date(2025, 9, 30), dt.date(2025, 12, 31), True), (dt.date(2025, 10, 1), dt.date(2025, 12, 31), False)])
+def test_insurance_in_force_on_the_last_day(start: dt.date, end: dt.date, insured: bool) -> None:
+    g = Guardianship("P1", dt.date(2024, 1, 1), None, start, end)
+    assert patient_guardian_facts(_record(), [g], Q3, lambda a: True)["insured"] is insured
+
+
+@pytest.mark.parametrize(("review", "next_review", "overdue"), [
+    (dt.date(2025, 9, 1), dt.date(2025, 9, 29), True),    # due the day before D
+    (dt.date(2025, 9, 1), dt.date(2025, 9, 30), False),   # due on D
+    (dt.date(2025, 9, 1), dt.date(2025, 10, 1), False),   # due after D
+    (dt.date(2025, 8, 30), None, True),                   # 30 days after: 09-29
+    (dt.date(2025, 8, 31), None, False),                  # 30 days after: 09-30
+])
+def test_team_review_overdue_boundaries(review: dt.date, next_review: dt.date | None, overdue: bool) -> None:
+    team = Team("T1", "P1", dt.date(2025, 8, 1), frozenset({TeamRole.DOCTOR}))
+    facts = patient_team_facts(_record(), [team], {"T1": [TeamReview("T1", review, next_review)]}, Q3,
+                               lambda a: True)
+    assert facts["team_on_d"] and facts["review_overdue"] is overdue
+
+
+@pytest.mark.parametrize(("dissolved", "active"), [
+    (dt.date(2025, 9, 30), False), (dt.date(2025, 10, 1), True), (None, True)])
+def test_team_active_on_the_last_day(dissolved: dt.date | None, active: bool) -> None:
+    team = Team("T1", "P1", dt.date(2025, 8, 1), frozenset({TeamRole.DOCTOR}), dissolved)
+    assert patient_team_facts(_record(), [team], {}, Q3, lambda a: True)["team_on_d"] is active

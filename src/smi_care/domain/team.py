@@ -59,6 +59,7 @@ class Team:
         return self.formed_on
 
     def active_on(self, day: dt.date) -> bool:
+        """Active from the day it was formed to the day before it was dissolved."""
         return self.formed_on <= day and (self.dissolved_on is None or day < self.dissolved_on)
 
 
