@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import pytest
 import hypothesis.strategies as st
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from smi_care.domain import Registry
