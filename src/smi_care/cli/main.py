@@ -512,7 +512,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _print(f"\nAll 18 indicators: smi-care report {out} --period {args.period} --by township\n"
            f"As JSON:           smi-care report {out} --period {args.period} --format json\n"
            f"Due and overdue:   smi-care worklist {out} --on {Period.parse(args.period).end.isoformat()}\n"
-           f"Check the data:    smi-care validate {out}")
+           f"Check the data:    smi-care validate {out}\n"
+           f"Guardian rewards:  smi-care guardians {out} --period {args.period}\n"
+           f"Medication, teams: smi-care supplies {out} --on {Period.parse(args.period).end.isoformat()}")
     _demo_programme(out, args)
     return EXIT_OK
 
@@ -736,6 +738,9 @@ def parser() -> argparse.ArgumentParser:
     from smi_care.cli.programme import register as register_programme
 
     register_programme(sub, _folder)
+    from smi_care.cli.programme_b import add_commands as add_programme_b  # guardians, supplies (issue 11 part B)
+
+    add_programme_b(sub, _folder, _date)
     return p
 
 

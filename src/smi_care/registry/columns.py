@@ -12,6 +12,11 @@ ASSESSMENTS = "assessments.csv"
 UNLOCKING = "unlocking.csv"
 PROGRAMME_A_FILES = frozenset({SUSPECTED_CASES, ASSESSMENTS, UNLOCKING, "suspected_cases.parquet",
                                "assessments.parquet", "unlocking.parquet"})
+# optional programme files (issue 11 part B: free medication, guardians, case-management teams)
+DISPENSINGS = "dispensings.csv"
+GUARDIANS = "guardians.csv"
+TEAMS = "teams.csv"
+TEAM_REVIEWS = "team_reviews.csv"
 
 PATIENT_COLUMNS = (
     "patient_id", "name", "resident_id", "sex", "birth_date", "area_code", "household_type", "employment",
@@ -35,6 +40,13 @@ FOLLOWUP_EXTENSIONS = ("lab_tests", "lab_text", "adr_text", "referral_reason", "
                        "referral_department", "medications", "medication_guidance", "doctor")
 EVENT_COLUMNS = ("patient_id", "date", "event", "detail")
 POPULATION_COLUMNS = ("area_code", "year", "population")
+DISPENSING_COLUMNS = ("patient_id", "date", "drug", "quantity", "days_supplied", "free")
+GUARDIAN_COLUMNS = ("patient_id", "since", "until", "insured_from", "insured_until")
+TEAM_COLUMNS = ("team_id", "patient_id", "formed_on", "roles", "dissolved_on", "plan")
+TEAM_REVIEW_COLUMNS = ("team_id", "date", "next_review")
+#: The optional files of part B and their columns (a v1 registry without them stays valid).
+PROGRAMME_B_FILES = {DISPENSINGS: DISPENSING_COLUMNS, GUARDIANS: GUARDIAN_COLUMNS, TEAMS: TEAM_COLUMNS,
+                     TEAM_REVIEWS: TEAM_REVIEW_COLUMNS}
 
 REQUIRED = {
     PATIENTS: ("patient_id", "sex", "birth_date", "area_code", "disorder", "diagnosis_date", "registered_on",
@@ -42,6 +54,10 @@ REQUIRED = {
     FOLLOWUPS: ("patient_id", "visit_date", "form"),
     EVENTS: ("patient_id", "date", "event"),
     POPULATION: ("area_code", "year", "population"),
+    DISPENSINGS: ("patient_id", "date", "drug", "quantity", "days_supplied"),
+    GUARDIANS: ("patient_id", "since"),
+    TEAMS: ("team_id", "patient_id", "formed_on", "roles"),
+    TEAM_REVIEWS: ("team_id", "date"),
 }
 
 #: Identifying (PII) columns: their values are never shown in a problem or an export unless asked.
@@ -69,6 +85,10 @@ CHINESE = {
     "diagnosing_hospital": "确诊医院", "specialist_opinion": "专科医生意见", "village_contact": "村（居）委会联系人",
     "village_phone": "村（居）委会联系人电话", "medications": "用药情况", "medication_guidance": "用药指导",
     "date": "日期", "event": "事件", "detail": "详情", "year": "年份", "population": "常住人口",
+    "drug": "药品", "quantity": "数量", "days_supplied": "可服用天数", "free": "免费", "since": "监护起始日期",
+    "until": "监护终止日期", "insured_from": "责任险起始日期", "insured_until": "责任险终止日期",
+    "team_id": "小组编号", "formed_on": "成立日期", "roles": "成员角色", "dissolved_on": "解散日期", "plan": "管理计划",
+    "next_review": "下次评估日期",
 }
 
 

@@ -307,8 +307,10 @@ def write_province(folder: str | Path, patients: int = 3000, seed: int = 7, shap
     gen.write_population(out / "population.csv")
     gen.write_areas(out / "areas.csv")
     from smi_care.synth.programme_a import write_programme_a
+    from smi_care.synth.programme_b import write_programme_b
 
     write_programme_a(out, seed)
+    write_programme_b(out, seed, shape.first_year, shape.last_year)
     return out
 
 
