@@ -4,11 +4,23 @@ Source: 国家基本公共卫生服务规范（第三版）— 严重精神障�
 (the classification itself is :func:`smi_care.rules.classification.classify`; nothing of it is
 written here).
 
-A province's follow-up table holds millions of rows but only a few thousand distinct
-combinations of what the classification reads (risk level, symptoms, insight, social function,
-adverse reaction, physical illness, whether someone was reached or the patient is in hospital).
-:func:`rule_classes` classifies each combination once, with the rule itself, and joins the
-class back to every row.
+A province's follow-up table holds millions of rows but only a few hundred distinct
+combinations of what the classification reads. :func:`rule_classes` groups the rows by that
+(:data:`CLASS_KEY`), classifies one real row of each group with the rule itself, and joins the
+class back to every row of the group. What the rule reads, from its code and the domain's:
+
+- the value of the risk level, symptom severity, insight, hospitalisation, adverse reaction
+  (and whether it was serious) and physical illness;
+- only whether ``seen``, ``loss_reason`` and ``adherence`` are recorded (they decide whether
+  someone was reached: :attr:`FollowUp.reached <smi_care.domain.followup.FollowUp.reached>`) and
+  whether any symptom is ticked (:attr:`FollowUp.effective_severity
+  <smi_care.domain.followup.FollowUp.effective_severity>`); ``form`` not at all;
+- of the five social-function ratings, only what :class:`~smi_care.domain.followup.SocialFunction`
+  says of them (``missing()``, ``fair_or_good``, ``poor``), computed by the domain once per
+  distinct set of five ratings.
+
+The property tests of the worklist and the quality findings (random follow-ups, every
+classification policy) prove that this grouping gives every row the class ``classify`` gives it.
 
 >>> import datetime as dt
 >>> import polars as pl
@@ -29,7 +41,8 @@ from collections.abc import Callable
 
 import polars as pl
 
-from smi_care.domain.codes import Classification
+from smi_care.domain.codes import Classification, Rating, WorkRating
+from smi_care.domain.followup import SocialFunction
 from smi_care.indicators.facts_table import followup_of, map_unique
 from smi_care.rules.classification import NATIONAL, ClassificationPolicy, classify
 from smi_care.rules.schedule import NATIONAL as NATIONAL_SCHEDULE
@@ -41,6 +54,28 @@ CLASS_INPUTS = ("form", "seen", "loss_reason", "risk_level", "symptoms", "sympto
                 "adherence", "adr", "adr_serious", "physical_illness")
 
 _ANY_DAY = dt.date(2000, 1, 1)
+_SOCIAL = ("sf_self_care", "sf_housework", "sf_work", "sf_learning", "sf_social")
+_PRESENCE = ("seen", "loss_reason", "adherence", "symptoms")
+_VALUES = ("risk_level", "symptom_severity", "insight", "hospitalisation", "adr", "adr_serious", "physical_illness")
+#: The grouping key of :func:`rule_classes`: rows equal on it get the same class.
+CLASS_KEY = (*(f"_{name}_recorded" for name in _PRESENCE), *_VALUES, "_social")
+
+
+def _rating(kind: type[Rating] | type[WorkRating], code: int | None) -> Rating | WorkRating | None:
+    return None if code is None else kind.from_code(code)
+
+
+def _social_groups(rows: pl.DataFrame) -> pl.DataFrame:
+    """Each distinct set of five social-function ratings and a number for what the domain says
+    of it (the same number: the same ``missing()``, ``fair_or_good`` and ``poor``)."""
+    distinct = rows.select(_SOCIAL).unique()
+    kinds = (Rating, Rating, WorkRating, Rating, Rating)
+    seen: dict[tuple[object, ...], int] = {}
+    numbers: list[int] = []
+    for values in distinct.iter_rows():
+        sf = SocialFunction(*(_rating(k, v) for k, v in zip(kinds, values, strict=True)))  # type: ignore[arg-type]
+        numbers.append(seen.setdefault((sf.missing(), sf.fair_or_good, sf.poor), len(seen)))
+    return distinct.with_columns(_social=pl.Series(numbers, dtype=pl.Int32))
 
 
 def rule_classes(rows: pl.DataFrame, classes: ClassificationPolicy = NATIONAL) -> pl.Series:
@@ -48,14 +83,17 @@ def rule_classes(rows: pl.DataFrame, classes: ClassificationPolicy = NATIONAL) -
     a follow-up table, null where the rule gives none (nobody reached; in hospital, unassessed)."""
     if rows.height == 0:
         return pl.Series("rule_class", [], dtype=pl.Int8)
-    keys = rows.select(CLASS_INPUTS)
-    distinct = keys.unique()
+    keyed = (rows.select(CLASS_INPUTS)
+             .join(_social_groups(rows), on=list(_SOCIAL), how="left", nulls_equal=True, maintain_order="left")
+             .with_columns(pl.col(name).is_not_null().alias(f"_{name}_recorded") for name in _PRESENCE))
+    groups = keyed.unique(subset=list(CLASS_KEY), keep="first", maintain_order=True)
     codes: list[int | None] = []
-    for row in distinct.iter_rows(named=True):
+    for row in groups.select(CLASS_INPUTS).iter_rows(named=True):
         result = classify(followup_of({"patient_id": "-", "visit_date": _ANY_DAY, **row}), classes).classification
         codes.append(None if result is None else result.code)
-    table = distinct.with_columns(rule_class=pl.Series(codes, dtype=pl.Int8))
-    joined = keys.join(table, on=list(CLASS_INPUTS), how="left", nulls_equal=True, maintain_order="left")
+    table = groups.select(CLASS_KEY).with_columns(rule_class=pl.Series(codes, dtype=pl.Int8))
+    joined = keyed.select(CLASS_KEY).join(table, on=list(CLASS_KEY), how="left", nulls_equal=True,
+                                          maintain_order="left")
     return joined.get_column("rule_class")
 
 
