@@ -9,6 +9,7 @@ only the ``row`` column gives: the tables are stored in reverse), and every poli
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import hypothesis.strategies as st
 import pytest
@@ -20,7 +21,9 @@ from smi_care.rules.classification import ClassificationPolicy
 from smi_care.rules.quality import NATIONAL as NATIONAL_QUALITY
 from smi_care.rules.quality import QualityPolicy, registry_findings
 from smi_care.rules.schedule import SchedulePolicy
+from smi_care.synth.dirty import write_dirty
 from smi_care.testing import registries as wide_registries
+from smi_care.validation import validate, validate_tables
 from tests.helpers import D, miss, patient, record, visit
 from tests.test_engines_equal import registries as dense_registries
 from tests.test_engines_equal import tables_of
@@ -92,3 +95,13 @@ def test_patients_come_in_file_order_and_the_frame_lists_flagged_rows_only() -> 
     clean = Registry.of([record(visit(D(2025, 6, 1), classification=Classification.STABLE))])
     ct = tables_of(clean)
     assert quality_frame(ct.patients, ct.followups).height == 0
+
+
+def test_validate_over_tables_equals_validate_on_the_dirty_demo(tmp_path: Path) -> None:
+    """The planted errors of the dirty demo: the same problems and findings, in the same order."""
+    folder, _ = write_dirty(tmp_path, patients=300, seed=7)
+    objects, tables = validate(folder), validate_tables(folder)
+    assert {f.kind for f in objects.findings} == {"class_disagrees", "gap_too_long", "missing_assessment",
+                                                   "next_date_too_late"}
+    assert tables.findings == objects.findings
+    assert tables.problems == objects.problems
