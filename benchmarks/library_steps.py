@@ -7,9 +7,10 @@ benchmark from one data path to another means editing this file only:
   installed smi_care has it, else ``smi_care.registry.read_registry`` (patient objects,
   CSV only);
 - the annual report: ``smi_care.indicators.report`` on whatever the reader gave;
-- the worklist for one day and the quality findings: the per-patient rules
-  (``smi_care.rules.worklist.worklist``, ``smi_care.rules.quality.registry_findings``) over the
-  patient records (tables are turned into records first);
+- the worklist for one day and the quality findings: over the tables
+  (``smi_care.indicators.worklist_table``, ``smi_care.indicators.quality_table``) when the
+  installed smi_care has them, else the per-patient rules (``smi_care.rules.worklist.worklist``,
+  ``smi_care.rules.quality.registry_findings``) over the patient records;
 - generation: ``smi_care.synth.write_province``, the columnar generator, straight to CSV.
 
 Nothing here is timed: :mod:`run` times each step in its own process.
@@ -70,8 +71,18 @@ def core_counts(rep: Report) -> dict[str, dict[str, int]]:
     return {g: c for g, c in out.items() if any(c.values())}
 
 
+def _has(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
 def worklist(data: Any, day: dt.date) -> int:
     """Work items due on ``day`` (within the default 14 days): how many."""
+    if not isinstance(data, Registry) and _has("smi_care.indicators.worklist_table"):
+        from smi_care.indicators.worklist_table import worklist_table
+
+        return len(worklist_table(data.patients, data.followups, data.events, day, covers=data.covers))
     from smi_care.rules.worklist import worklist as items
 
     reg = records(data)
@@ -80,6 +91,10 @@ def worklist(data: Any, day: dt.date) -> int:
 
 def quality(data: Any) -> int:
     """Data-quality findings over the whole registry: how many."""
+    if not isinstance(data, Registry) and _has("smi_care.indicators.quality_table"):
+        from smi_care.indicators.quality_table import quality_table
+
+        return len(quality_table(data.patients, data.followups))
     from smi_care.rules.quality import registry_findings
 
     return len(registry_findings(records(data)))

@@ -11,14 +11,15 @@ from smi_care.registry.cells import format_acts, format_codes
 
 PATIENTS = {"patient_id": pl.String, "sex": pl.Int8, "birth_date": pl.Date, "area_code": pl.String,
             "disorder": pl.Int8, "diagnosis_date": pl.Date, "registered_on": pl.Date, "consent": pl.Int8,
-            "past_lockup": pl.Int8, "row": pl.UInt32}
+            "consent_date": pl.Date, "past_lockup": pl.Int8, "row": pl.UInt32}
 FOLLOWUPS = {"patient_id": pl.String, "visit_date": pl.Date, "form": pl.Int8, "seen": pl.String,
              "loss_reason": pl.Int8, "risk_level": pl.Int8, "symptoms": pl.String, "symptom_severity": pl.Int8,
              "insight": pl.Int8, "sf_self_care": pl.Int8, "sf_housework": pl.Int8, "sf_work": pl.Int8,
              "sf_learning": pl.Int8, "sf_social": pl.Int8, "acts": pl.String, "lockup": pl.Int8,
              "hospitalisation": pl.Int8, "adherence": pl.Int8, "adr": pl.Int8, "adr_serious": pl.Boolean,
-             "physical_illness": pl.Int8, "classification": pl.Int8, "counselling": pl.Boolean, "row": pl.UInt32}
-EVENTS = {"patient_id": pl.String, "date": pl.Date, "event": pl.String, "other_area": pl.String,
+             "physical_illness": pl.Int8, "classification": pl.Int8, "next_visit_date": pl.Date, "counselling": pl.Boolean,
+             "row": pl.UInt32}
+EVENTS = {"patient_id": pl.String, "date": pl.Date, "event": pl.String, "detail": pl.String, "other_area": pl.String,
           "contract_end": pl.Date, "row": pl.UInt32}
 
 
@@ -35,7 +36,8 @@ def frames_of(registry: Registry) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFr
         p = rec.patient
         pats.append({"patient_id": p.patient_id, "sex": p.sex.code, "birth_date": p.birth_date,
                      "area_code": p.area_code.code, "disorder": p.disorder.code, "diagnosis_date": p.diagnosis_date,
-                     "registered_on": p.registered_on, "consent": p.consent.code, "past_lockup": _code(p.past_lockup),
+                     "registered_on": p.registered_on, "consent": p.consent.code,
+                     "consent_date": p.consent_date, "past_lockup": _code(p.past_lockup),
                      "row": len(pats)})
         for f in rec.followups:
             s = f.social
@@ -49,9 +51,9 @@ def frames_of(registry: Registry) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFr
                         "hospitalisation": _code(f.hospitalisation), "adherence": _code(f.adherence),
                         "adr": _code(f.adr), "adr_serious": f.adr_serious,
                         "physical_illness": _code(f.physical_illness), "classification": _code(f.classification),
-                        "counselling": f.counselling, "row": len(fus)})
+                        "next_visit_date": f.next_visit_date, "counselling": f.counselling, "row": len(fus)})
         for e in rec.events:
-            evs.append({"patient_id": e.patient_id, "date": e.date, "event": e.kind.text_code,
+            evs.append({"patient_id": e.patient_id, "date": e.date, "event": e.kind.text_code, "detail": e.detail or None,
                         "other_area": e.other_area.code if e.other_area else None, "contract_end": e.contract_end,
                         "row": len(evs)})
     return (pl.DataFrame(pats, schema=PATIENTS), pl.DataFrame(fus, schema=FOLLOWUPS),

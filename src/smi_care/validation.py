@@ -6,6 +6,8 @@
 >>> folder = write_registry(generate(patients=30, seed=3), tempfile.mkdtemp())
 >>> validate(folder).clean
 True
+>>> validate_tables(folder).findings == validate(folder).findings
+True
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from pathlib import Path
 
 import attrs
 
+from smi_care.indicators.quality_table import quality_table
 from smi_care.registry.optional import OptionalLoad
 from smi_care.registry.problems import FileCounts, Problem
 from smi_care.registry.reader import LoadResult, read_registry
+from smi_care.registry.tables import TableLoad, read_tables
 from smi_care.rules.quality import NATIONAL, Finding, QualityPolicy, registry_findings
 
 
@@ -24,7 +28,7 @@ from smi_care.rules.quality import NATIONAL, Finding, QualityPolicy, registry_fi
 class ValidationReport:
     """The registry's load and findings, and the loads of the optional programme files present."""
 
-    load: LoadResult
+    load: LoadResult | TableLoad
     findings: tuple[Finding, ...]
     programme: tuple[OptionalLoad, ...] = ()
 
@@ -42,18 +46,24 @@ class ValidationReport:
         return not self.problems and not self.findings
 
 
-def programme_loads(folder: str | Path, load: LoadResult, encoding: str | None = None) -> tuple[OptionalLoad, ...]:
+def programme_loads(folder: str | Path, load: LoadResult | TableLoad,
+                    encoding: str | None = None) -> tuple[OptionalLoad, ...]:
     """The optional programme files of ``folder`` that are present, judged against the accepted patients."""
     import polars as pl
 
     from smi_care.registry.optional import read_optional
     from smi_care.registry.programme_a import PROGRAMME_A_SPECS
 
-    people = [r.patient for r in load.registry]
-    patients = pl.DataFrame({"patient_id": [p.patient_id for p in people],
-                             "resident_id": [p.resident_id.value if p.resident_id else None for p in people],
-                             "name": [p.name for p in people]},
-                            schema={"patient_id": pl.Utf8, "resident_id": pl.Utf8, "name": pl.Utf8})
+    schema = {"patient_id": pl.Utf8, "resident_id": pl.Utf8, "name": pl.Utf8}
+    if isinstance(load, TableLoad):
+        table = load.tables.patients
+        patients = table.select(pl.col(c).cast(pl.Utf8) if c in table.columns else pl.lit(None, dtype=pl.Utf8).alias(c)
+                                for c in schema)
+    else:
+        people = [r.patient for r in load.registry]
+        patients = pl.DataFrame({"patient_id": [p.patient_id for p in people],
+                                 "resident_id": [p.resident_id.value if p.resident_id else None for p in people],
+                                 "name": [p.name for p in people]}, schema=schema)
     loads = (read_optional(folder, spec, patients, encoding) for spec in PROGRAMME_A_SPECS)
     return tuple(ld for ld in loads if ld.present)
 
@@ -63,3 +73,14 @@ def validate(folder: str | Path, policy: QualityPolicy = NATIONAL, *, encoding: 
     the good rows with the quality rules (§4)."""
     load = read_registry(folder, encoding=encoding)
     return ValidationReport(load, tuple(registry_findings(load.registry, policy)), programme_loads(folder, load, encoding))
+
+
+def validate_tables(folder: str | Path, policy: QualityPolicy = NATIONAL, *,
+                    encoding: str | None = None) -> ValidationReport:
+    """:func:`validate` at province scale: the folder read as tables
+    (:func:`~smi_care.registry.tables.read_tables`: the same problems) and the quality rules
+    run over the columns (:func:`~smi_care.indicators.quality_table.quality_table`: the same
+    findings, in the same order). ``load`` is then a :class:`~smi_care.registry.tables.TableLoad`."""
+    load = read_tables(folder, encoding=encoding)
+    return ValidationReport(load, tuple(quality_table(load.tables.patients, load.tables.followups, policy)),
+                            programme_loads(folder, load, encoding))

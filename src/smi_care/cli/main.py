@@ -388,19 +388,19 @@ def cmd_classify(args: argparse.Namespace) -> int:
 # --- worklist ------------------------------------------------------------------------------
 
 def cmd_worklist(args: argparse.Namespace) -> int:
-    from smi_care.export.worklist import WORKLIST_FIELDS, grouped, within_area, worklist_rows
+    from smi_care.export.worklist import WORKLIST_FIELDS, grouped, homes, patients_within, worklist_rows
+    from smi_care.indicators.worklist_table import worklist_table
     from smi_care.labels import header
-    from smi_care.rules.worklist import worklist
 
-    reg = _load(args.registry).registry
+    tables = _load_tables(args.registry).tables
     areas = _areas(args.registry)
-    records = list(reg)
+    patients = tables.patients
     if args.area:
-        records = within_area(records, args.area)
-        if not records:
+        patients = patients_within(patients, args.area)
+        if patients.height == 0:
             raise UserError(f"no patient lives in area {args.area}")
-    items = worklist(records, args.on, args.within, covers=reg.coverage())
-    rows = worklist_rows(items, records, areas, args.lang)
+    items = worklist_table(patients, tables.followups, tables.events, args.on, args.within, covers=tables.covers)
+    rows = worklist_rows(items, homes(patients), areas, args.lang)
     if args.format == "xlsx":
         from smi_care.export.xlsx import write_worklist
 
@@ -430,9 +430,9 @@ def cmd_worklist(args: argparse.Namespace) -> int:
 # --- validate ------------------------------------------------------------------------------
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from smi_care.validation import validate
+    from smi_care.validation import validate_tables
 
-    report = validate(args.registry, encoding=args.encoding)
+    report = validate_tables(args.registry, encoding=args.encoding)
     if args.format == "xlsx":
         from smi_care.export.xlsx import write_validation
 

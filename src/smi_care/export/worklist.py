@@ -12,11 +12,14 @@ item named and its next action in words (national-rules §2, §4, §5).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+import polars as pl
 
 from smi_care.domain.identity import AreaCode, AreaLevel
 from smi_care.domain.records import PatientRecord, Registry
+from smi_care.indicators.facts_table import map_unique
 from smi_care.labels import Lang, item_kind, item_status, next_action
 from smi_care.registry.areas import NO_NAMES, AreaNames
 from smi_care.rules.worklist import WorkItem
@@ -32,19 +35,37 @@ def within_area(records: Iterable[PatientRecord], area: str) -> list[PatientReco
     return [r for r in records if r.patient.area_code == top or r.patient.area_code.within(top)]
 
 
+def patients_within(patients: pl.DataFrame, area: str) -> pl.DataFrame:
+    """The rows of a patients table whose area code lies within ``area`` (any level), as
+    :func:`within_area` chooses records."""
+    top = AreaCode(area)
+    inside = map_unique(patients.get_column("area_code"), lambda code: AreaCode(code).within(top), pl.Boolean)
+    return patients.filter(inside.fill_null(False))
+
+
+def homes(patients: pl.DataFrame) -> dict[str, str]:
+    """Each patient's home area code (``patient_id`` → ``area_code``) from a patients table."""
+    return dict(zip(patients.get_column("patient_id").to_list(), patients.get_column("area_code").to_list(),
+                    strict=True))
+
+
 def _area_at(code: AreaCode, level: AreaLevel) -> str:
     return code.at(level).code if code.level.value >= level.value else ""
 
 
-def worklist_rows(items: Iterable[WorkItem], registry: Registry | Iterable[PatientRecord],
+def worklist_rows(items: Iterable[WorkItem], registry: Registry | Iterable[PatientRecord] | Mapping[str, str],
                   areas: AreaNames = NO_NAMES, lang: Lang = "zh") -> list[dict[str, Any]]:
     """One dict per item, in the items' order: township and village (code and name), the item
     kind (``kind`` its stable id, ``kind_name`` in words), patient, due date, status in words,
-    next action, last class (``last_class`` its code, ``last_class_name`` its label) and risk."""
-    where = {r.patient.patient_id: r.patient.area_code for r in registry}
+    next action, last class (``last_class`` its code, ``last_class_name`` its label) and risk.
+    The patients' home areas come from the records, or from a mapping ``patient_id`` → area
+    code (:func:`homes` of a patients table)."""
+    where: Mapping[str, AreaCode | str] = (registry if isinstance(registry, Mapping) else
+                                           {r.patient.patient_id: r.patient.area_code for r in registry})
     out: list[dict[str, Any]] = []
     for i in items:
-        code = where.get(i.patient_id)
+        found = where.get(i.patient_id)
+        code = AreaCode(found) if isinstance(found, str) else found
         town = _area_at(code, AreaLevel.TOWNSHIP) if code else ""
         village = _area_at(code, AreaLevel.VILLAGE) if code else ""
         out.append({

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 import attrs
 
 from smi_care.domain.arguments import checked
+from smi_care.domain.codes import Classification
 from smi_care.domain.named import short_repr
 from smi_care.domain.records import PatientRecord
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
@@ -54,6 +55,36 @@ class QualityPolicy:
 NATIONAL = QualityPolicy()
 
 
+def missing_assessment(patient_id: str, visit: dt.date, rule: Classification) -> Finding:
+    """A reached, completed follow-up with no recorded class; ``rule`` is the class §4 gives."""
+    return Finding("missing_assessment", patient_id, visit, "classification", "", str(rule.code),
+                   "a reached follow-up has no recorded class (此次随访分类)")
+
+
+def class_disagrees(patient_id: str, visit: dt.date, recorded: Classification, rule: Classification) -> Finding:
+    """The recorded class is not the class §4 gives."""
+    return Finding("class_disagrees", patient_id, visit, "classification", str(recorded.code), str(rule.code),
+                   f"recorded class {recorded.code} {recorded.label} but the rule gives {rule.code} {rule.label}")
+
+
+def next_date_too_late(patient_id: str, visit: dt.date, recorded: dt.date, latest: dt.date) -> Finding:
+    """The recorded next visit date is later than ``latest``, the latest the class allows."""
+    return Finding("next_date_too_late", patient_id, visit, "next_visit_date", recorded.isoformat(),
+                   latest.isoformat(), f"next visit {recorded.isoformat()} is later than the "
+                   f"rule allows ({latest.isoformat()})")
+
+
+def gap_too_long(patient_id: str, visit: dt.date, next_attempt: dt.date, allowed: dt.date) -> Finding:
+    """The next attempt after the follow-up on ``visit`` came after ``allowed``.
+
+    >>> str(gap_too_long("P1", dt.date(2025, 3, 1), dt.date(2025, 4, 1), dt.date(2025, 3, 15)))
+    'patient P1 follow-up 2025-03-01 visit_date: the next attempt came on 2025-04-01, after the 2025-03-15 the class allows'
+    """
+    return Finding("gap_too_long", patient_id, visit, "visit_date", next_attempt.isoformat(), allowed.isoformat(),
+                   f"the next attempt came on {next_attempt.isoformat()}, after the {allowed.isoformat()} the class "
+                   "allows")
+
+
 @checked
 def findings(record: PatientRecord, policy: QualityPolicy = NATIONAL, schedule: SchedulePolicy = NATIONAL_SCHEDULE,
              classes: ClassificationPolicy = NATIONAL_CLASSES) -> list[Finding]:
@@ -68,26 +99,19 @@ def findings(record: PatientRecord, policy: QualityPolicy = NATIONAL, schedule: 
         if rule is None:
             continue
         if f.classification is None:
-            out.append(Finding("missing_assessment", pid, f.visit_date, "classification", "", str(rule.code),
-                               "a reached follow-up has no recorded class (此次随访分类)"))
+            out.append(missing_assessment(pid, f.visit_date, rule))
         elif f.classification is not rule:
-            out.append(Finding("class_disagrees", pid, f.visit_date, "classification", str(f.classification.code),
-                               str(rule.code), f"recorded class {f.classification.code} {f.classification.label} but "
-                               f"the rule gives {rule.code} {rule.label}"))
+            out.append(class_disagrees(pid, f.visit_date, f.classification, rule))
         cls = effective_class(f, classes)
         assert cls is not None
         latest = next_visit_date(f.visit_date, cls, schedule)
         if f.next_visit_date is not None and f.next_visit_date > latest:
-            out.append(Finding("next_date_too_late", pid, f.visit_date, "next_visit_date", f.next_visit_date.isoformat(),
-                               latest.isoformat(), f"next visit {f.next_visit_date.isoformat()} is later than the "
-                               f"rule allows ({latest.isoformat()})"))
+            out.append(next_date_too_late(pid, f.visit_date, f.next_visit_date, latest))
         if i + 1 < len(fus):
             nxt = fus[i + 1]
             allowed = latest + dt.timedelta(days=policy.gap_grace_days)
             if nxt.visit_date > allowed:
-                out.append(Finding("gap_too_long", pid, f.visit_date, "visit_date", nxt.visit_date.isoformat(),
-                                   allowed.isoformat(), f"the next attempt came on {nxt.visit_date.isoformat()}, "
-                                   f"after the {allowed.isoformat()} the class allows"))
+                out.append(gap_too_long(pid, f.visit_date, nxt.visit_date, allowed))
     return out
 
 

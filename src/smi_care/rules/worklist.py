@@ -88,6 +88,48 @@ NATIONAL = WorklistPolicy()
 
 #: The ``detail`` of a health-check item for a patient who has never had one.
 NO_HEALTH_CHECK = "no health check on record"
+#: The ``detail`` of the police alert for a high-risk patient who transferred out (§5).
+TRANSFER_OUT_ALERT = "left the area (transfer out): tell the police at once"
+#: The ``detail`` of an emergency whose record (its category) is missing.
+EMERGENCY_RECORD_MISSING = "emergency without its record (category), due within 24 hours"
+#: The ``detail`` of a follow-up recorded for a patient without signed consent.
+NO_CONSENT = "followed up without signed consent"
+#: The ``detail`` of a report deadline computed on a calendar year not yet published.
+PROVISIONAL_CALENDAR = "provisional calendar"
+
+
+def lost_alert_detail(reason: LossReason | None) -> str:
+    """The ``detail`` of the police alert for a high-risk patient who went missing or is lost (§5).
+
+    >>> lost_alert_detail(LossReason.MISSING)
+    'went missing: tell the police at once and inform the mental-health agency'
+    """
+    why = "went missing" if reason is LossReason.MISSING else "is lost to follow-up"
+    return f"{why}: tell the police at once and inform the mental-health agency"
+
+
+def emergency_record_due(day: dt.date, policy: WorklistPolicy = NATIONAL) -> dt.date:
+    """The day the emergency record of an emergency on ``day`` is due (``emergency_record_hours``
+    later, in whole days: WS2018, 应急处置).
+
+    >>> emergency_record_due(dt.date(2025, 12, 31))
+    datetime.date(2026, 1, 1)
+    """
+    return day + dt.timedelta(hours=policy.emergency_record_hours)
+
+
+def followup_kind(days_late: int, reason: DueReason) -> ItemKind:
+    """The kind of a follow-up item: overdue when late, a first follow-up after enrolment or a
+    discharge, else an ordinary one due.
+
+    >>> followup_kind(3, DueReason.SCHEDULED).value, followup_kind(0, DueReason.AFTER_DISCHARGE).value
+    ('followup_overdue', 'first_followup_due')
+    """
+    if days_late > 0:
+        return ItemKind.FOLLOWUP_OVERDUE
+    if reason in (DueReason.FIRST_AFTER_ENROLMENT, DueReason.AFTER_DISCHARGE):
+        return ItemKind.FIRST_FOLLOWUP_DUE
+    return ItemKind.FOLLOWUP_DUE
 
 
 def _high_risk(record: PatientRecord, on: dt.date, policy: WorklistPolicy, classes: ClassificationPolicy
@@ -119,44 +161,38 @@ def patient_items(record: PatientRecord, on: dt.date, within: int = 14, covers: 
         for e in record.events:
             if e.kind is EventKind.TRANSFER_OUT and lookback <= e.date <= on:
                 items.append(WorkItem(ItemKind.ALERT_NOTIFY_POLICE, pid, e.date, (on - e.date).days, cls, risk,
-                                      "left the area (transfer out): tell the police at once"))
+                                      TRANSFER_OUT_ALERT))
         if lost is not None and lost.visit_date >= lookback and registered:
-            why = "went missing" if lost.loss_reason is LossReason.MISSING else "is lost to follow-up"
             items.append(WorkItem(ItemKind.ALERT_NOTIFY_POLICE, pid, lost.visit_date, (on - lost.visit_date).days,
-                                  cls, risk, f"{why}: tell the police at once and inform the mental-health agency"))
+                                  cls, risk, lost_alert_detail(lost.loss_reason)))
 
     for e in record.events:
         if e.kind is EventKind.EMERGENCY and e.emergency is None and e.date <= on:
-            record_due = e.date + dt.timedelta(hours=policy.emergency_record_hours)
+            record_due = emergency_record_due(e.date, policy)
             if (on - e.date).days <= policy.alert_lookback_days:
                 items.append(WorkItem(ItemKind.ALERT_EMERGENCY_RECORD_MISSING, pid, record_due,
                                       (on - record_due).days, cls, risk,
-                                      "emergency without its record (category), due within 24 hours"))
+                                      EMERGENCY_RECORD_MISSING))
 
     if not p.consented and any(f.completed and f.visit_date <= on for f in record.followups):
         last = last_completed(record, on)
         assert last is not None
         items.append(WorkItem(ItemKind.ALERT_VISITED_WITHOUT_CONSENT, pid, last.visit_date, 0, cls, risk,
-                              "followed up without signed consent"))
+                              NO_CONSENT))
 
     if p.diagnosis_date <= on < p.registered_on:
         deadline = report_deadline(p.diagnosis_date, schedule, calendar)
         if deadline.date <= horizon:
             items.append(WorkItem(ItemKind.REPORT_DEADLINE, pid, deadline.date, (on - deadline.date).days,
-                                  detail="provisional calendar" if deadline.provisional else ""))
+                                  detail=PROVISIONAL_CALENDAR if deadline.provisional else ""))
 
     if not registered or lost is not None:
         return items
     due = next_due(record, on, schedule, classes)
     if due is not None and due.date <= horizon:
         late = (on - due.date).days
-        if late > 0:
-            kind = ItemKind.FOLLOWUP_OVERDUE
-        elif due.reason in (DueReason.FIRST_AFTER_ENROLMENT, DueReason.AFTER_DISCHARGE):
-            kind = ItemKind.FIRST_FOLLOWUP_DUE
-        else:
-            kind = ItemKind.FOLLOWUP_DUE
-        items.append(WorkItem(kind, pid, due.date, late, due.last_class, due.last_risk, due.reason.value))
+        items.append(WorkItem(followup_kind(late, due.reason), pid, due.date, late, due.last_class, due.last_risk,
+                              due.reason.value))
     check = health_check_due(record, on, schedule)
     if check is not None and check <= horizon:
         never = not any(e.kind is EventKind.HEALTH_CHECK and e.date <= on for e in record.events)
@@ -171,6 +207,11 @@ def worklist(records: Iterable[PatientRecord], on: dt.date, within: int = 14, co
              status: StatusPolicy = NATIONAL_STATUS, classes: ClassificationPolicy = NATIONAL_CLASSES,
              calendar: WorkdayCalendar = OFFICIAL) -> list[WorkItem]:
     """Every work item for the registry on ``on``, most urgent first."""
-    items = [i for r in records
-             for i in patient_items(r, on, within, covers, policy, schedule, status, classes, calendar)]
+    return by_urgency([i for r in records
+                       for i in patient_items(r, on, within, covers, policy, schedule, status, classes, calendar)])
+
+
+def by_urgency(items: Iterable[WorkItem]) -> list[WorkItem]:
+    """Items most urgent first (:attr:`WorkItem.urgency`, then patient); a patient's items that
+    are equally urgent keep the order they came in."""
     return sorted(items, key=lambda i: (i.urgency, i.patient_id))

@@ -1,0 +1,260 @@
+"""The worklist for one day over a whole registry's tables, at column speed.
+
+:func:`worklist_table` gives exactly the items of :func:`smi_care.rules.worklist.worklist`
+(same kinds, patients, due dates, days late, last class and risk, details and order) for every
+policy, computed with polars expressions over the registry's tables instead of one patient
+object at a time. The sources are those of the per-patient rule: 严重精神障碍管理治疗工作规范
+（2018年版） (WS2018), 随访管理 and 应急处置; 国家基本公共卫生服务规范（第三版）— 严重精神障碍患者管理服务规范
+(BPHS2017), 分类干预 and 健康体检; 严重精神障碍发病报告管理办法（试行），2013 (REPORT2013).
+
+No rule is written twice: the intervals and dates come from the rules' own pure functions
+(:func:`~smi_care.rules.schedule.next_visit_date`, :func:`~smi_care.rules.schedule.retry_date`,
+:func:`~smi_care.rules.schedule.after_discharge_date`, :func:`~smi_care.rules.schedule.add_months`,
+:func:`~smi_care.rules.schedule.report_deadline`, :func:`~smi_care.rules.worklist.emergency_record_due`),
+applied once per distinct date; the class of a follow-up from
+:func:`~smi_care.rules.classification.classify` (:mod:`smi_care.indicators.row_classes`);
+registration on the day from the facts table's registration (:mod:`smi_care.indicators.facts_table`);
+the item kinds, details and the order from :mod:`smi_care.rules.worklist`. The per-patient
+function stays the reference (apps, the audit, a list of records) and a property test proves
+the two equal.
+
+Follow-ups are ordered by visit date and same-day rows by file order (``row``), events by date
+and file order, as national-rules §6 "Order" asks.
+
+>>> import datetime as dt
+>>> from smi_care.synth import generate
+>>> from smi_care.registry import write_registry
+>>> from smi_care.registry.tables import read_tables
+>>> from smi_care.rules.worklist import worklist
+>>> import tempfile
+>>> reg = generate(patients=60, seed=2)
+>>> t = read_tables(write_registry(reg, tempfile.mkdtemp())).tables
+>>> day = dt.date(2025, 6, 1)
+>>> worklist_table(t.patients, t.followups, t.events, day, covers=t.covers) == worklist(reg, day, covers=reg.covers)
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+
+from smi_care.domain.codes import Classification, EventKind, LossReason
+from smi_care.indicators.facts_table import _ordered_followups, _registration, map_unique
+from smi_care.indicators.periods import Period
+from smi_care.indicators.row_classes import next_visit_dates, rule_classes
+from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
+from smi_care.rules.classification import ClassificationPolicy
+from smi_care.rules.schedule import NATIONAL as NATIONAL_SCHEDULE
+from smi_care.rules.schedule import (
+    DueReason,
+    SchedulePolicy,
+    add_months,
+    after_discharge_date,
+    report_deadline,
+    retry_date,
+)
+from smi_care.rules.status import NATIONAL as NATIONAL_STATUS
+from smi_care.rules.status import Covers, StatusPolicy, covers_nothing
+from smi_care.rules.workdays import OFFICIAL, WorkdayCalendar
+from smi_care.rules.worklist import (
+    EMERGENCY_RECORD_MISSING,
+    NATIONAL,
+    NO_CONSENT,
+    NO_HEALTH_CHECK,
+    PROVISIONAL_CALENDAR,
+    TRANSFER_OUT_ALERT,
+    ItemKind,
+    WorkItem,
+    WorklistPolicy,
+    by_urgency,
+    emergency_record_due,
+    followup_kind,
+    lost_alert_detail,
+)
+
+#: The columns of :func:`worklist_frame`, in order.
+ITEM_COLUMNS = ("kind", "patient_id", "due", "days_overdue", "last_class", "last_risk", "detail")
+
+_SCHEMA: dict[str, Any] = {"kind": pl.String, "patient_id": pl.String, "due": pl.Date, "days_overdue": pl.Int64,
+                           "last_class": pl.Int8, "last_risk": pl.Int8, "detail": pl.String,
+                           "_group": pl.Int32, "_sub": pl.Int64}
+
+
+def _kind(k: EventKind) -> str:
+    return k.text_code
+
+
+def _days(on: dt.date, day: pl.Expr) -> pl.Expr:
+    """``(on - day).days`` as a column."""
+    return (pl.lit(on) - day).dt.total_days().cast(pl.Int64)
+
+
+def _dates(column: pl.Series, rule: Callable[[dt.date], dt.date]) -> pl.Series:
+    return map_unique(column, rule, pl.Date)
+
+
+def _items(df: pl.DataFrame, kind: ItemKind | pl.Expr, due: pl.Expr, on: dt.date, detail: str | pl.Expr,
+           group: int, sub: pl.Expr | None = None, with_class: bool = True) -> pl.DataFrame:
+    """Rows of items in the frame's shape: one per row of ``df``."""
+    return df.select(
+        kind=kind if isinstance(kind, pl.Expr) else pl.lit(kind.value),
+        patient_id=pl.col("patient_id"), due=due, days_overdue=_days(on, due),
+        last_class=pl.col("_cls") if with_class else pl.lit(None, dtype=pl.Int8),
+        last_risk=pl.col("_risk") if with_class else pl.lit(None, dtype=pl.Int8),
+        detail=detail if isinstance(detail, pl.Expr) else pl.lit(detail),
+        _group=pl.lit(group), _sub=pl.lit(0) if sub is None else sub,
+    ).cast(_SCHEMA)  # type: ignore[arg-type]
+
+
+def _per_patient(patients: pl.DataFrame, followups: pl.DataFrame, on: dt.date, status: StatusPolicy,
+                 classes: ClassificationPolicy) -> pl.DataFrame:
+    """For each patient: the last completed follow-up on or before ``on`` (date, effective
+    class, risk), the last attempt (date, completed) and the attempt that made them lost."""
+    f = _ordered_followups(followups.join(patients.select("patient_id"), on="patient_id", how="semi"), on)
+    done = f.filter(pl.col("_completed")).group_by("patient_id").last()
+    done = done.with_columns(rule_class=rule_classes(done, classes))
+    last_done = done.select("patient_id", _last_date="visit_date", _risk="risk_level",
+                            _cls=pl.coalesce("classification", "rule_class").cast(pl.Int8))
+    last_attempt = f.group_by("patient_id").agg(_attempt_date=pl.col("visit_date").last(),
+                                                _attempt_done=pl.col("_completed").last())
+    # lost (rules.status.lost_since): after the last completed attempt, the last attempt with a
+    # loss reason, or the policy's n-th failure when no earlier one gave a reason
+    nth = max(status.consecutive_failures_lost, 1)
+    reason = pl.col("loss_reason").is_not_null()
+    tail = f.filter((pl.col("_completed").cast(pl.UInt32).cum_sum(reverse=True).over("patient_id")) == 0)
+    tail = tail.with_columns(
+        _k=pl.int_range(1, pl.len() + 1).over("patient_id"),
+        _reasons_before=(reason.cast(pl.UInt32).cum_sum() - reason.cast(pl.UInt32)).over("patient_id"))
+    lost = (tail.filter(reason | ((pl.col("_k") == nth) & (pl.col("_reasons_before") == 0)))
+            .group_by("patient_id").agg(_lost_date=pl.col("visit_date").last(),
+                                        _lost_reason=pl.col("loss_reason").last()))
+    return (patients.select("patient_id", "registered_on", "diagnosis_date", "consent_date",
+                            _consented=pl.col("consent") == 1)
+            .join(last_done, on="patient_id", how="left", maintain_order="left")
+            .join(last_attempt, on="patient_id", how="left", maintain_order="left")
+            .join(lost, on="patient_id", how="left", maintain_order="left"))
+
+
+def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame, on: dt.date,
+                   within: int = 14, covers: Covers = covers_nothing, policy: WorklistPolicy = NATIONAL,
+                   schedule: SchedulePolicy = NATIONAL_SCHEDULE, status: StatusPolicy = NATIONAL_STATUS,
+                   classes: ClassificationPolicy = NATIONAL_CLASSES,
+                   calendar: WorkdayCalendar = OFFICIAL) -> pl.DataFrame:
+    """Every work item on ``on`` as a table (:data:`ITEM_COLUMNS`: ``kind`` the
+    :class:`~smi_care.rules.worklist.ItemKind` value, ``last_class`` the class code), one
+    patient's items together in the order the per-patient rule gives them (not yet by urgency:
+    :func:`worklist_table` sorts)."""
+    horizon = on + dt.timedelta(days=within)
+    lookback = on - dt.timedelta(days=policy.alert_lookback_days)
+    c = pl.col
+    p = _per_patient(patients, followups, on, status, classes)
+    reg = _registration(patients, events, Period(on, on), covers).select("patient_id", _registered="registered")
+    p = p.join(reg, on="patient_id", how="left", maintain_order="left")
+    cls_unstable = c("_cls") == Classification.UNSTABLE.code
+    p = p.with_columns(_high=(cls_unstable | (c("_risk") >= policy.alert_risk_min)).fill_null(False))
+    ev = (events.filter(c("date") <= on).sort(["patient_id", "date", "row"])
+          .with_row_index("_e").join(p.select("patient_id", "_cls", "_risk", "_high"), on="patient_id", how="inner",
+                maintain_order="left"))
+    parts: list[pl.DataFrame] = []
+
+    # alerts: a high-risk patient who left, went missing or is lost (§5); an emergency without its record
+    police = ItemKind.ALERT_NOTIFY_POLICE
+    left = ev.filter(c("_high") & (c("event") == _kind(EventKind.TRANSFER_OUT)) & (c("date") >= lookback))
+    parts.append(_items(left, police, c("date"), on, TRANSFER_OUT_ALERT, 0, c("_e")))
+    gone = p.filter(c("_high") & c("_registered") & (c("_lost_date") >= lookback))
+    why = map_unique(gone["_lost_reason"], lambda code: lost_alert_detail(LossReason.from_code(code)), pl.String)
+    parts.append(_items(gone.with_columns(_why=why.fill_null(lost_alert_detail(None))), police, c("_lost_date"), on,
+                        c("_why"), 1))
+    emergencies = ev.filter((c("event") == _kind(EventKind.EMERGENCY)) & c("detail").is_null()
+                            & (_days(on, c("date")) <= policy.alert_lookback_days))
+    emergencies = emergencies.with_columns(
+        _record_due=_dates(emergencies["date"], lambda d: emergency_record_due(d, policy)))
+    parts.append(_items(emergencies, ItemKind.ALERT_EMERGENCY_RECORD_MISSING, c("_record_due"), on,
+                        EMERGENCY_RECORD_MISSING, 2, c("_e")))
+    unsigned = p.filter(~c("_consented") & c("_last_date").is_not_null())
+    parts.append(_items(unsigned, ItemKind.ALERT_VISITED_WITHOUT_CONSENT, c("_last_date"), on, NO_CONSENT, 3)
+                 .with_columns(days_overdue=pl.lit(0, dtype=pl.Int64)))
+
+    # the report deadline of a case diagnosed but not yet registered (REPORT2013)
+    unreported = p.filter((c("diagnosis_date") <= on) & (pl.lit(on) < c("registered_on")))
+    days = unreported["diagnosis_date"].unique().to_list()
+    answers = [report_deadline(d, schedule, calendar) for d in days]
+    deadlines = pl.DataFrame({"diagnosis_date": days, "_deadline": [a.date for a in answers],
+                              "_provisional": [a.provisional for a in answers]},
+                             schema={"diagnosis_date": pl.Date, "_deadline": pl.Date, "_provisional": pl.Boolean})
+    unreported = (unreported.join(deadlines, on="diagnosis_date", how="left", maintain_order="left")
+                  .filter(c("_deadline") <= horizon))
+    parts.append(_items(unreported, ItemKind.REPORT_DEADLINE, c("_deadline"), on,
+                        pl.when(c("_provisional")).then(pl.lit(PROVISIONAL_CALENDAR)).otherwise(pl.lit("")), 4,
+                        with_class=False))
+
+    # follow-up and health check: registered, not lost, consented (rules.schedule.next_due, health_check_due)
+    active = p.filter(c("_registered").fill_null(False) & c("_lost_date").is_null() & c("_consented"))
+    start = pl.max_horizontal(pl.coalesce("consent_date", "registered_on"), c("registered_on"))
+    discharges = (ev.filter(c("event") == _kind(EventKind.DISCHARGE))
+                  .join(active.select("patient_id", "_last_date"), on="patient_id", how="inner")
+                  .filter(c("_last_date").is_null() | (c("date") >= c("_last_date")))
+                  .group_by("patient_id").agg(_discharge=c("date").max()))
+    checks = (ev.filter(c("event") == _kind(EventKind.HEALTH_CHECK))
+              .group_by("patient_id").agg(_check=c("date").max()))
+    active = (active.join(discharges, on="patient_id", how="left", maintain_order="left")
+              .join(checks, on="patient_id", how="left", maintain_order="left")
+              .with_columns(_start=start))
+    active = active.with_columns(
+        _retry=_dates(active["_attempt_date"], lambda d: retry_date(d, schedule)),
+        _after_discharge=_dates(active["_discharge"], lambda d: after_discharge_date(d, schedule)),
+        _in_hospital=_dates(active["_last_date"], lambda d: after_discharge_date(d, schedule)),
+        _scheduled=next_visit_dates(active["_last_date"], active["_cls"], schedule),
+        _check_due=pl.coalesce(_dates(active["_check"], lambda d: add_months(d, schedule.health_check_months)),
+                               active["_start"]),
+    )
+    retry = c("_attempt_date").is_not_null() & ~c("_attempt_done").fill_null(True) & (
+        c("_discharge").is_null() | (c("_attempt_date") >= c("_discharge")))
+    first = pl.lit(DueReason.FIRST_AFTER_ENROLMENT.value)
+    due = active.with_columns(
+        _due=pl.when(retry).then(c("_retry")).when(c("_discharge").is_not_null()).then(c("_after_discharge"))
+        .when(c("_last_date").is_null()).then(c("_start") + pl.duration(days=schedule.first_followup_days))
+        .when(c("_cls").is_null()).then(c("_in_hospital")).otherwise(c("_scheduled")),
+        _reason=pl.when(retry).then(pl.lit(DueReason.RETRY_NOT_REACHED.value))
+        .when(c("_discharge").is_not_null()).then(pl.lit(DueReason.AFTER_DISCHARGE.value))
+        .when(c("_last_date").is_null()).then(first)
+        .when(c("_cls").is_null()).then(pl.lit(DueReason.IN_HOSPITAL.value))
+        .otherwise(pl.lit(DueReason.SCHEDULED.value)),
+    ).filter(c("_due") <= horizon)
+    late = _days(on, c("_due")) > 0
+    kind: pl.Expr = pl.lit(None, dtype=pl.String)
+    for reason in DueReason:
+        for is_late in (True, False):
+            kind = pl.when((c("_reason") == reason.value) & (late == is_late)).then(
+                pl.lit(followup_kind(1 if is_late else 0, reason).value)).otherwise(kind)
+    parts.append(_items(due, kind, c("_due"), on, c("_reason"), 5))
+    check = active.filter(c("_check_due") <= horizon)
+    parts.append(_items(check, ItemKind.HEALTH_CHECK_DUE, c("_check_due"), on,
+                        pl.when(c("_check").is_null()).then(pl.lit(NO_HEALTH_CHECK)).otherwise(pl.lit("")), 6))
+
+    items = pl.concat(parts, how="vertical")
+    return items.sort(["patient_id", "_group", "_sub"], maintain_order=True).select(ITEM_COLUMNS)
+
+
+def work_items(frame: pl.DataFrame) -> list[WorkItem]:
+    """The :class:`~smi_care.rules.worklist.WorkItem` of each row of a :func:`worklist_frame`, in order."""
+    kinds = {k.value: k for k in ItemKind}
+    classes = {c.code: c for c in Classification}
+    return [WorkItem(kinds[kind], pid, due, days, None if cls is None else classes[cls], risk, detail)
+            for kind, pid, due, days, cls, risk, detail in frame.select(ITEM_COLUMNS).iter_rows()]
+
+
+def worklist_table(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame, on: dt.date,
+                   within: int = 14, covers: Covers = covers_nothing, policy: WorklistPolicy = NATIONAL,
+                   schedule: SchedulePolicy = NATIONAL_SCHEDULE, status: StatusPolicy = NATIONAL_STATUS,
+                   classes: ClassificationPolicy = NATIONAL_CLASSES,
+                   calendar: WorkdayCalendar = OFFICIAL) -> list[WorkItem]:
+    """Every work item of the registry's tables on ``on``, most urgent first: the same list as
+    :func:`smi_care.rules.worklist.worklist` over the same patients."""
+    frame = worklist_frame(patients, followups, events, on, within, covers, policy, schedule, status, classes,
+                           calendar)
+    return by_urgency(work_items(frame))
