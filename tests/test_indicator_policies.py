@@ -9,13 +9,16 @@ a boundary; the comment names the section of the reference it comes from.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
-from smi_care.domain import Adherence, EventKind, Hospitalisation, PatientRecord
+from smi_care.domain import Adherence, AreaCode, EventKind, Hospitalisation, PatientRecord
 from smi_care.indicators import NO_GAP_OVER_3_MONTHS, Period, report
 from smi_care.indicators.evaluate import AgeBands, parse_by
 from smi_care.indicators.facts import blocks_between, patient_facts, required_followups
+from smi_care.indicators.periods import PeriodError
+from smi_care.indicators.targets import Target, TargetFileError, load_targets
 from smi_care.indicators.standard import FOLLOWUPS_AND_HEALTH_CHECK, FOUR_FOLLOWUPS, StandardPolicy, StandardRule
 from smi_care.rules.classification import NATIONAL as CLASSES
 from smi_care.rules.status import NATIONAL as STATUS
@@ -167,3 +170,95 @@ def test_section6_contract_in_force_on_d(signed: dt.date, ends: dt.date | None, 
     r = record(event(signed, EventKind.FAMILY_DOCTOR_CONTRACT, contract_end=ends))
     assert facts(r).contract is in_force
     assert report([r], Y).result("family_doctor_contract_rate").numerator == int(in_force)
+
+
+# --- §8 local targets from a file: each column's check, and what a good line gives -----------------
+
+def _targets(tmp_path: Path, text: str, known: tuple[str, ...] | None = ("management_rate",)) -> tuple[Target, ...]:
+    f = tmp_path / "targets.csv"
+    f.write_bytes(text.encode("utf-8"))
+    return load_targets(f, known)
+
+
+def test_section8_target_file_lines(tmp_path: Path) -> None:
+    """§8 (目标值; a township's own line, 全国精神卫生工作规划（2015—2020年） for the national ones):
+    a BOM, spaces, a % sign, a source with a line break, no source, an area code."""
+    text = ('\ufeffindicator, year ,threshold,source,area_code\r\n'
+            ' management_rate ,2025, 65% ,"county\r\nplan",110105\r\n'
+            'management_rate,2026,70\r\n')
+    assert _targets(tmp_path, text) == (
+        Target("management_rate", 65.0, 2025, "county\r\nplan", AreaCode("110105")),
+        Target("management_rate", 70.0, 2026, "targets.csv", None),
+    )
+    assert _targets(tmp_path, "indicator,year,threshold\nlocal_rate,2025,90\n", None) == (
+        Target("local_rate", 90.0, 2025, "targets.csv"),)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("indicator,threshold\n", "targets.csv: the header lacks column year"),
+    ("indicator,year\n", "targets.csv: the header lacks column threshold"),
+    ("year,threshold\n", "targets.csv: the header lacks column indicator"),
+    ("indicator,year,threshold\nmanagement_rate,2025,60\nloss_rate,2025,5\n",
+     "targets.csv line 3 column indicator: 'loss_rate' is not a known indicator"),
+    ("indicator,year,threshold\nmanagement_rate,25Q1,60\n", "targets.csv line 2 column year: '25Q1' is not a year"),
+    ("indicator,year,threshold\nmanagement_rate,2025,sixty\n",
+     "targets.csv line 2 column threshold: 'sixty' is not a number"),
+    ("indicator,year,threshold,area_code\nmanagement_rate,2025,60,11\n", "targets.csv line 2 column area_code: "),
+    ("indicator,year,threshold\nmanagement_rate,2025,60,extra\n",
+     "targets.csv line 2: 4 fields, but the header has 3 columns"),
+])
+def test_section8_target_file_errors_name_line_column_and_value(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(TargetFileError) as err:
+        _targets(tmp_path, text)
+    assert str(err.value).startswith(message)
+
+
+# --- §6 periods and the standard policies' own words ------------------------------------------------
+
+@pytest.mark.parametrize(("day", "inside"), [
+    (D(2024, 12, 31), False), (D(2025, 1, 1), True), (D(2025, 12, 31), True), (D(2026, 1, 1), False),
+    ("2025-06-01", False),
+])
+def test_section6_period_contains_its_first_and_last_day(day: object, inside: bool) -> None:
+    assert (day in Y) is inside
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("2025Q5", "period '2025Q5' is not a year (2025), quarter (2025Q3), month (2025-07) or date range "
+               "(2025-01-01..2025-06-30)"),
+    ("2025-13", "period '2025-13' is not valid: month must be 1 to 12, not 13"),
+    ("2025-00", "period '2025-00' is not valid: month must be 1 to 12, not 0"),
+    ("2025-02-30..2025-03-01", "period '2025-02-30..2025-03-01' is not valid: day is out of range for month"),
+    ("2025-03-02..2025-03-01",
+     "period '2025-03-02..2025-03-01' is not valid: period end 2025-03-01 is before its start 2025-03-02"),
+])
+def test_section6_period_errors_say_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(PeriodError) as err:
+        Period.parse(text)
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize(("q", "ok"), [(0, False), (1, True), (4, True), (5, False)])
+def test_section6_quarter_bounds(q: int, ok: bool) -> None:
+    if ok:
+        assert Period.quarter(2025, q).start.month == 3 * q - 2
+    else:
+        with pytest.raises(PeriodError, match=f"quarter must be 1 to 4, not {q}"):
+            Period.quarter(2025, q)
+    assert Period.month(2024, 2) == Period(D(2024, 2, 1), D(2024, 2, 29))
+    assert [Period.parse(t) for t in (" 2025 ", "2025q1", "2025-01-01 .. 2025-01-31")] == [
+        Y, Period.quarter(2025, 1), Period.month(2025, 1)]
+
+
+def test_section6_standard_policies_describe_themselves_and_say_whether_they_count() -> None:
+    """§6 规范管理 (WS2018 工作指标): the words the audit and the CLI show for each policy, and
+    whether it has a pro-rated count of follow-ups ("n of required" is printed only then)."""
+    assert [(p.describe(), p.counts_required) for p in (FOUR_FOLLOWUPS, FOLLOWUPS_AND_HEALTH_CHECK,
+                                                        NO_GAP_OVER_3_MONTHS)] == [
+        ("consent given and at least 4 completed follow-ups a year (pro-rated: one per started 3 months)", True),
+        ("consent given, at least 4 completed follow-ups a year (pro-rated) and a health check in the period", True),
+        ("consent given and no gap longer than 3 months between completed follow-ups", False),
+    ]
+    assert StandardPolicy(per_year=6).describe().startswith("consent given and at least 6 ")
+    assert StandardPolicy(StandardRule.NO_GAP_OVER_3_MONTHS, gap_months=2).describe().endswith(
+        "no gap longer than 2 months between completed follow-ups")

@@ -20,12 +20,13 @@ from smi_care.domain import (
     PatientRecord,
     SymptomSeverity,
 )
-from smi_care.domain.codes import EmergencyCategory
+from smi_care.domain import AreaCode, FollowUp, FollowUpForm
+from smi_care.domain.codes import DeathCause, EmergencyCategory, FormEdition
 from smi_care.domain.followup import SocialFunction
 from smi_care.rules import PROVISIONAL, add_working_days, health_check_due, is_working_day, status_in, status_on
 from smi_care.rules.classification import Assessment, ClassificationPolicy, classify_assessment
-from smi_care.rules.interventions import Action, InterventionPolicy, actions_for
-from smi_care.rules.quality import QualityPolicy, findings
+from smi_care.rules.interventions import Action, InterventionPolicy, actions_for, visit_actions
+from smi_care.rules.quality import Finding, QualityPolicy, findings, registry_findings
 from smi_care.rules.risk import (
     ArmedViolence,
     ArsonExplosion,
@@ -37,11 +38,20 @@ from smi_care.rules.risk import (
     VerbalThreat,
     risk_level,
 )
-from smi_care.rules.schedule import DueReason, add_months, next_due, next_visit_date, paper_entry_deadline
+from smi_care.rules.schedule import (
+    DueReason,
+    SchedulePolicy,
+    add_months,
+    followup_next_date,
+    next_due,
+    next_visit_date,
+    paper_entry_deadline,
+)
 from smi_care.rules.status import (
     Status,
     StatusPolicy,
     admitted_on,
+    death,
     is_lost,
     is_registered,
     last_lockup,
@@ -51,7 +61,7 @@ from smi_care.rules.status import (
 )
 from smi_care.rules.workdays import known_years, working_days_between
 from smi_care.rules.worklist import NATIONAL as NATIONAL_WORKLIST
-from smi_care.rules.worklist import ItemKind, WorklistPolicy, patient_items
+from smi_care.rules.worklist import ItemKind, WorkItem, WorklistPolicy, patient_items, worklist
 from tests.helpers import D, event, miss, patient, record, visit
 
 # --- §3 risk: every row of the table and the two combinations it leaves open ------------------
@@ -407,3 +417,124 @@ def test_section2_unknown_year_names_the_known_years_and_provisional_counts_week
     assert answer.provisional and answer.date == monday + dt.timedelta(days=7)
     with pytest.raises(CalendarError):
         paper_entry_deadline(monday)
+
+
+# --- every policy argument reaches the rule it configures ----------------------------------------
+# A caller's policy replaces a national default (national-rules.md, "Every default marked
+# [default] must be a configurable policy"); a rule that drops it silently answers with the
+# national default. Each case below differs between the caller's policy and the default.
+
+def test_section4_followup_next_date_from_one_followup() -> None:
+    """§4 (BPHS2017 分类干预; WS2018 随访管理): by class when classified, 14 days after an
+    in-hospital follow-up without a class (to check on discharge), the retry date after an
+    attempt that reached nobody. Three different intervals tell the branches apart."""
+    policy = SchedulePolicy(unstable_days=5, after_discharge_days=10, not_reached_retry_days=7)
+    day = D(2025, 3, 1)
+    hospital = FollowUp("P1", day, FollowUpForm.HOME, hospitalisation=Hospitalisation.IN_HOSPITAL_NOW)
+    assert [followup_next_date(f, c, policy) for f, c in [
+        (visit(day), Classification.UNSTABLE), (visit(day), Classification.STABLE),
+        (hospital, None), (miss(day), None),
+    ]] == [D(2025, 3, 6), D(2025, 6, 1), D(2025, 3, 11), D(2025, 3, 8)]
+    assert [followup_next_date(f, None) for f in (hospital, miss(day))] == [D(2025, 3, 15), D(2025, 3, 15)]
+    assert followup_next_date(visit(day), Classification.STABLE) == D(2025, 6, 1)
+
+
+def test_section5_death_is_the_death_event() -> None:
+    """§5 (WS2018 患者管理, 死亡): the death event ends registration; other events are not it."""
+    died = event(D(2025, 5, 1), EventKind.DEATH, death_cause=DeathCause.SUICIDE)
+    r = record(event(D(2025, 1, 1), EventKind.HEALTH_CHECK), died)
+    assert death(r) == died
+    assert death(record(event(D(2025, 1, 1), EventKind.HEALTH_CHECK))) is None
+
+
+def test_section4_interventions_follow_the_callers_policy() -> None:
+    """§4 (BPHS2017 分类干预; BPHS2011 for the older second-visit step)."""
+    never = InterventionPolicy(police_risk_min=None)
+    assert Action.NOTIFY_POLICE in visit_actions(Classification.UNSTABLE, 4)
+    assert Action.NOTIFY_POLICE not in visit_actions(Classification.UNSTABLE, 4, policy=never)
+    old = InterventionPolicy(edition=FormEdition.BPHS2011)
+    after_basic = visit_actions(Classification.BASICALLY_STABLE, 1, Classification.BASICALLY_STABLE, policy=old)
+    assert after_basic[-1] is Action.PSYCHIATRIST_GUIDANCE_1_MONTH
+    assert visit_actions(Classification.BASICALLY_STABLE, 1, Classification.BASICALLY_STABLE)[-2:] == (
+        Action.REFER_UPWARD, Action.CHECK_REFERRAL_WITHIN_2_WEEKS)
+    # the second-visit step is for a patient not unstable now, after a basically stable visit
+    assert visit_actions(Classification.UNSTABLE, 3, Classification.BASICALLY_STABLE) == actions_for(
+        Classification.UNSTABLE, 3)
+    assert visit_actions(Classification.STABLE, 0, Classification.STABLE) == actions_for(Classification.STABLE)
+
+
+def test_section2_working_days_between_counts_on_the_callers_calendar() -> None:
+    """§2 (REPORT2013): outside the known years only the provisional calendar counts (Mon-Fri)."""
+    years = known_years()
+    first = dt.date(years.stop, 1, 1)
+    monday = first + dt.timedelta(days=(7 - first.weekday()) % 7)
+    assert working_days_between(monday, monday + dt.timedelta(days=7), PROVISIONAL) == 5
+    with pytest.raises(CalendarError):
+        working_days_between(monday, monday + dt.timedelta(days=7))
+
+
+def test_section5_under_management_with_a_transfer_inside_the_coverage() -> None:
+    """§5/§6 "Area" (WS2018 工作指标): a transfer out to an area the registry covers keeps the
+    patient registered, so under management."""
+    inside = AreaCode("110105001003")
+    r = record(visit(D(2025, 2, 1)), event(D(2025, 3, 1), EventKind.TRANSFER_OUT, other_area=inside))
+    assert not under_management(r, D(2025, 1, 1), D(2025, 3, 31))
+    assert under_management(r, D(2025, 1, 1), D(2025, 3, 31), covers=lambda a: a == inside)
+
+
+def test_section5_worklist_passes_every_setting_on() -> None:
+    """§4/§5 (WS2018 随访管理; REPORT2013): the registry worklist answers as each patient's items
+    do, with the caller's horizon, coverage and calendar; the default horizon is 14 days."""
+    def followups(items: list[WorkItem]) -> list[ItemKind]:
+        return [i.kind for i in items if i.kind in (ItemKind.FOLLOWUP_DUE, ItemKind.FOLLOWUP_OVERDUE)]
+
+    due = record(visit(D(2025, 1, 1)))                          # stable: due 2025-04-01
+    assert followups(worklist([due], D(2025, 3, 18))) == [ItemKind.FOLLOWUP_DUE]
+    assert followups(worklist([due], D(2025, 3, 17))) == []    # 15 days ahead: beyond the default
+    assert followups(worklist([due], D(2025, 3, 17), within=15)) == [ItemKind.FOLLOWUP_DUE]
+    inside = AreaCode("110105001003")
+    moved = record(visit(D(2025, 1, 1), risk_level=3), event(D(2025, 1, 5), EventKind.TRANSFER_OUT, other_area=inside))
+    assert followups(worklist([moved], D(2025, 1, 6), covers=lambda a: a == inside)) == [ItemKind.FOLLOWUP_DUE]
+    assert followups(worklist([moved], D(2025, 1, 6))) == []
+    years = known_years()
+    late = dt.date(years.stop, 3, 2)
+    unreported = record(p=patient(diagnosis_date=late, registered_on=late + dt.timedelta(days=30),
+                                  consent_date=late + dt.timedelta(days=30)))
+    items = worklist([unreported], late, calendar=PROVISIONAL)
+    assert [(i.kind, i.detail) for i in items] == [(ItemKind.REPORT_DEADLINE, "provisional calendar")]
+    with pytest.raises(CalendarError):
+        worklist([unreported], late)
+
+
+def test_section4_registry_findings_are_each_patients_findings_with_the_callers_policies() -> None:
+    """§4 (BPHS2017 分类干预): the registry's findings are the patients' findings in order."""
+    a = record(visit(D(2025, 1, 1), risk_level=3, classification=Classification.STABLE))
+    b = record(visit(D(2025, 1, 1), pid="P2", risk_level=3, classification=Classification.UNSTABLE),
+               miss(D(2025, 1, 16), pid="P2"), p=patient("P2"))
+    assert registry_findings([a, b]) == findings(a) + findings(b)
+    assert [f.kind for f in registry_findings([b])] == ["gap_too_long"]
+    assert registry_findings([b], QualityPolicy(gap_grace_days=1)) == []
+    assert registry_findings([b], schedule=SchedulePolicy(unstable_days=15)) == []
+    assert registry_findings([a], classes=ClassificationPolicy(unstable_risk_min=4)) != findings(a)
+
+
+def test_section4_quality_findings_say_what_was_recorded_and_expected() -> None:
+    """§4 (BPHS2017 随访评估, 分类干预): each finding names the follow-up, the field, what was
+    recorded, what the rule expects and why, in words a county worker reads."""
+    r = record(visit(D(2025, 1, 1), risk_level=3, classification=Classification.STABLE,
+                     next_visit_date=D(2025, 4, 2)),
+               visit(D(2025, 4, 3), risk_level=0), miss(D(2025, 7, 4)))
+    assert findings(r) == [
+        Finding("class_disagrees", "P1", D(2025, 1, 1), "classification", "3", "1",
+                "recorded class 3 稳定 but the rule gives 1 不稳定"),
+        Finding("next_date_too_late", "P1", D(2025, 1, 1), "next_visit_date", "2025-04-02", "2025-04-01",
+                "next visit 2025-04-02 is later than the rule allows (2025-04-01)"),
+        Finding("gap_too_long", "P1", D(2025, 1, 1), "visit_date", "2025-04-03", "2025-04-01",
+                "the next attempt came on 2025-04-03, after the 2025-04-01 the class allows"),
+        Finding("missing_assessment", "P1", D(2025, 4, 3), "classification", "", "3",
+                "a reached follow-up has no recorded class (此次随访分类)"),
+        Finding("gap_too_long", "P1", D(2025, 4, 3), "visit_date", "2025-07-04", "2025-07-03",
+                "the next attempt came on 2025-07-04, after the 2025-07-03 the class allows"),
+    ]
+    assert str(findings(r)[0]) == ("patient P1 follow-up 2025-01-01 classification: recorded class 3 稳定 but "
+                                   "the rule gives 1 不稳定")
