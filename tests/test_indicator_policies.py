@@ -18,8 +18,8 @@ from smi_care.indicators import NO_GAP_OVER_3_MONTHS, Period, report
 from smi_care.indicators.evaluate import AgeBands, parse_by
 from smi_care.indicators.facts import blocks_between, patient_facts, required_followups
 from smi_care.indicators.periods import PeriodError
-from smi_care.indicators.targets import Target, TargetFileError, load_targets
 from smi_care.indicators.standard import FOLLOWUPS_AND_HEALTH_CHECK, FOUR_FOLLOWUPS, StandardPolicy, StandardRule
+from smi_care.indicators.targets import Target, TargetFileError, load_targets
 from smi_care.rules.classification import NATIONAL as CLASSES
 from smi_care.rules.status import NATIONAL as STATUS
 from smi_care.rules.status import covers_nothing

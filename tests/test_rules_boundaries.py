@@ -9,10 +9,13 @@ import datetime as dt
 import pytest
 
 from smi_care.domain import (
+    AreaCode,
     CalendarError,
     Classification,
     Consent,
     EventKind,
+    FollowUp,
+    FollowUpForm,
     Hospitalisation,
     Insight,
     Lockup,
@@ -20,7 +23,6 @@ from smi_care.domain import (
     PatientRecord,
     SymptomSeverity,
 )
-from smi_care.domain import AreaCode, FollowUp, FollowUpForm
 from smi_care.domain.codes import DeathCause, EmergencyCategory, FormEdition
 from smi_care.domain.followup import SocialFunction
 from smi_care.rules import PROVISIONAL, add_working_days, health_check_due, is_working_day, status_in, status_on
