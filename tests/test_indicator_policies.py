@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from smi_care.domain import Adherence, AreaCode, EventKind, Hospitalisation, PatientRecord
+from smi_care.domain import Adherence, AreaCode, EventKind, FollowUpForm, Hospitalisation, Lockup, PatientRecord
+from smi_care.domain.codes import DangerousAct
+from smi_care.domain.followup import ActCount
 from smi_care.indicators import NO_GAP_OVER_3_MONTHS, Period, report
 from smi_care.indicators.evaluate import AgeBands, parse_by
 from smi_care.indicators.facts import blocks_between, patient_facts, required_followups
@@ -23,7 +25,7 @@ from smi_care.indicators.targets import Target, TargetFileError, load_targets
 from smi_care.rules.classification import NATIONAL as CLASSES
 from smi_care.rules.status import NATIONAL as STATUS
 from smi_care.rules.status import covers_nothing
-from tests.helpers import D, event, patient, record, visit
+from tests.helpers import D, event, miss, patient, record, visit
 
 Y = Period.year(2025)
 
@@ -262,3 +264,43 @@ def test_section6_standard_policies_describe_themselves_and_say_whether_they_cou
     assert StandardPolicy(per_year=6).describe().startswith("consent given and at least 6 ")
     assert StandardPolicy(StandardRule.NO_GAP_OVER_3_MONTHS, gap_months=2).describe().endswith(
         "no gap longer than 2 months between completed follow-ups")
+
+
+# --- §6 the facts of one patient in one period, worked by hand --------------------------------------
+
+def test_section6_facts_of_one_patient_worked_by_hand() -> None:
+    """§6 (WS2018 工作指标; BPHS2017 工作指标): every fact the indicators read, for one patient
+    with follow-ups before, in and after P, a transfer in inside P, and one event of each kind."""
+    r = record(visit(D(2024, 12, 31), form=FollowUpForm.PHONE, lockup=Lockup.LOCKED),   # before P
+               visit(D(2025, 2, 1), form=FollowUpForm.PHONE, counselling=True),
+               miss(D(2025, 3, 1)),
+               visit(D(2025, 6, 1), form=FollowUpForm.CLINIC, risk_level=1, adherence=Adherence.INTERMITTENT,
+                     acts=(ActCount(DangerousAct.TROUBLE, 1),), lockup=Lockup.RELEASED),
+               visit(D(2026, 1, 1)),                                                    # after D
+               event(D(2024, 12, 31), EventKind.COMMUNITY_REHABILITATION),             # before P
+               event(D(2025, 3, 15), EventKind.TRANSFER_IN),
+               event(D(2025, 4, 1), EventKind.HEALTH_CHECK),
+               event(D(2025, 1, 1), EventKind.FAMILY_DOCTOR_CONTRACT, contract_end=D(2025, 12, 31)))
+    f = facts(r)
+    assert f.row() == {
+        "patient_id": "P1", "registered": True, "area": "110105001002", "sex": 1, "age": 45, "disorder": 1,
+        "consented": True,
+        "registration_start": D(2025, 3, 15),      # the transfer in restarts the registration
+        "completed_count": 2, "attempts": 3, "last_date": D(2025, 6, 1),
+        "last_adherence": 2, "last_hospitalisation": 0,
+        "last_class": 2,                           # risk 1: basically stable by the §4 rule
+        "face_to_face": True,                      # the clinic visit
+        "in_hospital": False, "hospital_for_medication": False, "lost": False,
+        "health_check": True, "rehabilitation": False, "counselling": True, "contract": True, "incident": True,
+        "lockup": 3,                               # the last recorded on or before D
+        "required_followups": 4,                   # started blocks from 03-15: 03-15, 06-15, 09-15, 12-15
+        "gaps_within_limit": False,                # 06-01 + 3 months = 09-01 < D
+        "standard": False,
+    }
+    assert (f.under_management, f.at_home, f.on_medication, f.regular_medication) == (True, True, True, False)
+    assert (f.last_adherence, f.completed_count) == (Adherence.INTERMITTENT, 2)
+    empty = facts(record(p=patient(birth_date=D(1980, 12, 31))))
+    assert {k: v for k, v in empty.row().items() if k.startswith("last_")} == dict.fromkeys(
+        ("last_date", "last_adherence", "last_hospitalisation", "last_class"))
+    assert (empty.age, empty.under_management, empty.on_medication, empty.last_adherence) == (45, False, False, None)
+    assert facts(record(p=patient(birth_date=D(1981, 1, 1)))).age == 44
