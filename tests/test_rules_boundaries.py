@@ -540,3 +540,68 @@ def test_section4_quality_findings_say_what_was_recorded_and_expected() -> None:
     ]
     assert str(findings(r)[0]) == ("patient P1 follow-up 2025-01-01 classification: recorded class 3 稳定 but "
                                    "the rule gives 1 不稳定")
+
+
+# --- §5 the worklist, worked by hand: every field of every item ----------------------------------
+
+ON = D(2025, 3, 20)
+_POLICE_LEFT = "left the area (transfer out): tell the police at once"
+_POLICE_LOST = ": tell the police at once and inform the mental-health agency"
+_EMERGENCY = "emergency without its record (category), due within 24 hours"
+
+
+def test_section5_worklist_items_worked_by_hand() -> None:
+    """§5 (WS2018 随访管理 and 应急处置; BPHS2017 分类干预 and 健康体检; REPORT2013): who the
+    item is for, when it is due, how late, the last class and risk, and the words shown."""
+    U, B = Classification.UNSTABLE, Classification.BASICALLY_STABLE
+    left = record(visit(D(2025, 3, 1), pid="A", risk_level=3), event(ON, EventKind.TRANSFER_OUT, pid="A"),
+                  event(D(2025, 3, 18), EventKind.EMERGENCY, pid="A"), p=patient("A"))
+    assert patient_items(left, ON) == [
+        WorkItem(ItemKind.ALERT_NOTIFY_POLICE, "A", ON, 0, U, 3, _POLICE_LEFT),   # left on the day itself
+        WorkItem(ItemKind.ALERT_EMERGENCY_RECORD_MISSING, "A", D(2025, 3, 19), 1, U, 3, _EMERGENCY),
+    ]
+    lost = record(visit(D(2025, 3, 1), pid="B", risk_level=3), miss(D(2025, 3, 15), pid="B", reason=LossReason.MOVED),
+                  p=patient("B"))
+    assert patient_items(lost, ON) == [
+        WorkItem(ItemKind.ALERT_NOTIFY_POLICE, "B", D(2025, 3, 15), 5, U, 3, "is lost to follow-up" + _POLICE_LOST)]
+    refused = record(visit(ON, pid="C", risk_level=1), p=patient("C", consent=Consent.REFUSED))
+    assert patient_items(refused, ON) == [
+        WorkItem(ItemKind.ALERT_VISITED_WITHOUT_CONSENT, "C", ON, 0, B, 1, "followed up without signed consent")]
+    registered_today = record(p=patient("D", diagnosis_date=D(2025, 3, 12), registered_on=ON, consent_date=ON))
+    assert [i.kind for i in patient_items(registered_today, ON)] == [ItemKind.FIRST_FOLLOWUP_DUE,
+                                                                    ItemKind.HEALTH_CHECK_DUE]
+    unreported = record(p=patient("E", diagnosis_date=D(2025, 3, 18), registered_on=D(2025, 4, 10),
+                                  consent_date=D(2025, 4, 10)))
+    assert patient_items(unreported, ON) == [WorkItem(ItemKind.REPORT_DEADLINE, "E", D(2025, 4, 1), -12)]
+    scheduled = record(visit(D(2025, 3, 10), pid="F", risk_level=1), event(D(2024, 4, 1), EventKind.HEALTH_CHECK, pid="F"),
+                       p=patient("F"))
+    assert patient_items(scheduled, ON) == [
+        WorkItem(ItemKind.FOLLOWUP_DUE, "F", D(2025, 3, 24), -4, B, 1, "scheduled"),
+        WorkItem(ItemKind.HEALTH_CHECK_DUE, "F", D(2025, 4, 1), -12, B, 1, ""),
+    ]
+
+
+def test_section5_worklist_high_risk_and_policies_per_patient() -> None:
+    """§5 (WS2018 应急处置): the police alert needs a last completed follow-up that is unstable
+    (recorded or by the caller's class rule) or at the risk threshold; the lost rule and the
+    class rule are the caller's; the default horizon is 14 days."""
+    never_seen = record(event(D(2025, 3, 15), EventKind.TRANSFER_OUT))
+    assert ItemKind.ALERT_NOTIFY_POLICE not in _kinds(never_seen, ON)
+    recorded_unstable = record(visit(D(2025, 3, 1), risk_level=1, classification=Classification.UNSTABLE),
+                               event(D(2025, 3, 15), EventKind.TRANSFER_OUT))
+    assert [(i.last_class, i.last_risk) for i in patient_items(recorded_unstable, ON)] == [
+        (Classification.UNSTABLE, 1)]
+    risk2 = record(visit(D(2025, 3, 1), risk_level=2), event(D(2025, 3, 15), EventKind.TRANSFER_OUT))
+    strict = ClassificationPolicy(unstable_risk_min=2)
+    assert ItemKind.ALERT_NOTIFY_POLICE not in _kinds(risk2, ON)
+    assert [i.kind for i in patient_items(risk2, ON, classes=strict)] == [ItemKind.ALERT_NOTIFY_POLICE]
+    seen = record(visit(D(2025, 3, 10), risk_level=2))
+    assert [(i.due, i.last_class) for i in patient_items(seen, ON, classes=strict)
+            if i.kind is ItemKind.FOLLOWUP_DUE] == [(D(2025, 3, 24), Classification.UNSTABLE)]
+    two_misses = record(visit(D(2025, 1, 5)), miss(D(2025, 2, 2)), miss(D(2025, 2, 16)))
+    assert ItemKind.FOLLOWUP_OVERDUE in _kinds(two_misses, ON)
+    assert [i.kind for i in patient_items(two_misses, ON, status=StatusPolicy(consecutive_failures_lost=2))
+            if not i.kind.is_alert] == []
+    stable = record(visit(D(2025, 1, 4)), event(D(2024, 6, 1), EventKind.HEALTH_CHECK))   # due 04-04, 15 days on
+    assert patient_items(stable, ON) == []
+    assert [i.kind for i in patient_items(stable, ON, within=15)] == [ItemKind.FOLLOWUP_DUE]
