@@ -42,6 +42,7 @@ from smi_care.rules.risk import (
 )
 from smi_care.rules.schedule import (
     DueReason,
+    NextDue,
     SchedulePolicy,
     add_months,
     followup_next_date,
@@ -51,6 +52,7 @@ from smi_care.rules.schedule import (
 )
 from smi_care.rules.status import (
     Status,
+    StatusChange,
     StatusPolicy,
     admitted_on,
     death,
@@ -59,9 +61,10 @@ from smi_care.rules.status import (
     last_lockup,
     lost_since,
     registration_on,
+    timeline,
     under_management,
 )
-from smi_care.rules.workdays import known_years, working_days_between
+from smi_care.rules.workdays import WorkdayAnswer, known_years, working_days_between
 from smi_care.rules.worklist import NATIONAL as NATIONAL_WORKLIST
 from smi_care.rules.worklist import ItemKind, WorkItem, WorklistPolicy, patient_items, worklist
 from tests.helpers import D, event, miss, patient, record, visit
@@ -605,3 +608,86 @@ def test_section5_worklist_high_risk_and_policies_per_patient() -> None:
     stable = record(visit(D(2025, 1, 4)), event(D(2024, 6, 1), EventKind.HEALTH_CHECK))   # due 04-04, 15 days on
     assert patient_items(stable, ON) == []
     assert [i.kind for i in patient_items(stable, ON, within=15)] == [ItemKind.FOLLOWUP_DUE]
+
+
+# --- §4 next due, every field, under a caller's intervals ------------------------------------------
+
+_SHORT = SchedulePolicy(unstable_days=5, basically_stable_days=6, after_discharge_days=10, not_reached_retry_days=7)
+
+
+@pytest.mark.parametrize(("items", "classes", "due"), [
+    # the last attempt failed: retry from it (not from an earlier row), the last completed class stands
+    ((visit(D(2025, 1, 1)), visit(D(2025, 3, 1), risk_level=1), miss(D(2025, 3, 10))), None,
+     NextDue(D(2025, 3, 17), DueReason.RETRY_NOT_REACHED, Classification.BASICALLY_STABLE, 1)),
+    # failed attempts after a discharge: the later attempt decides, not the discharge
+    ((visit(D(2025, 1, 1)), miss(D(2025, 1, 15)), event(D(2025, 2, 1), EventKind.DISCHARGE), miss(D(2025, 2, 10))),
+     None, NextDue(D(2025, 2, 17), DueReason.RETRY_NOT_REACHED, Classification.STABLE, 0)),
+    ((visit(D(2025, 3, 1), risk_level=1), event(D(2025, 3, 5), EventKind.ADMISSION),
+      event(D(2025, 3, 12), EventKind.DISCHARGE)), None,
+     NextDue(D(2025, 3, 22), DueReason.AFTER_DISCHARGE, Classification.BASICALLY_STABLE, 1)),
+    ((FollowUp("P1", D(2025, 3, 1), FollowUpForm.HOME, hospitalisation=Hospitalisation.IN_HOSPITAL_NOW),), None,
+     NextDue(D(2025, 3, 11), DueReason.IN_HOSPITAL, None, None)),
+    ((visit(D(2025, 3, 1), risk_level=2),), None,
+     NextDue(D(2025, 3, 7), DueReason.SCHEDULED, Classification.BASICALLY_STABLE, 2)),
+    ((visit(D(2025, 3, 1), risk_level=2),), ClassificationPolicy(unstable_risk_min=2),
+     NextDue(D(2025, 3, 6), DueReason.SCHEDULED, Classification.UNSTABLE, 2)),
+])
+def test_section4_next_due_every_field(items: tuple[object, ...], classes: ClassificationPolicy | None,
+                                       due: NextDue) -> None:
+    """§4 (WS2018 随访管理: 14 days after enrolment, discharge or a failed attempt; BPHS2017
+    分类干预: by class) with each interval set apart, so each branch shows which one it used."""
+    r = record(*items)  # type: ignore[arg-type]
+    on = D(2025, 3, 31)
+    assert next_due(r, on, _SHORT, classes or ClassificationPolicy()) == due
+
+
+def test_section4_quality_after_a_failed_attempt_and_under_the_callers_class_rule() -> None:
+    """§4 (BPHS2017 随访评估): a failed attempt is skipped, not the end of the check; the class
+    that sets the allowed next date is the caller's rule when none is recorded."""
+    r = record(miss(D(2025, 1, 1)), visit(D(2025, 1, 10), risk_level=3, next_visit_date=D(2025, 2, 1)))
+    assert [f.kind for f in findings(r)] == ["missing_assessment", "next_date_too_late"]
+    calm = record(visit(D(2025, 1, 10), next_visit_date=D(2025, 2, 1)))
+    assert findings(calm) == [Finding("missing_assessment", "P1", D(2025, 1, 10), "classification", "", "3",
+                                      "a reached follow-up has no recorded class (此次随访分类)")]
+    strict = ClassificationPolicy(unstable_risk_min=0)
+    assert [(f.kind, f.expected) for f in findings(calm, classes=strict)] == [
+        ("missing_assessment", "1"), ("next_date_too_late", "2025-01-24")]
+
+
+# --- §5 the status timeline -------------------------------------------------------------------------
+
+def test_section5_timeline_worked_by_hand() -> None:
+    """§5 (WS2018 患者管理): one change per day the status changes, up to and including ``until``."""
+    r = record(visit(D(2025, 1, 5)), event(D(2025, 2, 1), EventKind.ADMISSION), visit(D(2025, 2, 10)),
+               event(D(2025, 3, 1), EventKind.DISCHARGE), miss(D(2025, 4, 1), reason=LossReason.MISSING),
+               event(D(2025, 5, 1), EventKind.DEATH, death_cause=DeathCause.ACCIDENT))
+    changes = [(D(2020, 5, 8), Status.AT_HOME), (D(2025, 2, 1), Status.IN_HOSPITAL), (D(2025, 3, 1), Status.AT_HOME),
+               (D(2025, 4, 1), Status.LOST), (D(2025, 5, 1), Status.DEAD)]
+    assert timeline(r, D(2025, 12, 31)) == tuple(StatusChange(d, s) for d, s in changes)
+    assert timeline(r, D(2025, 5, 1)) == tuple(StatusChange(d, s) for d, s in changes)
+    assert timeline(r, D(2025, 4, 30)) == tuple(StatusChange(d, s) for d, s in changes[:-1])
+    assert timeline(r, D(2025, 4, 30), policy=StatusPolicy(consecutive_failures_lost=1))[-1] == StatusChange(
+        D(2025, 4, 1), Status.LOST)
+    one_failure = record(visit(D(2025, 1, 5)), miss(D(2025, 2, 1)))
+    assert timeline(one_failure, D(2025, 12, 31))[-1] == StatusChange(D(2020, 5, 8), Status.AT_HOME)
+    assert timeline(one_failure, D(2025, 12, 31), policy=StatusPolicy(consecutive_failures_lost=1))[-1] == (
+        StatusChange(D(2025, 2, 1), Status.LOST))
+    inside = AreaCode("110105001003")
+    moved = record(event(D(2025, 2, 1), EventKind.TRANSFER_OUT, other_area=inside))
+    assert timeline(moved, D(2025, 12, 31))[-1] == StatusChange(D(2025, 2, 1), Status.TRANSFERRED_OUT)
+    assert timeline(moved, D(2025, 12, 31), covers=lambda a: a == inside) == (StatusChange(D(2020, 5, 8),
+                                                                                          Status.AT_HOME),)
+
+
+# --- §2 the official calendar's years ---------------------------------------------------------------
+
+def test_section2_known_years_start_at_the_first_notice_and_answers_are_not_provisional() -> None:
+    """§2 (REPORT2013; 国务院办公厅关于放假安排的通知): the calendar starts with the first year the
+    package carries (2004) and refuses the year before; a count on it is not provisional."""
+    years = known_years()
+    assert years.start == 2004 and years.stop > 2026
+    assert is_working_day(D(2004, 1, 5)) and not is_working_day(D(2004, 1, 1))
+    with pytest.raises(CalendarError):
+        is_working_day(D(2003, 12, 31))
+    assert add_working_days(D(2025, 3, 3), 0) == WorkdayAnswer(D(2025, 3, 3), False)
+    assert add_working_days(D(2025, 3, 3), 0).provisional is False
