@@ -51,6 +51,8 @@ from smi_care.rules.schedule import (
     paper_entry_deadline,
 )
 from smi_care.rules.status import (
+    DayStatus,
+    PeriodStatus,
     Status,
     StatusChange,
     StatusPolicy,
@@ -61,6 +63,8 @@ from smi_care.rules.status import (
     last_lockup,
     lost_since,
     registration_on,
+    status_in,
+    status_on,
     timeline,
     under_management,
 )
@@ -691,3 +695,39 @@ def test_section2_known_years_start_at_the_first_notice_and_answers_are_not_prov
         is_working_day(D(2003, 12, 31))
     assert add_working_days(D(2025, 3, 3), 0) == WorkdayAnswer(D(2025, 3, 3), False)
     assert add_working_days(D(2025, 3, 3), 0).provisional is False
+
+
+# --- §5 status on a day and in a period, every field ------------------------------------------------
+
+def test_section5_status_on_every_field() -> None:
+    """§5 (WS2018 患者管理): status, registration, area, lost, in hospital, at home and consent on D.
+    A patient no longer registered is neither lost nor in hospital (the status is the final one)."""
+    area = AreaCode("110105001002")
+    day = D(2025, 6, 30)
+    two = (visit(D(2025, 1, 5)), miss(D(2025, 2, 1)), miss(D(2025, 2, 15)))
+    lost = record(*two, miss(D(2025, 3, 1)))
+    assert status_on(lost, day) == DayStatus(day, Status.LOST, True, area, True, False, True, True)
+    assert status_on(record(*two), day) == DayStatus(day, Status.AT_HOME, True, area, False, False, True, True)
+    assert status_on(record(*two), day, policy=StatusPolicy(consecutive_failures_lost=2)).status is Status.LOST
+    dead = record(*two, miss(D(2025, 3, 1)), event(D(2025, 4, 1), EventKind.ADMISSION),
+                  event(D(2025, 5, 1), EventKind.DEATH, death_cause=DeathCause.ACCIDENT))
+    assert status_on(dead, day) == DayStatus(day, Status.DEAD, False, area, False, False, False, True)
+    refused = record(visit(D(2025, 1, 5)), event(D(2025, 6, 1), EventKind.ADMISSION),
+                     p=patient(consent=Consent.REFUSED))
+    assert status_on(refused, day) == DayStatus(day, Status.IN_HOSPITAL, True, area, False, True, False, False)
+
+
+def test_section5_status_in_a_period_every_field() -> None:
+    """§5/§6 (WS2018 工作指标): the period status keeps its dates, the completed follow-ups in P,
+    "under management", and the last one's class under the caller's class rule."""
+    start, end = D(2025, 1, 1), D(2025, 6, 30)
+    r = record(visit(D(2024, 12, 31)), visit(D(2025, 2, 1)), miss(D(2025, 3, 1)), visit(D(2025, 4, 1), risk_level=2))
+    ps = status_in(r, start, end)
+    assert ps == PeriodStatus(start, end, status_on(r, end), (r.followups[1], r.followups[3]), True,
+                              Classification.BASICALLY_STABLE)
+    assert status_in(r, start, end, classes=ClassificationPolicy(unstable_risk_min=2)).last_class is (
+        Classification.UNSTABLE)
+    assert status_in(r, start, end, policy=StatusPolicy(consecutive_failures_lost=1)).at_end.lost is False
+    failing = record(visit(D(2025, 2, 1)), miss(D(2025, 3, 1)))
+    assert status_in(failing, start, end, policy=StatusPolicy(consecutive_failures_lost=1)).at_end.lost is True
+    assert status_in(record(), start, end) == PeriodStatus(start, end, status_on(record(), end), (), False, None)
