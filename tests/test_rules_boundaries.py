@@ -63,8 +63,6 @@ from smi_care.rules.status import (
     last_lockup,
     lost_since,
     registration_on,
-    status_in,
-    status_on,
     timeline,
     under_management,
 )
