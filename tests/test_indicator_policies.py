@@ -17,6 +17,14 @@ from smi_care.domain import Adherence, AreaCode, EventKind, FollowUpForm, Hospit
 from smi_care.domain.codes import DangerousAct
 from smi_care.domain.followup import ActCount
 from smi_care.indicators import NO_GAP_OVER_3_MONTHS, Period, report
+from smi_care.indicators.definitions import (
+    REGISTERED,
+    STANDARD_INDICATORS,
+    Condition,
+    Indicator,
+    UnknownIndicatorError,
+    by_id,
+)
 from smi_care.indicators.evaluate import AgeBands, parse_by
 from smi_care.indicators.facts import blocks_between, patient_facts, required_followups
 from smi_care.indicators.periods import PeriodError
@@ -304,3 +312,56 @@ def test_section6_facts_of_one_patient_worked_by_hand() -> None:
         ("last_date", "last_adherence", "last_hospitalisation", "last_class"))
     assert (empty.age, empty.under_management, empty.on_medication, empty.last_adherence) == (45, False, False, None)
     assert facts(record(p=patient(birth_date=D(1981, 1, 1)))).age == 44
+
+
+# --- §6 the definitions: lookup, words, units, round trip ------------------------------------------
+
+def test_section6_lookup_by_id_or_chinese_name_and_the_error_lists_the_known_ids() -> None:
+    """§6 (WS2018 工作指标): an indicator is found by its identifier or its Chinese name; an
+    unknown one raises the library's own error listing the known identifiers."""
+    assert by_id("management_rate") is by_id("在册患者管理率") is STANDARD_INDICATORS[1]
+    with pytest.raises(UnknownIndicatorError) as err:
+        by_id("managment_rate")
+    known = ", ".join(i.id for i in STANDARD_INDICATORS)
+    assert str(err.value) == f"no indicator 'managment_rate'; known: {known}"
+    assert isinstance(err.value, KeyError)
+    with pytest.raises(UnknownIndicatorError, match="^no indicator 'management_rate'; known: loss_rate$"):
+        by_id("management_rate", [by_id("loss_rate")])
+    assert str(UnknownIndicatorError()) == "unknown indicator"
+
+
+def test_section6_definitions_in_words_and_units() -> None:
+    """§6: the audit's words for a rate over patients and for a rate over the population (报告患病率, ‰)."""
+    prevalence = by_id("reported_prevalence")
+    assert prevalence.describe() == "numerator: registered\ndenominator: resident population (常住人口)"
+    assert (prevalence.scale, prevalence.unit, by_id("loss_rate").scale) == (1000, "‰", 100)
+    assert prevalence.numerator_conditions == (REGISTERED,)
+    row = {"registered": True}
+    assert prevalence.in_numerator(row) and not prevalence.in_denominator(row)
+    stability = by_id("stability_rate")
+    assert [c.id for c in stability.numerator_conditions] == ["stable", "registered", "under_management", "at_home"]
+    assert by_id("medication_rate").describe() == "numerator: on_medication AND registered\ndenominator: registered"
+    with pytest.raises(ValueError, match=r"^indicator x: unit must be % or ‰, not 'per cent'$"):
+        Indicator("x", "x", "x", "per cent", (REGISTERED,), (REGISTERED,))
+    with pytest.raises(TypeError, match=r"^condition 'c': expr must be an expression over the facts "
+                                        r"\(smi_care.indicators.expr.fact\), not bool$"):
+        Condition("c", "text", True)  # type: ignore[arg-type]
+
+
+def test_section6_definitions_round_trip_as_data() -> None:
+    """A definition is data: it goes out and comes back unchanged, and reads the same facts."""
+    for ind in STANDARD_INDICATORS:
+        data = ind.to_data()
+        assert Indicator.from_data(data) == ind
+        assert data["id"] == ind.id and data["population_denominator"] is ind.population_denominator
+    assert REGISTERED.to_data() == {"id": "registered", "text": "registered (在册) on the period's last day",
+                                    "expr": REGISTERED.expr.to_data()}
+    data = by_id("schizophrenia_medication_rate").to_data()
+    assert (data["zh"], data["en"], data["unit"], data["section"]) == (
+        "精神分裂症服药率", "schizophrenia medication rate", "%", "§6")
+    assert [c["id"] for c in data["numerator"]] == ["on_medication"]
+    assert [c["id"] for c in data["denominator"]] == ["registered", "schizophrenia"]
+    local = Indicator("x", "本地", "local", "‰", (REGISTERED,), (), section="local", population_denominator=True)
+    assert Indicator.from_data(local.to_data()) == local
+    f = facts(record(visit(D(2025, 3, 1))))
+    assert REGISTERED(f) is True and REGISTERED({"registered": False}) is False
