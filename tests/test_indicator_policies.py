@@ -325,7 +325,7 @@ def test_section6_lookup_by_id_or_chinese_name_and_the_error_lists_the_known_ids
     known = ", ".join(i.id for i in STANDARD_INDICATORS)
     assert str(err.value) == f"no indicator 'managment_rate'; known: {known}"
     assert isinstance(err.value, KeyError)
-    with pytest.raises(UnknownIndicatorError, match="^no indicator 'management_rate'; known: loss_rate$"):
+    with pytest.raises(UnknownIndicatorError, match=r"^no indicator 'management_rate'; known: loss_rate$"):
         by_id("management_rate", [by_id("loss_rate")])
     assert str(UnknownIndicatorError()) == "unknown indicator"
 
