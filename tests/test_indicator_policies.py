@@ -13,7 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from smi_care.domain import Adherence, AreaCode, EventKind, FollowUpForm, Hospitalisation, Lockup, PatientRecord
+from smi_care.domain import (
+    Adherence,
+    AreaCode,
+    AreaLevel,
+    EventKind,
+    FollowUpForm,
+    Hospitalisation,
+    Lockup,
+    PatientRecord,
+    PopulationEntry,
+)
 from smi_care.domain.codes import DangerousAct
 from smi_care.domain.followup import ActCount
 from smi_care.indicators import NO_GAP_OVER_3_MONTHS, Period, report
@@ -25,7 +35,7 @@ from smi_care.indicators.definitions import (
     UnknownIndicatorError,
     by_id,
 )
-from smi_care.indicators.evaluate import AgeBands, parse_by
+from smi_care.indicators.evaluate import AgeBands, Dimension, by_name, evaluate, finalize, parse_by
 from smi_care.indicators.facts import blocks_between, patient_facts, required_followups
 from smi_care.indicators.periods import PeriodError
 from smi_care.indicators.standard import FOLLOWUPS_AND_HEALTH_CHECK, FOUR_FOLLOWUPS, StandardPolicy, StandardRule
@@ -365,3 +375,64 @@ def test_section6_definitions_round_trip_as_data() -> None:
     assert Indicator.from_data(local.to_data()) == local
     f = facts(record(visit(D(2025, 3, 1))))
     assert REGISTERED(f) is True and REGISTERED({"registered": False}) is False
+
+
+# --- §6 standard management judged under another policy's count ------------------------------------
+
+def test_section6_standard_met_under_a_policys_own_count() -> None:
+    """§6 规范管理 (WS2018 工作指标): facts computed under one policy can be judged under another;
+    the required count is the judging policy's (2 a year: one per started 6 months)."""
+    r = record(visit(D(2025, 2, 1)), visit(D(2025, 8, 1)))
+    f = facts(r)
+    assert (f.required_followups, f.standard, FOUR_FOLLOWUPS.met(f)) == (4, False, False)
+    assert StandardPolicy(per_year=2).met(f)
+    assert not StandardPolicy(per_year=3).met(f)
+
+
+# --- §6 evaluation: breakdown names, merging, totals, values, targets --------------------------------
+
+@pytest.mark.parametrize(("text", "by"), [
+    (None, None), ("", None), (" Total ", None), ("NONE", None), ("sex", Dimension.SEX), (" Age ", Dimension.AGE),
+    ("disorder", Dimension.DISORDER), ("Township", AreaLevel.TOWNSHIP), ("county", AreaLevel.COUNTY),
+])
+def test_section6_breakdown_names(text: str | None, by: object) -> None:
+    assert parse_by(text) == by
+    assert by_name(parse_by(text)) == (None if by is None else (text or "").strip().lower())
+
+
+def test_section6_groups_merge_and_totals_worked_by_hand() -> None:
+    """§6 (WS2018 工作指标): partials of two counties merge into the partial of both; the total
+    of a breakdown is the sum of its parts; a value is numerator / denominator in the unit; the
+    prevalence denominator is the population; a code less specific than the level is "unknown"."""
+    a1 = record(visit(D(2025, 3, 1), pid="A1"), p=patient("A1", area_code=AreaCode("110105001002")))
+    a2 = record(visit(D(2024, 3, 1), pid="A2"), p=patient("A2", area_code=AreaCode("110105002001")))
+    b1 = record(visit(D(2025, 3, 1), pid="B1"), p=patient("B1", area_code=AreaCode("110106")))
+    pop = [PopulationEntry(AreaCode("110105001"), 2025, 1000), PopulationEntry(AreaCode("110105002"), 2024, 2000),
+           PopulationEntry(AreaCode("110105003"), 2025, 500)]
+    left = evaluate([a1, a2], Y, by=AreaLevel.TOWNSHIP, population=pop)
+    right = evaluate([b1], Y, by=AreaLevel.TOWNSHIP)
+    both = left.merge(right)
+    assert both == evaluate([a1, a2, b1], Y, by=AreaLevel.TOWNSHIP, population=pop)
+    assert (both.patients, both.counts[("management_rate", "110105001")], both.counts[("management_rate", "unknown")]
+            ) == (3, (1, 1), (1, 1))
+    assert both.counts[("management_rate", "110105002")] == (0, 1)
+    rep = finalize(both)
+    assert rep.groups() == ["110105001", "110105002", "110105003", "unknown"]
+    total = rep.result("management_rate")
+    assert (total.numerator, total.denominator, total.value, total.unit, total.area) == (2, 3, 2 / 3 * 100, "%", None)
+    assert total.target is not None and (total.target.threshold, total.met) == (80.0, False)
+    town = rep.result("management_rate", "110105001")
+    assert (town.area, town.value, town.zh) == ("110105001", 100.0, "在册患者管理率")
+    empty = rep.result("management_rate", "110105003")
+    assert (empty.numerator, empty.denominator, empty.value, empty.met) == (0, 0, None, None)
+    prev = rep.result("reported_prevalence", "110105001")
+    assert (prev.numerator, prev.denominator, prev.value, prev.unit) == (1, 1000, 1.0, "‰")
+    assert rep.result("reported_prevalence").denominator == 1500   # the latest year's figures only: 1000 + 500
+    assert rep.result("reported_prevalence", "unknown").denominator is None
+    with pytest.raises(KeyError, match="no result for indicator 'management_rate' group 'x'"):
+        rep.result("management_rate", "x")
+    with pytest.raises(ValueError, match="only partials of the same period, breakdown, policy and indicators"):
+        left.merge(evaluate([b1], Y, by=AreaLevel.COUNTY))
+    by_sex = report([a1, a2, b1], Y, by=Dimension.SEX)
+    assert by_sex.groups() == ["1"] and by_sex.result("management_rate", "1").numerator == 2
+    assert report([a1], Y, by=Dimension.DISORDER).groups() == ["1"]
