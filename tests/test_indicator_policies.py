@@ -24,7 +24,7 @@ from smi_care.domain import (
     PatientRecord,
     PopulationEntry,
 )
-from smi_care.domain.codes import DangerousAct
+from smi_care.domain.codes import DangerousAct, DeathCause
 from smi_care.domain.followup import ActCount
 from smi_care.indicators import NO_GAP_OVER_3_MONTHS, Period, report
 from smi_care.indicators.definitions import (
@@ -436,3 +436,37 @@ def test_section6_groups_merge_and_totals_worked_by_hand() -> None:
     by_sex = report([a1, a2, b1], Y, by=Dimension.SEX)
     assert by_sex.groups() == ["1"] and by_sex.result("management_rate", "1").numerator == 2
     assert report([a1], Y, by=Dimension.DISORDER).groups() == ["1"]
+
+
+# --- §6 facts at the edges of P ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("day", "inside"), [
+    (D(2024, 12, 31), False), (D(2025, 1, 1), True), (D(2025, 12, 31), True), (D(2026, 1, 1), False),
+])
+def test_section6_events_and_followups_count_only_inside_p(day: dt.date, inside: bool) -> None:
+    """§6 "Only follow-ups dated inside P count" (WS2018 工作指标): events and follow-ups on P's
+    first and last day count, the day before and after do not."""
+    events = record(event(day, EventKind.HEALTH_CHECK), event(day, EventKind.COMMUNITY_REHABILITATION),
+                    event(day, EventKind.COUNSELLING))
+    f = facts(events)
+    assert (f.health_check, f.rehabilitation, f.counselling) == (inside, inside, inside)
+    told = facts(record(visit(day, counselling=True, acts=(ActCount(DangerousAct.DISASTER, 1),))))
+    assert (told.counselling, told.incident, told.completed_count, told.attempts) == (inside, inside, int(inside),
+                                                                                     int(inside))
+    minor = facts(record(visit(day, acts=(ActCount(DangerousAct.MINOR_TROUBLE, 2),))))
+    assert not minor.incident
+
+
+def test_section6_registration_start_and_facts_of_a_patient_no_longer_registered() -> None:
+    """§5/§6 (WS2018 患者管理): a transfer in on D starts the registration on D; a patient who
+    died in P is neither in hospital, nor lost, nor in hospital for the medication numerator."""
+    moved_in = facts(record(event(D(2025, 12, 31), EventKind.TRANSFER_IN)))
+    assert (moved_in.registration_start, moved_in.required_followups) == (D(2025, 12, 31), 1)
+    assert facts(record(event(D(2026, 1, 1), EventKind.TRANSFER_IN))).registration_start == D(2020, 5, 8)
+    gone = record(visit(D(2025, 1, 5)), miss(D(2025, 2, 1)), miss(D(2025, 2, 15)), miss(D(2025, 3, 1)),
+                  event(D(2025, 4, 1), EventKind.ADMISSION), event(D(2025, 5, 1), EventKind.DEATH,
+                                                                   death_cause=DeathCause.ACCIDENT))
+    f = facts(gone)
+    assert (f.registered, f.in_hospital, f.lost, f.hospital_for_medication) == (False, False, False, False)
+    alive = facts(record(*gone.followups, *gone.events[:1]))
+    assert (alive.registered, alive.in_hospital, alive.lost, alive.hospital_for_medication) == (True, True, True, True)
