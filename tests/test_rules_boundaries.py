@@ -68,7 +68,7 @@ from smi_care.rules.status import (
 )
 from smi_care.rules.workdays import WorkdayAnswer, known_years, working_days_between
 from smi_care.rules.worklist import NATIONAL as NATIONAL_WORKLIST
-from smi_care.rules.worklist import ItemKind, WorkItem, WorklistPolicy, patient_items, worklist
+from smi_care.rules.worklist import NO_HEALTH_CHECK, ItemKind, WorkItem, WorklistPolicy, patient_items, worklist
 from tests.helpers import D, event, miss, patient, record, visit
 
 # --- §3 risk: every row of the table and the two combinations it leaves open ------------------
@@ -729,3 +729,33 @@ def test_section5_status_in_a_period_every_field() -> None:
     failing = record(visit(D(2025, 2, 1)), miss(D(2025, 3, 1)))
     assert status_in(failing, start, end, policy=StatusPolicy(consecutive_failures_lost=1)).at_end.lost is True
     assert status_in(record(), start, end) == PeriodStatus(start, end, status_on(record(), end), (), False, None)
+
+
+def test_section4_health_check_item_worked_by_hand() -> None:
+    """§4 健康体检 (BPHS2017): due on registration when there has been none ("no health check on
+    record", whatever other events there are), else 12 months (the caller's interval) after the
+    last one on or before the day; an item on the horizon's last day is shown."""
+    registered_today = record(event(D(2025, 3, 1), EventKind.COUNSELLING, pid="D"),
+                              p=patient("D", diagnosis_date=D(2025, 3, 12), registered_on=ON, consent_date=ON))
+    assert patient_items(registered_today, ON) == [
+        WorkItem(ItemKind.FIRST_FOLLOWUP_DUE, "D", D(2025, 4, 3), -14, None, None, "first_after_enrolment"),
+        WorkItem(ItemKind.HEALTH_CHECK_DUE, "D", ON, 0, None, None, NO_HEALTH_CHECK),
+    ]
+    checked = record(visit(D(2025, 3, 15)), event(D(2024, 4, 3), EventKind.HEALTH_CHECK))   # due 2025-04-03
+    assert [(i.due, i.detail) for i in patient_items(checked, ON) if i.kind is ItemKind.HEALTH_CHECK_DUE] == [
+        (D(2025, 4, 3), "")]
+    assert [i.due for i in patient_items(checked, ON, schedule=SchedulePolicy(health_check_months=6))
+            if i.kind is ItemKind.HEALTH_CHECK_DUE] == [D(2024, 10, 3)]
+    today = record(visit(D(2025, 3, 15)), event(ON, EventKind.HEALTH_CHECK))
+    assert [(i.due, i.detail) for i in patient_items(today, ON, within=400) if i.kind is ItemKind.HEALTH_CHECK_DUE
+            ] == [(D(2026, 3, 20), "")]
+    missing = record(visit(D(2025, 3, 1), risk_level=3), miss(D(2025, 3, 15), reason=LossReason.MISSING))
+    assert [i.detail for i in patient_items(missing, ON)] == ["went missing" + _POLICE_LOST]
+
+
+def test_section4_quality_skips_an_unassessed_hospital_followup() -> None:
+    """§4 (BPHS2017 随访评估): a follow-up that found the patient in hospital without a risk
+    level has no class to check; the follow-ups after it are still checked."""
+    r = record(FollowUp("P1", D(2025, 1, 1), FollowUpForm.HOME, hospitalisation=Hospitalisation.IN_HOSPITAL_NOW),
+               visit(D(2025, 1, 10), risk_level=3, classification=Classification.STABLE))
+    assert [f.kind for f in findings(r)] == ["class_disagrees"]
