@@ -60,6 +60,7 @@ from smi_care.rules.status import (
     death,
     is_lost,
     is_registered,
+    last_completed,
     last_lockup,
     lost_since,
     registration_on,
@@ -759,3 +760,17 @@ def test_section4_quality_skips_an_unassessed_hospital_followup() -> None:
     r = record(FollowUp("P1", D(2025, 1, 1), FollowUpForm.HOME, hospitalisation=Hospitalisation.IN_HOSPITAL_NOW),
                visit(D(2025, 1, 10), risk_level=3, classification=Classification.STABLE))
     assert [f.kind for f in findings(r)] == ["class_disagrees"]
+
+
+def test_section5_lost_counts_failures_from_the_first_attempt_and_last_completed_from_start() -> None:
+    """§5 (WS2018 患者管理: 连续3次未访到): three failed attempts with no completed follow-up
+    before them make the patient lost, two do not; the last completed follow-up "on or after
+    start" includes one on the start day."""
+    two = record(miss(D(2025, 1, 1)), miss(D(2025, 1, 15)))
+    assert lost_since(two, D(2025, 12, 31)) is None
+    three = record(miss(D(2025, 1, 1)), miss(D(2025, 1, 15)), miss(D(2025, 1, 29)))
+    assert lost_since(three, D(2025, 12, 31)) == three.followups[2]
+    r = record(visit(D(2025, 1, 1)), visit(D(2025, 2, 1)))
+    assert last_completed(r, D(2025, 3, 1), start=D(2025, 2, 1)) == r.followups[1]
+    assert last_completed(r, D(2025, 1, 31), start=D(2025, 1, 1)) == r.followups[0]
+    assert last_completed(r, D(2025, 1, 31), start=D(2025, 1, 2)) is None
