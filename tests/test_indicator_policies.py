@@ -470,3 +470,14 @@ def test_section6_registration_start_and_facts_of_a_patient_no_longer_registered
     assert (f.registered, f.in_hospital, f.lost, f.hospital_for_medication) == (False, False, False, False)
     alive = facts(record(*gone.followups, *gone.events[:1]))
     assert (alive.registered, alive.in_hospital, alive.lost, alive.hospital_for_medication) == (True, True, True, True)
+
+
+def test_section6_a_rate_is_over_registered_patients_in_percent_unless_said_otherwise() -> None:
+    """§6 (WS2018 工作指标): most rates count registered patients on D, in %; the helper that
+    builds them says so, and conditions given as any iterable are kept as tuples."""
+    from smi_care.indicators.definitions import UNDER_MANAGEMENT, _rate
+
+    built = _rate("x", "某率", "some rate", [UNDER_MANAGEMENT])
+    assert built == Indicator("x", "某率", "some rate", "%", (UNDER_MANAGEMENT,), (REGISTERED,))
+    assert isinstance(built.numerator, tuple) and isinstance(built.denominator, tuple)
+    assert _rate("y", "某率", "rate", [UNDER_MANAGEMENT], [], "‰").unit == "‰"

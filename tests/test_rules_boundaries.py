@@ -26,7 +26,14 @@ from smi_care.domain import (
 from smi_care.domain.codes import DeathCause, EmergencyCategory, FormEdition
 from smi_care.domain.followup import SocialFunction
 from smi_care.rules import PROVISIONAL, add_working_days, health_check_due, is_working_day, status_in, status_on
-from smi_care.rules.classification import Assessment, ClassificationPolicy, classify_assessment
+from smi_care.rules.classification import (
+    Assessment,
+    ClassificationPolicy,
+    ClassificationResult,
+    Criterion,
+    classify,
+    classify_assessment,
+)
 from smi_care.rules.interventions import Action, InterventionPolicy, actions_for, visit_actions
 from smi_care.rules.quality import Finding, QualityPolicy, findings, registry_findings
 from smi_care.rules.risk import (
@@ -774,3 +781,12 @@ def test_section5_lost_counts_failures_from_the_first_attempt_and_last_completed
     assert last_completed(r, D(2025, 3, 1), start=D(2025, 2, 1)) == r.followups[1]
     assert last_completed(r, D(2025, 1, 31), start=D(2025, 1, 1)) == r.followups[0]
     assert last_completed(r, D(2025, 1, 31), start=D(2025, 1, 2)) is None
+
+
+def test_section4_why_a_followup_has_no_class() -> None:
+    """§4 (BPHS2017 随访评估): a follow-up that reached nobody has no class because it was not
+    reached (未访到); one that found the patient in hospital without a risk level, because the
+    patient is in hospital and unassessed (目前正在住院，未评估)."""
+    assert classify(miss(D(2025, 3, 1))) == ClassificationResult(None, (Criterion.NOT_REACHED,))
+    hospital = FollowUp("P1", D(2025, 3, 1), FollowUpForm.HOME, hospitalisation=Hospitalisation.IN_HOSPITAL_NOW)
+    assert classify(hospital) == ClassificationResult(None, (Criterion.IN_HOSPITAL_UNASSESSED,))
