@@ -223,6 +223,8 @@ def test_section8_target_file_lines(tmp_path: Path) -> None:
     ("indicator,year,threshold\nmanagement_rate,25Q1,60\n", "targets.csv line 2 column year: '25Q1' is not a year"),
     ("indicator,year,threshold\nmanagement_rate,2025,sixty\n",
      "targets.csv line 2 column threshold: 'sixty' is not a number"),
+    ("indicator,year,threshold\nmanagement_rate,2025,60X\n",     # only a unit sign (%, ‰) may follow
+     "targets.csv line 2 column threshold: '60X' is not a number"),
     ("indicator,year,threshold,area_code\nmanagement_rate,2025,60,11\n", "targets.csv line 2 column area_code: "),
     ("indicator,year,threshold\nmanagement_rate,2025,60,extra\n",
      "targets.csv line 2: 4 fields, but the header has 3 columns"),
