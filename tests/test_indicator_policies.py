@@ -353,6 +353,7 @@ def test_section6_definitions_in_words_and_units() -> None:
     stability = by_id("stability_rate")
     assert [c.id for c in stability.numerator_conditions] == ["stable", "registered", "under_management", "at_home"]
     assert by_id("medication_rate").describe() == "numerator: on_medication AND registered\ndenominator: registered"
+    assert stability.describe().endswith("\ndenominator: registered AND under_management AND at_home")
     with pytest.raises(ValueError, match=r"^indicator x: unit must be % or ‰, not 'per cent'$"):
         Indicator("x", "x", "x", "per cent", (REGISTERED,), (REGISTERED,))
     with pytest.raises(TypeError, match=r"^condition 'c': expr must be an expression over the facts "
@@ -433,7 +434,9 @@ def test_section6_groups_merge_and_totals_worked_by_hand() -> None:
     assert rep.result("reported_prevalence", "unknown").denominator is None
     with pytest.raises(KeyError, match="no result for indicator 'management_rate' group 'x'"):
         rep.result("management_rate", "x")
-    with pytest.raises(ValueError, match="only partials of the same period, breakdown, policy and indicators"):
+    assert right.merge(left).population == left.population == frozenset(pop)
+    with pytest.raises(ValueError, match="^only partials of the same period, breakdown, policy and indicators "
+                                         "can be merged$"):
         left.merge(evaluate([b1], Y, by=AreaLevel.COUNTY))
     by_sex = report([a1, a2, b1], Y, by=Dimension.SEX)
     assert by_sex.groups() == ["1"] and by_sex.result("management_rate", "1").numerator == 2
