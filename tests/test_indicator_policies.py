@@ -435,8 +435,8 @@ def test_section6_groups_merge_and_totals_worked_by_hand() -> None:
     with pytest.raises(KeyError, match="no result for indicator 'management_rate' group 'x'"):
         rep.result("management_rate", "x")
     assert right.merge(left).population == left.population == frozenset(pop)
-    with pytest.raises(ValueError, match="^only partials of the same period, breakdown, policy and indicators "
-                                         "can be merged$"):
+    with pytest.raises(ValueError, match=r"^only partials of the same period, breakdown, policy and indicators "
+                                         r"can be merged$"):
         left.merge(evaluate([b1], Y, by=AreaLevel.COUNTY))
     by_sex = report([a1, a2, b1], Y, by=Dimension.SEX)
     assert by_sex.groups() == ["1"] and by_sex.result("management_rate", "1").numerator == 2
