@@ -23,10 +23,11 @@ from smi_care.domain import (
     PatientRecord,
     SymptomSeverity,
 )
-from smi_care.domain.codes import DeathCause, EmergencyCategory, FormEdition
+from smi_care.domain.codes import DeathCause, EmergencyCategory, FormEdition, PhysicalIllness, Rating, WorkRating
 from smi_care.domain.followup import SocialFunction
 from smi_care.rules import PROVISIONAL, add_working_days, health_check_due, is_working_day, status_in, status_on
 from smi_care.rules.classification import (
+    STABLE_CRITERIA,
     Assessment,
     ClassificationPolicy,
     ClassificationResult,
@@ -790,3 +791,33 @@ def test_section4_why_a_followup_has_no_class() -> None:
     assert classify(miss(D(2025, 3, 1))) == ClassificationResult(None, (Criterion.NOT_REACHED,))
     hospital = FollowUp("P1", D(2025, 3, 1), FollowUpForm.HOME, hospitalisation=Hospitalisation.IN_HOSPITAL_NOW)
     assert classify(hospital) == ClassificationResult(None, (Criterion.IN_HOSPITAL_UNASSESSED,))
+
+
+_GOOD = SocialFunction.all_good()
+_POOR = SocialFunction(Rating.GOOD, Rating.GOOD, WorkRating.GOOD, Rating.GOOD, Rating.POOR)
+_C = Criterion
+
+
+@pytest.mark.parametrize(("a", "policy", "result"), [
+    (Assessment(3, SymptomSeverity.MARKED, Insight.ABSENT, _POOR, True, PhysicalIllness.SERIOUS),
+     ClassificationPolicy(unstable_social_function_poor=True),
+     (Classification.UNSTABLE, (_C.RISK_3_TO_5, _C.MARKED_SYMPTOMS, _C.INSIGHT_ABSENT, _C.SERIOUS_ADVERSE_REACTION,
+                                _C.SERIOUS_PHYSICAL_ILLNESS, _C.SOCIAL_FUNCTION_POOR))),
+    (Assessment(2, SymptomSeverity.PRESENT, Insight.PARTIAL, _POOR, False, PhysicalIllness.UNSTABLE),
+     ClassificationPolicy(),
+     (Classification.BASICALLY_STABLE, (_C.RISK_1_TO_2, _C.SYMPTOMS_PRESENT, _C.INSIGHT_PARTIAL,
+                                        _C.SOCIAL_FUNCTION_POOR, _C.PHYSICAL_ILLNESS_UNSTABLE))),
+    (Assessment(1, SymptomSeverity.BASICALLY_GONE, None, SocialFunction(), False, None), ClassificationPolicy(),
+     (Classification.BASICALLY_STABLE, (_C.RISK_1_TO_2, _C.INSIGHT_UNRECORDED, _C.SOCIAL_FUNCTION_UNRECORDED))),
+    (Assessment(0, SymptomSeverity.BASICALLY_GONE, Insight.COMPLETE, _GOOD, False, PhysicalIllness.NONE_OR_STABLE),
+     ClassificationPolicy(), (Classification.STABLE, STABLE_CRITERIA)),
+    (Assessment(0, SymptomSeverity.BASICALLY_GONE, Insight.COMPLETE, _POOR), ClassificationPolicy(),
+     (Classification.BASICALLY_STABLE, (_C.SOCIAL_FUNCTION_POOR,))),
+    (Assessment(0, SymptomSeverity.BASICALLY_GONE, Insight.COMPLETE, _GOOD), ClassificationPolicy(
+        unstable_social_function_poor=True), (Classification.STABLE, STABLE_CRITERIA)),
+])
+def test_section4_classification_reasons(a: Assessment, policy: ClassificationPolicy,
+                                         result: tuple[Classification, tuple[Criterion, ...]]) -> None:
+    """§4 (BPHS2017 分类干预): unstable lists every unstable criterion that holds; basically
+    stable lists every stable criterion that fails; stable lists all six (STABLE_CRITERIA)."""
+    assert classify_assessment(a, policy) == ClassificationResult(*result)
