@@ -486,3 +486,23 @@ def test_section6_a_rate_is_over_registered_patients_in_percent_unless_said_othe
     assert built == Indicator("x", "某率", "some rate", "%", (UNDER_MANAGEMENT,), (REGISTERED,))
     assert isinstance(built.numerator, tuple) and isinstance(built.denominator, tuple)
     assert _rate("y", "某率", "rate", [UNDER_MANAGEMENT], [], "‰").unit == "‰"
+
+
+def test_section6_audit_says_n_of_required_only_under_a_policy_with_a_count() -> None:
+    """§6 规范管理: the audit's evidence is in the terms of the policy in force — "n of required"
+    under the two counting policies, the gap under NO_GAP_OVER_3_MONTHS, the health check only
+    under FOLLOWUPS_AND_HEALTH_CHECK."""
+    from smi_care.indicators.audit import audit
+    from smi_care.indicators.evaluate import EvaluationPolicy
+
+    r = record(visit(D(2025, 2, 1)), visit(D(2025, 8, 1)))
+
+    def said(policy: StandardPolicy) -> str:
+        return str(audit(r, "standard_management_rate", Y, EvaluationPolicy(standard=policy)))
+
+    assert "consent given; 2 of 4 required completed follow-ups in 2025-01-01..2025-12-31" in said(FOUR_FOLLOWUPS)
+    assert "health check" not in said(FOUR_FOLLOWUPS)
+    assert "; no health check in the period" in said(FOLLOWUPS_AND_HEALTH_CHECK)
+    gap = said(NO_GAP_OVER_3_MONTHS)
+    assert "2 completed follow-up(s) in 2025-01-01..2025-12-31, a gap over 3 months" in gap
+    assert "required" not in gap
