@@ -39,7 +39,7 @@ from smi_care.indicators.evaluate import AgeBands, Dimension, by_name, evaluate,
 from smi_care.indicators.facts import blocks_between, patient_facts, required_followups
 from smi_care.indicators.periods import PeriodError
 from smi_care.indicators.standard import FOLLOWUPS_AND_HEALTH_CHECK, FOUR_FOLLOWUPS, StandardPolicy, StandardRule
-from smi_care.indicators.targets import Target, TargetFileError, load_targets
+from smi_care.indicators.targets import Target, TargetFileError, applicable, load_targets
 from smi_care.rules.classification import NATIONAL as CLASSES
 from smi_care.rules.status import NATIONAL as STATUS
 from smi_care.rules.status import covers_nothing
@@ -506,3 +506,37 @@ def test_section6_audit_says_n_of_required_only_under_a_policy_with_a_count() ->
     gap = said(NO_GAP_OVER_3_MONTHS)
     assert "2 completed follow-up(s) in 2025-01-01..2025-12-31, a gap over 3 months" in gap
     assert "required" not in gap
+
+
+# --- §8 which target applies, and when it is met ----------------------------------------------------
+
+def test_section8_target_met_on_the_threshold() -> None:
+    """§8 (目标值): a target is met when the value reaches or exceeds it."""
+    t = Target("management_rate", 80.0, 2020, "plan")
+    assert (t.met(80.0), t.met(79.99), t.met(None)) == (True, False, None)
+
+
+def test_section8_the_most_specific_area_then_the_latest_year() -> None:
+    """§8 (全国精神卫生工作规划（2015—2020年）; 健康中国行动（2019—2030年）; local plans): a target
+    for an area containing the result's area beats a national one, however old; among equals the
+    latest year not after the period's year; a target for another area is passed over."""
+    province = Target("management_rate", 70.0, 2020, "province plan", AreaCode("110000"))
+    elsewhere = Target("management_rate", 99.0, 2024, "another county", AreaCode("120101"))
+    county = Target("management_rate", 75.0, 2021, "county plan", AreaCode("110105"))
+    national = Target("management_rate", 85.0, 2025, "national")
+    targets = (elsewhere, province, national, county)
+    town = AreaCode("110105001")
+    assert applicable(targets, "management_rate", 2025, town) is county
+    assert applicable((elsewhere, province, national), "management_rate", 2025, town) is province
+    assert applicable((elsewhere, national), "management_rate", 2025, town) is national
+    assert applicable(targets, "management_rate", 2025) is national
+    assert applicable(targets, "management_rate", 2020, town) is province
+    assert applicable(targets, "loss_rate", 2025, town) is None
+
+
+def test_section6_report_keeps_its_breakdown_and_patient_count() -> None:
+    rep = report([record(visit(D(2025, 3, 1))), record(visit(D(2025, 3, 1), pid="P2"), p=patient("P2"))], Y,
+                 by=AreaLevel.COUNTY)
+    assert (rep.by, rep.patients, rep.period) == (AreaLevel.COUNTY, 2, Y)
+    total = report([record(visit(D(2025, 3, 1)))], Y)
+    assert (total.by, total.patients, total.groups()) == (None, 1, [])
