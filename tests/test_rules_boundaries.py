@@ -61,6 +61,7 @@ from smi_care.rules.schedule import (
 from smi_care.rules.status import (
     DayStatus,
     PeriodStatus,
+    Registration,
     Status,
     StatusChange,
     StatusPolicy,
@@ -821,3 +822,22 @@ def test_section4_classification_reasons(a: Assessment, policy: ClassificationPo
     """§4 (BPHS2017 分类干预): unstable lists every unstable criterion that holds; basically
     stable lists every stable criterion that fails; stable lists all six (STABLE_CRITERIA)."""
     assert classify_assessment(a, policy) == ClassificationResult(*result)
+
+
+def test_section5_area_after_a_transfer_in() -> None:
+    """§5/§6 "Area" (WS2018 患者管理): a transfer in from outside the registry brings the patient
+    back to their own area; one from an area the registry covers keeps the area they moved to; a
+    patient registered on the day of the transfer in is registered that day."""
+    x, y, z = AreaCode("110105001003"), AreaCode("120101001001"), AreaCode("110105001004")
+    covered = {x, z}.__contains__
+    home = patient().area_code
+    back = record(event(D(2025, 2, 1), EventKind.TRANSFER_OUT, other_area=x),
+                  event(D(2025, 3, 1), EventKind.TRANSFER_IN, other_area=y))
+    assert registration_on(back, D(2025, 2, 15), covered).area == x
+    assert registration_on(back, D(2025, 3, 1), covered) == Registration(True, home, None)
+    within = record(event(D(2025, 2, 1), EventKind.TRANSFER_OUT, other_area=x),
+                    event(D(2025, 3, 1), EventKind.TRANSFER_IN, other_area=z))
+    assert registration_on(within, D(2025, 3, 1), covered) == Registration(True, x, None)
+    same_day = record(event(D(2025, 3, 1), EventKind.TRANSFER_IN, other_area=y),
+                      p=patient(registered_on=D(2025, 3, 1), consent_date=D(2025, 3, 1)))
+    assert [is_registered(same_day, d) for d in (D(2025, 2, 28), D(2025, 3, 1))] == [False, True]
