@@ -23,6 +23,7 @@ from smi_care.domain import (
     Lockup,
     PatientRecord,
     PopulationEntry,
+    Registry,
 )
 from smi_care.domain.codes import DangerousAct, DeathCause
 from smi_care.domain.followup import ActCount
@@ -35,14 +36,22 @@ from smi_care.indicators.definitions import (
     UnknownIndicatorError,
     by_id,
 )
-from smi_care.indicators.evaluate import AgeBands, Dimension, by_name, evaluate, finalize, parse_by
+from smi_care.indicators.evaluate import (
+    AgeBands,
+    Dimension,
+    EvaluationPolicy,
+    by_name,
+    evaluate,
+    finalize,
+    parse_by,
+)
 from smi_care.indicators.facts import blocks_between, patient_facts, required_followups
 from smi_care.indicators.periods import PeriodError
 from smi_care.indicators.standard import FOLLOWUPS_AND_HEALTH_CHECK, FOUR_FOLLOWUPS, StandardPolicy, StandardRule
 from smi_care.indicators.targets import Target, TargetFileError, applicable, load_targets
 from smi_care.rules.classification import NATIONAL as CLASSES
 from smi_care.rules.status import NATIONAL as STATUS
-from smi_care.rules.status import covers_nothing
+from smi_care.rules.status import StatusPolicy, covers_nothing
 from tests.helpers import D, event, miss, patient, record, visit
 
 Y = Period.year(2025)
@@ -540,3 +549,43 @@ def test_section6_report_keeps_its_breakdown_and_patient_count() -> None:
     assert (rep.by, rep.patients, rep.period) == (AreaLevel.COUNTY, 2, Y)
     total = report([record(visit(D(2025, 3, 1)))], Y)
     assert (total.by, total.patients, total.groups()) == (None, 1, [])
+
+
+def test_section6_evaluate_reads_a_registrys_population_and_coverage_and_the_callers_policy() -> None:
+    """§6 (WS2018 工作指标; national-rules §6 "Area"): given a Registry, evaluation uses its
+    population file and the areas it covers (a transfer inside them keeps the patient
+    registered); given records, the caller's coverage; every policy setting reaches the facts."""
+    inside = AreaCode("110105002001")
+    moved = record(visit(D(2025, 3, 1)), event(D(2025, 6, 1), EventKind.TRANSFER_OUT, other_area=inside))
+    pop = [PopulationEntry(AreaCode("110105"), 2025, 4000)]
+    reg = Registry.of([moved], pop)
+    part = evaluate(reg, Y)
+    assert (part.population, part.counts[("management_rate", "")]) == (frozenset(pop), (1, 1))
+    assert part.counts[("reported_prevalence", "")] == (1, 0)        # the population is the denominator
+    assert finalize(part).result("reported_prevalence").denominator == 4000
+    assert evaluate([moved], Y).counts.get(("management_rate", ""), (0, 0)) == (0, 0)
+    assert evaluate([moved], Y, covers=lambda a: a == inside).counts[("management_rate", "")] == (1, 1)
+    assert evaluate(reg, Y, population=[PopulationEntry(AreaCode("110106"), 2025, 10)]).population == frozenset(
+        [*pop, PopulationEntry(AreaCode("110106"), 2025, 10)])
+    failing = record(visit(D(2025, 2, 1)), miss(D(2025, 3, 1)))
+    one_failure_lost = EvaluationPolicy(status=StatusPolicy(consecutive_failures_lost=1))
+    assert evaluate([failing], Y).counts[("loss_rate", "")] == (0, 1)
+    assert evaluate([failing], Y, policy=one_failure_lost).counts[("loss_rate", "")] == (1, 1)
+    assert evaluate([failing], Y, policy=one_failure_lost).policy == one_failure_lost
+    empty = finalize(evaluate([], Y)).result("management_rate")
+    assert (empty.numerator, empty.denominator, empty.value) == (0, 0, None)
+
+
+def test_section6_merge_adds_the_counts_of_a_shared_group_and_a_township_is_its_own_group() -> None:
+    a = record(visit(D(2025, 3, 1)), p=patient(area_code=AreaCode("110105001")))
+    b = record(visit(D(2024, 3, 1), pid="P2"), p=patient("P2", area_code=AreaCode("110105001")))
+    merged = evaluate([a], Y, by=AreaLevel.TOWNSHIP).merge(evaluate([b], Y, by=AreaLevel.TOWNSHIP))
+    assert merged.counts[("management_rate", "110105001")] == (1, 2)
+    assert AgeBands().band(-1) == "<0"
+
+
+def test_section8_a_breakdown_row_gets_its_areas_target() -> None:
+    local = Target("management_rate", 50.0, 2025, "township plan", AreaCode("110105001"))
+    rep = report([record(visit(D(2025, 3, 1)))], Y, by=AreaLevel.TOWNSHIP, targets=(local,))
+    assert rep.result("management_rate", "110105001").target is local
+    assert rep.result("management_rate").target is None
