@@ -589,3 +589,19 @@ def test_section8_a_breakdown_row_gets_its_areas_target() -> None:
     rep = report([record(visit(D(2025, 3, 1)))], Y, by=AreaLevel.TOWNSHIP, targets=(local,))
     assert rep.result("management_rate", "110105001").target is local
     assert rep.result("management_rate").target is None
+
+
+def test_section6_facts_follow_the_callers_coverage_and_count_and_one_followup_can_be_enough() -> None:
+    """§6 (WS2018 工作指标, "Area"; 规范管理): the facts use the caller's coverage and the
+    standard policy's count; under NO_GAP_OVER_3_MONTHS a single completed follow-up is enough
+    in a quarter when it leaves no gap over 3 months."""
+    inside = AreaCode("110105002001")
+    moved = record(visit(D(2025, 3, 1)), event(D(2025, 6, 1), EventKind.TRANSFER_OUT, other_area=inside))
+    assert not facts(moved).registered
+    f = patient_facts(moved, Y, lambda a: a == inside, FOUR_FOLLOWUPS, STATUS, CLASSES)
+    assert (f.registered, f.area) == (True, inside)
+    assert facts(moved, standard=StandardPolicy(per_year=2)).required_followups == 2
+    q1 = Period.quarter(2025, 1)
+    once = record(visit(D(2025, 2, 1)))
+    assert facts(once, q1, NO_GAP_OVER_3_MONTHS).standard
+    assert NO_GAP_OVER_3_MONTHS.met(facts(once, q1))
