@@ -605,3 +605,11 @@ def test_section6_facts_follow_the_callers_coverage_and_count_and_one_followup_c
     once = record(visit(D(2025, 2, 1)))
     assert facts(once, q1, NO_GAP_OVER_3_MONTHS).standard
     assert NO_GAP_OVER_3_MONTHS.met(facts(once, q1))
+
+
+def test_section6_a_period_of_one_day_and_a_quarter_from_its_first_day() -> None:
+    """§6 (reporting periods): a period may be a single day (D = start); a quarter runs from the
+    first day of its first month to the last day of its third."""
+    assert Period(D(2025, 3, 1), D(2025, 3, 1)).end == D(2025, 3, 1)
+    assert Period.quarter(2025, 3) == Period(D(2025, 7, 1), D(2025, 9, 30))
+    assert Period.quarter(2024, 1) == Period(D(2024, 1, 1), D(2024, 3, 31))
