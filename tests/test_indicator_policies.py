@@ -17,7 +17,9 @@ from smi_care.domain import (
     Adherence,
     AreaCode,
     AreaLevel,
+    Classification,
     EventKind,
+    FollowUp,
     FollowUpForm,
     Hospitalisation,
     Lockup,
@@ -50,6 +52,7 @@ from smi_care.indicators.periods import PeriodError
 from smi_care.indicators.standard import FOLLOWUPS_AND_HEALTH_CHECK, FOUR_FOLLOWUPS, StandardPolicy, StandardRule
 from smi_care.indicators.targets import Target, TargetFileError, applicable, load_targets
 from smi_care.rules.classification import NATIONAL as CLASSES
+from smi_care.rules.classification import ClassificationPolicy
 from smi_care.rules.status import NATIONAL as STATUS
 from smi_care.rules.status import StatusPolicy, covers_nothing
 from tests.helpers import D, event, miss, patient, record, visit
@@ -613,3 +616,18 @@ def test_section6_a_period_of_one_day_and_a_quarter_from_its_first_day() -> None
     assert Period(D(2025, 3, 1), D(2025, 3, 1)).end == D(2025, 3, 1)
     assert Period.quarter(2025, 3) == Period(D(2025, 7, 1), D(2025, 9, 30))
     assert Period.quarter(2024, 1) == Period(D(2024, 1, 1), D(2024, 3, 31))
+
+
+def test_section6_required_count_for_other_settings_and_facts_under_the_callers_rules() -> None:
+    """§6 pro-rating with other settings (5 a year: one per started 2 months; 1 a year: one per
+    started 12 months), and the facts under the caller's class and lost rules; a follow-up in P
+    that found the patient in hospital puts them on medication without an admission event."""
+    assert required_followups(Y, D(2020, 1, 1), per_year=5) == 6
+    assert required_followups(Period(D(2024, 1, 1), D(2025, 1, 15)), D(2020, 1, 1), per_year=1) == 2
+    r = record(visit(D(2025, 2, 1), risk_level=1), miss(D(2025, 3, 1)))
+    f = patient_facts(r, Y, covers_nothing, FOUR_FOLLOWUPS, StatusPolicy(consecutive_failures_lost=1),
+                      ClassificationPolicy(unstable_risk_min=1))
+    assert (f.last_class, f.lost) == (Classification.UNSTABLE, True)
+    assert (facts(r).last_class, facts(r).lost) == (Classification.BASICALLY_STABLE, False)
+    hospital = record(FollowUp("P1", D(2025, 6, 1), FollowUpForm.HOME, hospitalisation=Hospitalisation.IN_HOSPITAL_NOW))
+    assert (facts(hospital).hospital_for_medication, facts(hospital).on_medication) == (True, True)
