@@ -227,5 +227,7 @@ def test_every_strategy_builds_valid_values() -> None:
     from hypothesis import find
 
     from smi_care import testing
-    for name in ("guardians", "act_counts", "population_entries", "social_functions", "medications"):
-        assert find(getattr(testing, name), lambda _: True) is not None
+    from smi_care.domain import ActCount, Guardian, Medication, PopulationEntry, SocialFunction
+    for name, kind in (("guardians", Guardian), ("act_counts", ActCount), ("population_entries", PopulationEntry),
+                       ("social_functions", SocialFunction), ("medications", Medication)):
+        assert isinstance(find(getattr(testing, name), lambda _: True), kind), name

@@ -30,7 +30,7 @@ from smi_care.domain import (
     Registry,
 )
 from smi_care.domain.identity import AreaCode, AreaLevel
-from smi_care.domain.records import PopulationEntry
+from smi_care.domain.records import Coverage, PopulationEntry
 from smi_care.indicators import STANDARD_INDICATORS, Period, evaluate
 from smi_care.indicators.columnar import evaluate_tables
 from smi_care.indicators.evaluate import Dimension, EvaluationPolicy
@@ -186,3 +186,24 @@ def test_demo_county_equal_in_both_engines() -> None:
         period = Period.parse(text)
         for by in (None, AreaLevel.TOWNSHIP, Dimension.AGE):
             assert evaluate_tables(t, period, by)[0] == evaluate(reg, period, by)
+
+
+def test_evaluate_given_tables_counts_them_with_the_columnar_engine() -> None:
+    """evaluate() given registry tables hands them, with every argument, to the columnar engine
+    (WS2018 工作指标: one definition, two engines)."""
+    from tests.helpers import D, event, miss, patient, record, visit
+
+    inside = AreaCode("110105002001")
+    moved = record(visit(D(2025, 3, 1)), event(D(2025, 6, 1), EventKind.TRANSFER_OUT, other_area=inside))
+    failing = record(visit(D(2025, 2, 1), pid="P2"), miss(D(2025, 3, 1), pid="P2"), p=patient("P2"))
+    reg = Registry.of([moved, failing])
+    t = tables_of(reg)
+    policy = EvaluationPolicy(standard=NO_GAP_OVER_3_MONTHS, status=StatusPolicy(consecutive_failures_lost=1))
+    covered = Coverage((AreaCode("110106"),))   # not the area the patient moved to
+    only = [i for i in STANDARD_INDICATORS if i.id in ("management_rate", "loss_rate")]
+    got = evaluate(t, Period.year(2025), AreaLevel.TOWNSHIP, only, policy, covered)
+    assert got == evaluate(reg.records.values(), Period.year(2025), AreaLevel.TOWNSHIP, only, policy, covered)
+    assert got.counts[("loss_rate", "110105001")] == (1, 1)
+    assert ("management_rate", "110105002") not in got.counts          # the caller's coverage, not the tables'
+    assert evaluate(t, Period.year(2025), AreaLevel.TOWNSHIP, only).counts[("management_rate", "110105002")] == (1, 1)
+    assert [i.id for i in got.indicators] == ["management_rate", "loss_rate"]

@@ -17,6 +17,17 @@ from smi_care.indicators import (
     to_dataframe,
     to_json_data,
 )
+from smi_care.indicators.evaluate import EvaluationPolicy
+from smi_care.indicators.facts import patient_facts
+from smi_care.indicators.standard import (
+    FOLLOWUPS_AND_HEALTH_CHECK,
+    FOUR_FOLLOWUPS,
+    NO_GAP_OVER_3_MONTHS,
+    StandardPolicy,
+)
+from smi_care.rules.classification import NATIONAL as CLASSES
+from smi_care.rules.status import NATIONAL as STATUS
+from smi_care.rules.status import covers_nothing
 from smi_care.testing import followups, patient_records, registries
 
 periods = st.sampled_from([Period.year(2024), Period.year(2025), Period.quarter(2025, 3), Period.month(2025, 2),
@@ -34,9 +45,14 @@ def test_period_parsing() -> None:
             Period.parse(bad)
 
 
-@given(registries(), periods, bys)
-def test_numerator_within_denominator_and_parts_sum_to_total(reg: Registry, period: Period, by: object) -> None:
-    rep = finalize(evaluate(reg, period, by))  # type: ignore[arg-type]
+#: All three standard-management policies of §6 (规范管理, WS2018 工作指标).
+standards = st.sampled_from([FOUR_FOLLOWUPS, FOLLOWUPS_AND_HEALTH_CHECK, NO_GAP_OVER_3_MONTHS])
+
+
+@given(registries(), periods, bys, standards)
+def test_numerator_within_denominator_and_parts_sum_to_total(reg: Registry, period: Period, by: object,
+                                                             standard: StandardPolicy) -> None:
+    rep = finalize(evaluate(reg, period, by, policy=EvaluationPolicy(standard=standard)))  # type: ignore[arg-type]
     for r in rep.results:
         assert r.numerator >= 0
         if r.indicator != "reported_prevalence":
@@ -48,6 +64,17 @@ def test_numerator_within_denominator_and_parts_sum_to_total(reg: Registry, peri
             assert sum(p.numerator for p in parts) == total.numerator
             if ind.id != "reported_prevalence":
                 assert sum(p.denominator or 0 for p in parts) == total.denominator
+
+
+@given(patient_records(), periods, standards)
+def test_standard_under_any_policy_means_registered_consented_and_under_management(
+        rec: PatientRecord, period: Period, standard: StandardPolicy) -> None:
+    """§6: whichever of the three policies, a patient managed to standard is registered on D,
+    has given consent and is under management in P; and the policy's own judgement agrees."""
+    f = patient_facts(rec, period, covers_nothing, standard, STATUS, CLASSES)
+    if f.standard:
+        assert f.registered and f.consented and f.under_management
+    assert standard.met(f) is f.standard
 
 
 @given(registries(max_patients=9), periods, bys, st.data())

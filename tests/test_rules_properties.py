@@ -93,7 +93,8 @@ def test_section5_under_management_iff_registered_on_d_with_a_completed_followup
 
 
 @pytest.mark.parametrize("feature", ["discharge on a visit day", "same-day follow-ups", "transfer out covered",
-                                     "transfer out uncovered", "consent refused", "death", "in hospital now"])
+                                     "transfer out uncovered", "consent refused", "death", "in hospital now",
+                                     "transfer in", "admission then discharge", "registered in 2025"])
 def test_strategies_reach_every_history(feature: str) -> None:
     inside = {AreaCode(c) for c in COUNTIES}
 
@@ -109,6 +110,10 @@ def test_strategies_reach_every_history(feature: str) -> None:
             "consent refused": not r.patient.consented and bool(r.followups),
             "death": any(e.kind is EventKind.DEATH for e in r.events),
             "in hospital now": any(f.in_hospital_now for f in r.followups),
+            "transfer in": any(e.kind is EventKind.TRANSFER_IN for e in r.events),
+            "admission then discharge": any(a.kind is EventKind.ADMISSION and b.kind is EventKind.DISCHARGE
+                                            and a.date <= b.date for a in r.events for b in r.events),
+            "registered in 2025": r.patient.registered_on.year == 2025 and bool(r.followups),
         }[feature]
 
     assert has(find(patient_records(max_followups=4), has, settings=settings(max_examples=1000, database=None,

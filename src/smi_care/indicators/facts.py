@@ -39,6 +39,7 @@ from smi_care.rules.status import (
     in_hospital,
     is_lost,
     last_lockup,
+    managed,
     registration_on,
 )
 
@@ -115,7 +116,8 @@ class PatientFacts:
 
     @property
     def under_management(self) -> bool:
-        return self.registered and bool(self.completed)
+        """Under management (在管) in P: :func:`smi_care.rules.status.managed`, the one rule."""
+        return managed(self.registered, self.completed)
 
     @property
     def at_home(self) -> bool:

@@ -125,8 +125,11 @@ def load_targets(path: str | Path, known: Iterable[str] | None = None) -> tuple[
         if missing:
             raise TargetFileError(f"{path.name}: the header lacks column {missing[0]}")
         for n, raw in enumerate(reader, start=2):
-            row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
-            ind = row.get("indicator", "")
+            if None in raw:
+                raise TargetFileError(f"{path.name} line {n}: {len(header) + len(raw[None])} fields, but the "
+                                      f"header has {len(header)} columns")
+            row = {k.strip(): (v or "").strip() for k, v in raw.items()}
+            ind = row["indicator"]
             if known_ids is not None and ind not in known_ids:
                 raise TargetFileError(f"{path.name} line {n} column indicator: {ind!r} is not a known indicator")
             try:
