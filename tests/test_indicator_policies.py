@@ -448,7 +448,7 @@ def test_section6_groups_merge_and_totals_worked_by_hand() -> None:
         rep.result("management_rate", "x")
     assert right.merge(left).population == left.population == frozenset(pop)
     with pytest.raises(ValueError, match=r"^only partials of the same period, breakdown, policy and indicators "
-                                         r"can be merged$"):
+                                         r"can be merged; these differ in breakdown township vs county$"):
         left.merge(evaluate([b1], Y, by=AreaLevel.COUNTY))
     by_sex = report([a1, a2, b1], Y, by=Dimension.SEX)
     assert by_sex.groups() == ["1"] and by_sex.result("management_rate", "1").numerator == 2

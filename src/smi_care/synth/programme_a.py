@@ -19,7 +19,7 @@ takes seconds.
 >>> from smi_care.synth import write_province
 >>> folder = write_province(tempfile.mkdtemp(), patients=200, seed=3)
 >>> sorted(p.name for p in folder.glob("*.csv"))[:3]
-['areas.csv', 'assessments.csv', 'events.csv']
+['areas.csv', 'assessments.csv', 'dispensings.csv']
 """
 
 from __future__ import annotations
