@@ -28,7 +28,6 @@ from smi_care.domain.campaign import UnlockingAction, UnlockingRecord
 from smi_care.domain.codes import (
     Adherence,
     Classification,
-    CodedEnum,
     Disorder,
     Insight,
     OutpatientHistory,
@@ -42,18 +41,10 @@ from smi_care.domain.errors import IdentityError
 from smi_care.domain.identity import AreaCode, ResidentId
 from smi_care.domain.suspected import ExclusionReason, SuspectedCase, SuspectSource
 from smi_care.registry import cells
-from smi_care.registry.cells import CellError
+from smi_care.registry.cells import CellError, E
 from smi_care.registry.columns import ASSESSMENTS, SUSPECTED_CASES, UNLOCKING
 from smi_care.registry.optional import Column, FileSpec, OptionalLoad, Rule, read_optional
-from smi_care.registry.reader import _area
-
-
-def _code(kind: type[CodedEnum]) -> Any:
-    return lambda t: cells.parse_code(kind, t)
-
-
-def _codes(kind: type[CodedEnum]) -> Any:
-    return lambda t: cells.parse_codes(kind, t)
+from smi_care.registry.reader import _area, _code, _codes
 
 
 def _resident_id(text: str) -> str:
@@ -63,11 +54,11 @@ def _resident_id(text: str) -> str:
         raise CellError("invalid_identity", f"is not a valid resident identity number: {exc}") from None
 
 
-def _opt(kind: type[CodedEnum], value: Any) -> Any:
+def _opt(kind: type[E], value: Any) -> E | None:
     return None if value is None else kind.from_code(value)
 
 
-def _set(kind: type[CodedEnum], value: Any) -> frozenset[Any]:
+def _set(kind: type[E], value: Any) -> frozenset[E]:
     return frozenset(kind.from_code(p) for p in (value or "").split(";") if p.strip())
 
 

@@ -20,11 +20,12 @@ disorder (目前诊断) is not a code of Disorder (严重精神障碍诊断)
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -32,6 +33,7 @@ from smi_care.domain.codes import (
     Adherence,
     AdverseReaction,
     Classification,
+    CodedEnum,
     Consent,
     DeathCause,
     Disorder,
@@ -93,6 +95,9 @@ from smi_care.registry.columns import (
     described,
 )
 from smi_care.registry.problems import FileCounts, Problem, RegistryReadError
+
+T = TypeVar("T")
+E = TypeVar("E", bound=CodedEnum)
 
 KNOWN = {
     PATIENTS: PATIENT_COLUMNS + PATIENT_EXTENSIONS,
@@ -209,14 +214,16 @@ def _read_rows(path: Path, file: str, out: _Collector) -> tuple[list[Row], tuple
 
 
 class _RowParser:
-    """Parses the cells of one row into keyword arguments, recording every bad cell."""
+    """Parses the cells of one row into typed values, recording every bad cell."""
 
     def __init__(self, row: Row, out: _Collector) -> None:
         self.row = row
         self.out = out
         self.bad = False
 
-    def take(self, column: str, parse: Callable[[str], Any], required: bool = False, why: str = "") -> Any:
+    def take(self, column: str, parse: Callable[[str], T], required: bool = False, why: str = "") -> T | None:
+        """The parsed cell, or None when it is empty or bad (a bad or missing required cell is
+        recorded and marks the row bad)."""
         text = self.row.get(column)
         if not text:
             if required:
@@ -243,11 +250,22 @@ class _RowParser:
         self.out.row(self.row, column, kind, rule)
 
 
-def _code(kind: Any) -> Callable[[str], Any]:
+def _known(value: T | None) -> T:
+    """A cell taken with ``required=True``, once the row is known not to be bad.
+
+    :meth:`_RowParser.take` gives None for a required cell only after marking the row bad (its
+    parsers never return None), so None here is a bug of this module, not bad input.
+    """
+    if value is None:
+        raise AssertionError("a required cell is None but the row was not marked bad")
+    return value
+
+
+def _code(kind: type[E]) -> Callable[[str], E]:
     return lambda t: cells.parse_code(kind, t)
 
 
-def _codes(kind: Any) -> Callable[[str], Any]:
+def _codes(kind: type[E]) -> Callable[[str], frozenset[E]]:
     return lambda t: cells.parse_codes(kind, t)
 
 
@@ -258,45 +276,52 @@ def _area(text: str) -> AreaCode:
         raise CellError("bad_code", "is not an area code of 6, 9 or 12 digits") from None
 
 
+def _text(row: Row, column: str) -> str | None:
+    return row.get(column) or None
+
+
 def _patient(row: Row, out: _Collector) -> Patient | None:
     p = _RowParser(row, out)
+    # every cell is taken (in column order, so problems keep their order) before any return
     pid = p.take("patient_id", str, required=True)
-    kw: dict[str, Any] = {
-        "sex": p.take("sex", _code(Sex), required=True),
-        "birth_date": p.take("birth_date", cells.parse_date, required=True),
-        "area_code": p.take("area_code", _area, required=True),
-        "disorder": p.take("disorder", _code(Disorder), required=True),
-        "diagnosis_date": p.take("diagnosis_date", cells.parse_date, required=True),
-        "registered_on": p.take("registered_on", cells.parse_date, required=True),
-        "consent": p.take("consent", _code(Consent), required=True),
-        "consent_date": p.take("consent_date", cells.parse_date),
-        "name": row.get("name") or None,
-        "resident_id": p.take("resident_id", ResidentId.parse),
-        "household_type": p.take("household_type", _code(HouseholdType)),
-        "employment": p.take("employment", _code(Employment)),
-        "economic_status": p.take("economic_status", _code(EconomicStatus)),
-        "past_lockup": p.take("past_lockup", _code(Lockup)),
-        "first_onset_date": p.take("first_onset_date", cells.parse_date),
-        "past_symptoms": p.take("past_symptoms", _codes(Symptom)),
-        "past_outpatient": p.take("past_outpatient", _code(OutpatientHistory)),
-        "first_antipsychotic_date": p.take("first_antipsychotic_date", cells.parse_date),
-        "past_admissions": p.take("past_admissions", lambda t: cells.parse_int(t, 0, 1000)),
-        "last_treatment_effect": p.take("last_treatment_effect", _code(LastTreatmentEffect)),
-        "past_acts": p.take("past_acts", cells.parse_acts) or (),
-        "diagnosing_hospital": row.get("diagnosing_hospital") or None,
-        "specialist_opinion": row.get("specialist_opinion") or None,
-        "village_contact": row.get("village_contact") or None,
-        "village_phone": row.get("village_phone") or None,
-        "guardian": Guardian(row.get("guardian_name") or None, row.get("guardian_phone") or None,
-                             row.get("guardian_address") or None, row.get("guardian_relation") or None),
-        "extras": row.extras,
-    }
-    if kw["past_symptoms"] is None:
-        kw["past_symptoms"] = frozenset()
+    sex = p.take("sex", _code(Sex), required=True)
+    birth_date = p.take("birth_date", cells.parse_date, required=True)
+    area_code = p.take("area_code", _area, required=True)
+    disorder = p.take("disorder", _code(Disorder), required=True)
+    diagnosis_date = p.take("diagnosis_date", cells.parse_date, required=True)
+    registered_on = p.take("registered_on", cells.parse_date, required=True)
+    consent = p.take("consent", _code(Consent), required=True)
+    consent_date = p.take("consent_date", cells.parse_date)
+    resident_id = p.take("resident_id", ResidentId.parse)
+    household_type = p.take("household_type", _code(HouseholdType))
+    employment = p.take("employment", _code(Employment))
+    economic_status = p.take("economic_status", _code(EconomicStatus))
+    past_lockup = p.take("past_lockup", _code(Lockup))
+    first_onset_date = p.take("first_onset_date", cells.parse_date)
+    past_symptoms = p.take("past_symptoms", _codes(Symptom))
+    past_outpatient = p.take("past_outpatient", _code(OutpatientHistory))
+    first_antipsychotic_date = p.take("first_antipsychotic_date", cells.parse_date)
+    past_admissions = p.take("past_admissions", lambda t: cells.parse_int(t, 0, 1000))
+    last_treatment_effect = p.take("last_treatment_effect", _code(LastTreatmentEffect))
+    past_acts = p.take("past_acts", cells.parse_acts)
     if p.bad:
         return None
     try:
-        return Patient(patient_id=pid, **kw)
+        return Patient(
+            patient_id=_known(pid), sex=_known(sex), birth_date=_known(birth_date), area_code=_known(area_code),
+            disorder=_known(disorder), diagnosis_date=_known(diagnosis_date), registered_on=_known(registered_on),
+            consent=_known(consent), consent_date=consent_date, name=_text(row, "name"), resident_id=resident_id,
+            household_type=household_type, employment=employment, economic_status=economic_status,
+            past_lockup=past_lockup, first_onset_date=first_onset_date,
+            past_symptoms=past_symptoms if past_symptoms is not None else frozenset(),
+            past_outpatient=past_outpatient, first_antipsychotic_date=first_antipsychotic_date,
+            past_admissions=past_admissions, last_treatment_effect=last_treatment_effect,
+            past_acts=past_acts or (),
+            diagnosing_hospital=_text(row, "diagnosing_hospital"), specialist_opinion=_text(row, "specialist_opinion"),
+            village_contact=_text(row, "village_contact"), village_phone=_text(row, "village_phone"),
+            guardian=Guardian(_text(row, "guardian_name"), _text(row, "guardian_phone"),
+                              _text(row, "guardian_address"), _text(row, "guardian_relation")),
+            extras=row.extras)
     except DomainError as exc:
         p.domain_error(exc)
         return None
@@ -309,41 +334,38 @@ def _followup(row: Row, out: _Collector, edition: FormEdition) -> FollowUp | Non
     not_reached_2011 = legacy and cls_text == "0"
     classification = (p.take("classification", lambda t: classification_from_2011(cells.parse_int(t, 0, 3)))
                       if legacy else p.take("classification", _code(Classification)))
-    kw: dict[str, Any] = {
-        "patient_id": p.take("patient_id", str, required=True),
-        "visit_date": p.take("visit_date", cells.parse_date, required=True),
-        "form": p.take("form", _code(FollowUpForm), required=True),
-        "seen": p.take("seen", _codes(SeenPerson)) or frozenset(),
-        "loss_reason": p.take("loss_reason", _code(LossReason)),
-        "risk_level": p.take("risk_level", lambda t: cells.parse_int(t, 0, 5)),
-        "symptoms": p.take("symptoms", _codes(Symptom)) or frozenset(),
-        "symptom_severity": p.take("symptom_severity", _code(SymptomSeverity)),
-        "insight": p.take("insight", _code(Insight)),
-        "sleep": p.take("sleep", _code(Rating)),
-        "diet": p.take("diet", _code(Rating)),
-        "acts": p.take("acts", cells.parse_acts) or (),
-        "lockup": p.take("lockup", _code(Lockup)),
-        "hospitalisation": p.take("hospitalisation", _code(Hospitalisation)),
-        "last_discharge_date": p.take("last_discharge_date", cells.parse_date),
-        "lab_tests": p.take("lab_tests", _code(LabTests)),
-        "adherence": p.take("adherence", (lambda t: adherence_from_2011(cells.parse_int(t, 1, 3)))
-                            if legacy else _code(Adherence)),
-        "adr": p.take("adr", _code(AdverseReaction)),
-        "adr_serious": p.take("adr_serious", cells.parse_flag),
-        "physical_illness": p.take("physical_illness", _code(PhysicalIllness)),
-        "treatment_effect": p.take("treatment_effect", (lambda t: treatment_effect_from_2011(
-            cells.parse_int(t, 1, 4))) if legacy else _code(TreatmentEffect)),
-        "referral": p.take("referral", _code(Referral)),
-        "medications": p.take("medications", cells.parse_medications) or (),
-        "medication_guidance": p.take("medication_guidance", cells.parse_medications) or (),
-        "rehabilitation": p.take("rehabilitation", _codes(Rehabilitation)) or frozenset(),
-        "classification": classification,
-        "next_visit_date": p.take("next_visit_date", cells.parse_date),
-        "counselling": bool(p.take("counselling", cells.parse_flag)),
-        **{k: row.get(k) or None for k in ("lab_text", "adr_text", "referral_reason", "referral_institution",
-                                            "referral_department", "doctor")},
-        "extras": row.extras,
-    }
+    adherence_of: Callable[[str], Adherence] = (
+        (lambda t: adherence_from_2011(cells.parse_int(t, 1, 3))) if legacy else _code(Adherence))
+    effect_of: Callable[[str], TreatmentEffect] = (
+        (lambda t: treatment_effect_from_2011(cells.parse_int(t, 1, 4))) if legacy else _code(TreatmentEffect))
+    # every cell is taken (in this order, so problems keep their order) before any return
+    pid = p.take("patient_id", str, required=True)
+    visit_date = p.take("visit_date", cells.parse_date, required=True)
+    form = p.take("form", _code(FollowUpForm), required=True)
+    seen = p.take("seen", _codes(SeenPerson))
+    loss_reason = p.take("loss_reason", _code(LossReason))
+    risk_level = p.take("risk_level", lambda t: cells.parse_int(t, 0, 5))
+    symptoms = p.take("symptoms", _codes(Symptom))
+    symptom_severity = p.take("symptom_severity", _code(SymptomSeverity))
+    insight = p.take("insight", _code(Insight))
+    sleep = p.take("sleep", _code(Rating))
+    diet = p.take("diet", _code(Rating))
+    acts = p.take("acts", cells.parse_acts)
+    lockup = p.take("lockup", _code(Lockup))
+    hospitalisation = p.take("hospitalisation", _code(Hospitalisation))
+    last_discharge_date = p.take("last_discharge_date", cells.parse_date)
+    lab_tests = p.take("lab_tests", _code(LabTests))
+    adherence = p.take("adherence", adherence_of)
+    adr = p.take("adr", _code(AdverseReaction))
+    adr_serious = p.take("adr_serious", cells.parse_flag)
+    physical_illness = p.take("physical_illness", _code(PhysicalIllness))
+    treatment_effect = p.take("treatment_effect", effect_of)
+    referral = p.take("referral", _code(Referral))
+    medications = p.take("medications", cells.parse_medications)
+    medication_guidance = p.take("medication_guidance", cells.parse_medications)
+    rehabilitation = p.take("rehabilitation", _codes(Rehabilitation))
+    next_visit_date = p.take("next_visit_date", cells.parse_date)
+    counselling = p.take("counselling", cells.parse_flag)
     social = SocialFunction(
         p.take("sf_self_care", _code(Rating)), p.take("sf_housework", _code(Rating)),
         p.take("sf_work", _code(WorkRating)), p.take("sf_learning", _code(Rating)),
@@ -351,7 +373,20 @@ def _followup(row: Row, out: _Collector, edition: FormEdition) -> FollowUp | Non
     if p.bad:
         return None
     try:
-        followup = FollowUp(social=social, **kw)
+        followup = FollowUp(
+            patient_id=_known(pid), visit_date=_known(visit_date), form=_known(form),
+            seen=seen or frozenset(), loss_reason=loss_reason, risk_level=risk_level,
+            symptoms=symptoms or frozenset(), symptom_severity=symptom_severity, insight=insight, sleep=sleep,
+            diet=diet, social=social, acts=acts or (), lockup=lockup, hospitalisation=hospitalisation,
+            last_discharge_date=last_discharge_date, lab_tests=lab_tests, adherence=adherence, adr=adr,
+            adr_serious=adr_serious, physical_illness=physical_illness, treatment_effect=treatment_effect,
+            referral=referral, medications=medications or (), medication_guidance=medication_guidance or (),
+            rehabilitation=rehabilitation or frozenset(), classification=classification,
+            next_visit_date=next_visit_date, counselling=bool(counselling),
+            lab_text=_text(row, "lab_text"), adr_text=_text(row, "adr_text"),
+            referral_reason=_text(row, "referral_reason"), referral_institution=_text(row, "referral_institution"),
+            referral_department=_text(row, "referral_department"), doctor=_text(row, "doctor"),
+            extras=row.extras)
     except DomainError as exc:
         p.domain_error(exc)
         return None
@@ -364,32 +399,38 @@ def _followup(row: Row, out: _Collector, edition: FormEdition) -> FollowUp | Non
 
 def _event(row: Row, out: _Collector) -> Event | None:
     p = _RowParser(row, out)
-    pid = p.take("patient_id", str, required=True)
-    date = p.take("date", cells.parse_date, required=True)
-    kind = p.take("event", _code(EventKind), required=True)
+    pid_cell = p.take("patient_id", str, required=True)
+    date_cell = p.take("date", cells.parse_date, required=True)
+    kind_cell = p.take("event", _code(EventKind), required=True)
     if p.bad:
         return None
+    pid, date, kind = _known(pid_cell), _known(date_cell), _known(kind_cell)
     detail = row.get("detail")
-    kw: dict[str, Any] = {}
+    death_cause: DeathCause | None = None
+    death_subcause: PhysicalDeathCause | None = None
+    other_area: AreaCode | None = None
+    contract_end: dt.date | None = None
+    emergency: EmergencyCategory | None = None
     if detail:
         if kind is EventKind.DEATH:
             cause, _, sub = detail.partition(".")
-            kw["death_cause"] = p.take("detail", lambda _t: cells.parse_code(DeathCause, cause))
+            death_cause = p.take("detail", lambda _t: cells.parse_code(DeathCause, cause))
             if sub:
-                kw["death_subcause"] = p.take("detail", lambda _t: cells.parse_code(PhysicalDeathCause, sub))
+                death_subcause = p.take("detail", lambda _t: cells.parse_code(PhysicalDeathCause, sub))
         elif kind in (EventKind.TRANSFER_OUT, EventKind.TRANSFER_IN):
-            kw["other_area"] = p.take("detail", _area)
+            other_area = p.take("detail", _area)
         elif kind is EventKind.FAMILY_DOCTOR_CONTRACT:
-            kw["contract_end"] = p.take("detail", cells.parse_date)
+            contract_end = p.take("detail", cells.parse_date)
         elif kind is EventKind.EMERGENCY:
-            kw["emergency"] = p.take("detail", _code(EmergencyCategory))
+            emergency = p.take("detail", _code(EmergencyCategory))
         else:
             out.row(row, "detail", "bad_detail", f"detail (详情) is not expected for event {kind.text_code}")
             return None
     if p.bad:
         return None
     try:
-        return Event(pid, date, kind, extras=row.extras, **kw)
+        return Event(pid, date, kind, death_cause=death_cause, death_subcause=death_subcause, other_area=other_area,
+                     contract_end=contract_end, emergency=emergency, extras=row.extras)
     except DomainError as exc:
         p.domain_error(exc)
         return None
@@ -402,7 +443,7 @@ def _population(row: Row, out: _Collector) -> PopulationEntry | None:
     population = p.take("population", lambda t: cells.parse_int(t, 0, 2_000_000_000), required=True)
     if p.bad:
         return None
-    return PopulationEntry(area, year, population, row.extras)
+    return PopulationEntry(_known(area), _known(year), _known(population), row.extras)
 
 
 def read_edition(folder: Path) -> FormEdition:

@@ -44,7 +44,6 @@ from smi_care.domain.codes import (
     Adherence,
     AdverseReaction,
     Classification,
-    CodedEnum,
     Consent,
     Disorder,
     EconomicStatus,
@@ -131,12 +130,8 @@ Kind = Literal["code", "int", "date", "codes", "flag", "raw", "area", "text"]
 
 # --- cell parsers, the same as the object reader's -------------------------------------------
 
-def _code(kind: type[CodedEnum]) -> Callable[[str], Any]:
-    return lambda t: cells.parse_code(kind, t)
-
-
-def _codes(kind: type[CodedEnum]) -> Callable[[str], Any]:
-    return lambda t: cells.parse_codes(kind, t)
+_code = reader._code
+_codes = reader._codes
 
 
 def _patient_specs() -> list[tuple[str, Callable[[str], Any], Kind]]:
