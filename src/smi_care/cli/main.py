@@ -520,7 +520,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _demo_programme(out: Path, args: argparse.Namespace) -> None:
-    """The demo's programme report (case finding, assessments, key patients, campaigns)."""
+    """The demo's programme report (case finding, assessments, key patients, campaigns, free medication,
+    guardians, teams)."""
     from smi_care.indicators import Period
     from smi_care.programme.report import programme_report, read_programme, to_text
     from smi_care.registry.tables import read_tables
