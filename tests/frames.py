@@ -18,8 +18,8 @@ FOLLOWUPS = {"patient_id": pl.String, "visit_date": pl.Date, "form": pl.Int8, "s
              "sf_learning": pl.Int8, "sf_social": pl.Int8, "acts": pl.String, "lockup": pl.Int8,
              "hospitalisation": pl.Int8, "adherence": pl.Int8, "adr": pl.Int8, "adr_serious": pl.Boolean,
              "physical_illness": pl.Int8, "classification": pl.Int8, "counselling": pl.Boolean, "row": pl.UInt32}
-EVENTS = {"patient_id": pl.String, "date": pl.Date, "event": pl.String, "other_area": pl.String,
-          "contract_end": pl.Date, "row": pl.UInt32}
+EVENTS = {"patient_id": pl.String, "date": pl.Date, "event": pl.String, "detail": pl.String,
+          "other_area": pl.String, "contract_end": pl.Date, "row": pl.UInt32}
 
 
 def _code(v: Any) -> int | None:
@@ -52,6 +52,7 @@ def frames_of(registry: Registry) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFr
                         "counselling": f.counselling, "row": len(fus)})
         for e in rec.events:
             evs.append({"patient_id": e.patient_id, "date": e.date, "event": e.kind.text_code,
+                        "detail": str(e.emergency.code) if e.emergency else "",
                         "other_area": e.other_area.code if e.other_area else None, "contract_end": e.contract_end,
                         "row": len(evs)})
     return (pl.DataFrame(pats, schema=PATIENTS), pl.DataFrame(fus, schema=FOLLOWUPS),

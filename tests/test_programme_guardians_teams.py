@@ -191,11 +191,11 @@ def test_team_facts_equal_patient_by_patient(case: tuple[Registry, dict[str, lis
         expected = patient_team_facts(rec, teams[rec.patient_id], by_team, period, reg.covers, policy)
         expected.pop("economic_status")
         assert {k: got[rec.patient_id][k] for k in expected} == expected
-        assert expected["key_patient"] is is_key_patient(rec, period.end, policy)
+        assert expected["key"] is is_key_patient(rec, period, reg.covers, (), policy)
     flags = team_worklist(table)
     assert all(f.reason for f in flags)
     assert {f.patient_id for f in flags if f.kind == "no_team"} == {
-        p for p, r in got.items() if r["registered"] and r["key_patient"] and not r["team_on_d"]}
+        p for p, r in got.items() if r["registered"] and r["key"] and not r["team_on_d"]}
 
 
 @FAST
@@ -213,17 +213,47 @@ def test_team_indicators_are_consistent(case: tuple[Registry, dict[str, list[Tea
 
 
 def test_team_flag_for_an_overdue_review() -> None:
-    unstable = {"patient_id": "P4", "registered": True, "key_patient": True, "last_risk": 1,
-                "last_contact": dt.date(2025, 9, 1), "team_on_d": False, "team_id": None, "review_due": None,
-                "review_overdue": False}
+    unstable = {"patient_id": "P4", "registered": True, "key": True, "last_risk": 1, "last_any_class": 1,
+                "incident": True, "harm_emergency": False, "team_on_d": False, "team_id": None,
+                "review_due": None, "review_overdue": False}
     assert [f.reason for f in team_flags([unstable])] == [
-        "key patient (unstable at the follow-up of 2025-09-01) without a case-management team"]
-    row = {"patient_id": "P3", "registered": True, "key_patient": True, "last_risk": 1,
-           "last_contact": dt.date(2025, 9, 1), "team_on_d": True, "team_id": "T7",
+        "key patient (last follow-up unstable (病情不稳定); 肇事/肇祸 recorded in the period) without a "
+        "case-management team"]
+    row = {**unstable, "patient_id": "P3", "team_on_d": True, "team_id": "T7",
            "review_due": dt.date(2025, 9, 10), "review_overdue": True}
     assert [f.reason for f in team_flags([row])] == ["team T7: plan review overdue since 2025-09-10"]
     assert team_flags([{**row, "review_overdue": False}]) == []
-    assert team_flags([{**row, "key_patient": False}]) == []
+    assert team_flags([{**row, "key": False}]) == []
+
+
+def test_teams_serve_the_programme_key_patients_assessment_and_emergency() -> None:
+    """One definition: a risk level 4 at a quarterly assessment, or an emergency 危害他人或公共安全
+    in the period, makes a key patient for the teams too (both engines)."""
+    from smi_care.domain.assessment import Assessment, AssessmentKind
+    from smi_care.domain.codes import EmergencyCategory, EventKind
+    from smi_care.domain.events import Event
+    from smi_care.programme.facts import base_patient_facts
+    from smi_care.programme.key_patients import key_facts, patient_key_facts
+    from tests.helpers import visit
+
+    calm = attrs.evolve(_record(), followups=(visit(dt.date(2025, 8, 1), risk_level=1),))
+    assessment = Assessment("P1", dt.date(2025, 9, 1), AssessmentKind.QUARTERLY, 4)
+    reg = Registry.of([calm])
+    covers = reg.covers
+    assert not is_key_patient(calm, Q3, covers)
+    assert is_key_patient(calm, Q3, covers, [assessment])
+    assert not is_key_patient(calm, Q3, covers, [attrs.evolve(assessment, date=dt.date(2025, 10, 1))])
+    harm = attrs.evolve(calm, events=(Event("P1", dt.date(2025, 7, 3), EventKind.EMERGENCY,
+                                            emergency=EmergencyCategory.HARM_TO_OTHERS),))
+    assert is_key_patient(harm, Q3, covers)
+    assert not is_key_patient(harm, Period.parse("2025Q4"), covers)
+    tables = tables_of(reg)
+    aframe = pl.DataFrame({"patient_id": ["P1"], "date": [assessment.date], "risk_level": [4]})
+    base = team_facts(tables, tframe([]), rframe([]), Q3, assessments=aframe)
+    assert base.row(0, named=True)["key"] is True
+    one = patient_key_facts(calm, base_patient_facts(calm, Q3, reg.covers), Q3, [assessment])
+    col = key_facts(base.select("patient_id", "registered", "incident"), tables.followups, tables.events, aframe, Q3)
+    assert col.row(0, named=True) == {"patient_id": "P1", **one}
 
 
 # --- the files ------------------------------------------------------------------------------------------

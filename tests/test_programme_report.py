@@ -31,7 +31,7 @@ def test_support_counts_equal_the_one_pass_evaluation(county: Path, period: str,
     assert data.support is not None
     p = Period.parse(period)
     rep = programme_report(data, p, by)
-    expected, = evaluate_programme_b(tables, data.support, p, by=by)
+    expected, = evaluate_programme_b(tables, data.support, p, by=by, assessments=data.table("assessments"))
     ids = {i.id for i in PROGRAMME_B_INDICATORS}
     got = {(r.indicator, r.group): (r.numerator, r.denominator) for r in rep.programme.results if r.indicator in ids}
     want = {(r.indicator, r.group): (r.numerator, r.denominator) for r in finalize(expected, targets=()).results}

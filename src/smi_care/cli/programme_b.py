@@ -95,11 +95,14 @@ def cmd_supplies(args: argparse.Namespace) -> int:
     from smi_care.indicators.periods import Period
     from smi_care.programme.medication import SupplyAlertPolicy, supply_alerts
     from smi_care.programme.teams import team_facts, team_worklist
+    from smi_care.registry.programme_a import read_assessments
 
     tables, b = _load(args.registry)
     day: dt.date = args.on
-    period = Period(day, day)
-    facts = team_facts(tables, b.teams, b.team_reviews, period)
+    # key patients as ``smi-care key-patients --on`` finds them: incidents from the quarter's start to the day
+    period = Period(Period.quarter(day.year, (day.month - 1) // 3 + 1).start, day)
+    assessments = read_assessments(args.registry, tables.patients).table
+    facts = team_facts(tables, b.teams, b.team_reviews, period, assessments=assessments)
     registered = facts.filter(pl.col("registered"))
     areas = dict(registered.select("patient_id", "area").iter_rows())
     alerts = supply_alerts(b.dispensings, day, SupplyAlertPolicy(args.within, args.lookback), patients=list(areas))

@@ -40,6 +40,7 @@ from smi_care.programme.guardians import (
     GuardianRewardPolicy,
     guardian_facts,
 )
+from smi_care.programme.key_patients import KEY_FACTS
 from smi_care.programme.medication import (
     FOUR_A_YEAR,
     MEDICATION_INDICATORS,
@@ -60,23 +61,27 @@ PROGRAMME_B_INDICATORS: tuple[Indicator, ...] = (*MEDICATION_INDICATORS, *GUARDI
 def programme_b_facts(tables: Tables, load: ProgrammeBLoad, period: Period,
                       medication: FreeMedicationPolicy = POOR_PATIENTS, rule: DispensingPolicy = FOUR_A_YEAR,
                       reward: GuardianRewardPolicy = REWARD_DEFAULT, team: TeamPolicy = TEAM_DEFAULT,
-                      evaluation: EvaluationPolicy = DEFAULT_POLICY, covers: Covers | None = None) -> pl.DataFrame:
-    """One facts table with the §6 facts and the facts of the three modules."""
+                      evaluation: EvaluationPolicy = DEFAULT_POLICY, covers: Covers | None = None,
+                      assessments: pl.DataFrame | None = None) -> pl.DataFrame:
+    """One facts table with the §6 facts and the facts of the three modules (the teams' with the
+    key-patient facts, which read ``assessments``, the table of ``assessments.csv``, when given)."""
     base = base_facts(tables, period, evaluation, covers)
     med = medication_facts(tables, load.dispensings, period, medication, rule, evaluation, covers, base=base)
     g = guardian_facts(tables, load.guardians, period, reward, evaluation, covers, base=base)
-    t = team_facts(tables, load.teams, load.team_reviews, period, team, evaluation, covers, base=base)
+    t = team_facts(tables, load.teams, load.team_reviews, period, team, evaluation, covers, base=base,
+                   assessments=assessments)
     return (med.join(g.select("patient_id", *GUARDIAN_FACTS), on="patient_id", how="left", maintain_order="left")
-            .join(t.select("patient_id", *TEAM_FACTS), on="patient_id", how="left", maintain_order="left"))
+            .join(t.select("patient_id", *KEY_FACTS, *TEAM_FACTS), on="patient_id", how="left", maintain_order="left"))
 
 
 def evaluate_programme_b(tables: Tables, load: ProgrammeBLoad, period: Period,
                          by: By | Sequence[By] = AreaLevel.TOWNSHIP,
                          medication: FreeMedicationPolicy = POOR_PATIENTS, rule: DispensingPolicy = FOUR_A_YEAR,
                          reward: GuardianRewardPolicy = REWARD_DEFAULT, team: TeamPolicy = TEAM_DEFAULT,
-                         evaluation: EvaluationPolicy = DEFAULT_POLICY, covers: Covers | None = None) -> list[Partial]:
+                         evaluation: EvaluationPolicy = DEFAULT_POLICY, covers: Covers | None = None,
+                         assessments: pl.DataFrame | None = None) -> list[Partial]:
     """:data:`PROGRAMME_B_INDICATORS` by township (or any breakdowns), one partial per breakdown."""
-    facts = programme_b_facts(tables, load, period, medication, rule, reward, team, evaluation, covers)
+    facts = programme_b_facts(tables, load, period, medication, rule, reward, team, evaluation, covers, assessments)
     return partials(facts, tables, period, by, PROGRAMME_B_INDICATORS, evaluation)
 
 

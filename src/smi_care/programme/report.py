@@ -152,8 +152,9 @@ def _guardian_facts(data: ProgrammeData, period: Period, base: pl.DataFrame) -> 
 
 def _team_facts(data: ProgrammeData, period: Period, base: pl.DataFrame) -> pl.DataFrame:
     s = _support(data)
-    f = teams.team_facts(data.registry, s.teams, s.team_reviews, period, data.policies.team, base=base)
-    return _added(f, [c for c in teams.TEAM_FACTS if c not in key_patients.KEY_FACTS])
+    f = teams.team_facts(data.registry, s.teams, s.team_reviews, period, data.policies.team, base=base,
+                         assessments=data.table("assessments"))
+    return _added(f, [*key_patients.KEY_FACTS, *teams.TEAM_FACTS])
 
 
 #: The sections of the free-medication, guardian and team files (left out when not read).
@@ -240,7 +241,8 @@ def covers_of(tables: Tables) -> Covers:
 def programme_facts(data: ProgrammeData, period: Period, policy: EvaluationPolicy = DEFAULT_POLICY,
                     sections: Sequence[Section] = SECTIONS) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
     """The per-patient facts (the §6 facts joined with every patient section's) and each case
-    section's unit table."""
+    section's unit table. A fact two sections give (the key-patient facts of ``key_patients`` and
+    ``teams``) is taken from the first."""
     reg = data.registry
     base = base_facts(reg, period, policy, covers_of(reg))
     patients = base
@@ -248,7 +250,8 @@ def programme_facts(data: ProgrammeData, period: Period, policy: EvaluationPolic
     for s in _read_sections(data, sections):
         f = s.facts(data, period, base)
         if s.unit == "patient":
-            patients = patients.join(f, on="patient_id", how="left", maintain_order="left")
+            new = [c for c in f.columns if c not in patients.columns]
+            patients = patients.join(f.select("patient_id", *new), on="patient_id", how="left", maintain_order="left")
         else:
             units[s.id] = f
     return patients, units

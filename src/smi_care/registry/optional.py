@@ -87,7 +87,9 @@ class OptionalLoad:
     present: bool
 
 
-def _empty_table(spec: FileSpec) -> pl.DataFrame:
+def empty_table(spec: FileSpec) -> pl.DataFrame:
+    """The table of a file of ``spec`` that is missing or has no accepted row: its columns,
+    typed, with ``row`` and ``line``, and no rows."""
     schema: dict[str, Any] = {"row": pl.UInt32, "line": pl.UInt32}
     for c in spec.columns:
         schema[c.name] = pl.Utf8 if c.parse is None else _DTYPES[c.kind]
@@ -113,7 +115,7 @@ def read_optional(folder: str | Path, spec: FileSpec, patients: pl.DataFrame | N
     table of accepted patients; rows naming another patient are rejected."""
     raw = find_file(Path(folder), spec, encoding)
     if raw is None:
-        return OptionalLoad(spec.file, _empty_table(spec), (), FileCounts(spec.file, 0, 0, 0), False)
+        return OptionalLoad(spec.file, empty_table(spec), (), FileCounts(spec.file, 0, 0, 0), False)
     return read_raw(raw, spec, patients)
 
 
@@ -133,7 +135,7 @@ def read_raw(raw: RawFile, spec: FileSpec, patients: pl.DataFrame | None = None)
         for line, pid in data.select("line", pcol if pcol else pl.lit(None)).iter_rows():
             problems.append(Problem(file, line, missing[0], "", reason, "missing_required", pid or None))
         problems.sort(key=lambda p: p.line)
-        return OptionalLoad(file, _empty_table(spec), tuple(problems), FileCounts(file, read, 0, read), True)
+        return OptionalLoad(file, empty_table(spec), tuple(problems), FileCounts(file, read, 0, read), True)
     parsed = [(c.name, c.parse, c.kind) for c in spec.columns if c.parse is not None]
     typed, _ = _with_typed(data, parsed)
     texts = {c.name: (f"{c.name}__text" if c.parse is not None else c.name) for c in spec.columns}
