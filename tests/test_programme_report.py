@@ -59,3 +59,12 @@ def test_without_the_support_files_the_sections_are_left_out(county: Path) -> No
     ids = {r.indicator for r in rep.programme.results}
     assert not ids & {i.id for i in PROGRAMME_B_INDICATORS}
     assert "key_patient_face_to_face_rate" in ids
+
+
+def test_the_public_incident_pattern() -> None:
+    import re
+
+    from smi_care.indicators.facts_table import INCIDENT_ACTS
+
+    assert [bool(re.search(INCIDENT_ACTS, t)) for t in ("2:1", "1:2;3", "2:0", "1:1", "3", "12:1")] == [
+        True, True, False, False, True, False]

@@ -39,7 +39,7 @@ from smi_care.domain.codes import Classification, EmergencyCategory, EventKind
 from smi_care.domain.records import PatientRecord
 from smi_care.indicators.definitions import FACE_TO_FACE, REGISTERED, Condition, Indicator
 from smi_care.indicators.expr import as_column, fact, holds
-from smi_care.indicators.facts_table import _ordered_followups, followup_of
+from smi_care.indicators.facts_table import followup_of, ordered_followups
 from smi_care.indicators.periods import Period
 from smi_care.programme.text import fmt as _fmt
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
@@ -118,7 +118,7 @@ def key_facts(base: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame,
     """The :data:`KEY_FACTS` of every patient of ``base`` (the §6 facts), in its order."""
     c = pl.col
     end = period.end
-    f = _ordered_followups(followups, end).filter(c("_completed"))
+    f = ordered_followups(followups, end).filter(c("_completed"))
     risks = pl.concat([
         f.filter(c("risk_level").is_not_null()).select("patient_id", "visit_date", c("risk_level").cast(pl.Int64)),
         assessments.filter(c("date") <= end).select("patient_id", c("date").alias("visit_date"),
