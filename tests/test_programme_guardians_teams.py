@@ -37,7 +37,7 @@ from smi_care.programme.teams import (
     team_flags,
     team_worklist,
 )
-from smi_care.registry.programme_b import read_programme_b, reviews_by_team, teams_by_patient
+from smi_care.registry.support_files import read_support_files, reviews_by_team, teams_by_patient
 from smi_care.registry.tables import read_tables
 from tests.test_engines_equal import periods, registries, tables_of
 
@@ -282,7 +282,7 @@ def test_guardian_and_team_files_end_to_end(tmp_path: Path) -> None:
         encoding="utf-8")
     tables = read_tables(tmp_path)
     assert tables.ok, tables.problems
-    load = read_programme_b(tmp_path, tables.tables)
+    load = read_support_files(tmp_path, tables.tables)
     assert [(p.file, p.line, p.column, p.kind) for p in load.problems] == [
         ("guardians.csv", 4, "until", "rule"), ("guardians.csv", 5, "insured_until", "missing_required"),
         ("teams.csv", 3, "team_id", "duplicate_team_id"), ("teams.csv", 4, "roles", "bad_code"),
@@ -305,17 +305,17 @@ def test_guardian_and_team_files_end_to_end(tmp_path: Path) -> None:
                                                          "rejected": 2}
 
 
-def test_part_b_in_one_pass_equals_the_three_modules(tmp_path: Path) -> None:
+def test_support_in_one_pass_equals_the_three_modules(tmp_path: Path) -> None:
     from smi_care.programme.medication import evaluate_medication
-    from smi_care.programme.part_b import evaluate_programme_b
+    from smi_care.programme.support import evaluate_support
     from smi_care.synth import write_province
 
     folder = write_province(tmp_path, patients=150, seed=11)
     tables = read_tables(folder).tables
-    load = read_programme_b(folder, tables)
+    load = read_support_files(folder, tables)
     assert load.ok
     period = Period.parse("2025Q2")
-    total, town = evaluate_programme_b(tables, load, period, by=[None, AreaLevel.TOWNSHIP])
+    total, town = evaluate_support(tables, load, period, by=[None, AreaLevel.TOWNSHIP])
     separate = {**evaluate_medication(tables, load.dispensings, period, by=None)[0].counts,
                 **evaluate_guardians(tables, load.guardians, period, by=None)[0].counts,
                 **evaluate_teams(tables, load.teams, load.team_reviews, period, by=None)[0].counts}
@@ -327,17 +327,17 @@ def test_part_b_in_one_pass_equals_the_three_modules(tmp_path: Path) -> None:
 
 def test_the_audit_of_each_row_adds_up_to_the_counts(tmp_path: Path) -> None:
     from smi_care.programme.decisions import audit_facts
-    from smi_care.programme.part_b import PROGRAMME_B_INDICATORS, evaluate_programme_b, programme_b_facts
+    from smi_care.programme.support import SUPPORT_INDICATORS, evaluate_support, support_facts
     from smi_care.synth import write_province
 
     folder = write_province(tmp_path, patients=120, seed=13)
     tables = read_tables(folder).tables
-    load = read_programme_b(folder, tables)
+    load = read_support_files(folder, tables)
     period = Period.parse("2025")
-    facts = programme_b_facts(tables, load, period)
-    total = evaluate_programme_b(tables, load, period, by=None)[0]
+    facts = support_facts(tables, load, period)
+    total = evaluate_support(tables, load, period, by=None)[0]
     rows = list(facts.iter_rows(named=True))
-    for ind in PROGRAMME_B_INDICATORS:
+    for ind in SUPPORT_INDICATORS:
         audits = [audit_facts(ind, r) for r in rows]
         assert all(a.lines for a in audits)
         got = (sum(a.in_numerator for a in audits), sum(a.in_denominator for a in audits))

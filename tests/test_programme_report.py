@@ -12,8 +12,8 @@ import pytest
 from smi_care.domain.identity import AreaLevel
 from smi_care.indicators.evaluate import By, finalize
 from smi_care.indicators.periods import Period
-from smi_care.programme.part_b import PROGRAMME_B_INDICATORS, evaluate_programme_b
 from smi_care.programme.report import programme_report, read_programme, to_json_report, to_text
+from smi_care.programme.support import SUPPORT_INDICATORS, evaluate_support
 from smi_care.registry.tables import read_tables
 from smi_care.synth import write_province
 
@@ -31,8 +31,8 @@ def test_support_counts_equal_the_one_pass_evaluation(county: Path, period: str,
     assert data.support is not None
     p = Period.parse(period)
     rep = programme_report(data, p, by)
-    expected, = evaluate_programme_b(tables, data.support, p, by=by, assessments=data.table("assessments"))
-    ids = {i.id for i in PROGRAMME_B_INDICATORS}
+    expected, = evaluate_support(tables, data.support, p, by=by, assessments=data.table("assessments"))
+    ids = {i.id for i in SUPPORT_INDICATORS}
     got = {(r.indicator, r.group): (r.numerator, r.denominator) for r in rep.programme.results if r.indicator in ids}
     want = {(r.indicator, r.group): (r.numerator, r.denominator) for r in finalize(expected, targets=()).results}
     assert got == want
@@ -44,7 +44,7 @@ def test_text_and_json_show_the_support_indicators_by_township(county: Path) -> 
     data = read_programme(county, read_tables(county).tables)
     rep = programme_report(data, Period.parse("2025Q3"), AreaLevel.TOWNSHIP)
     text = to_text(rep)
-    for ind in PROGRAMME_B_INDICATORS:
+    for ind in SUPPORT_INDICATORS:
         assert f"({ind.id})" in text
     js = json.loads(to_json_report(rep))
     rows = [r for r in js["programme"]["results"] if r["indicator"] == "key_patients_in_team_rate"]
@@ -57,7 +57,7 @@ def test_without_the_support_files_the_sections_are_left_out(county: Path) -> No
     data = attrs.evolve(read_programme(county, read_tables(county).tables), support=None)
     rep = programme_report(data, Period.parse("2025Q3"))
     ids = {r.indicator for r in rep.programme.results}
-    assert not ids & {i.id for i in PROGRAMME_B_INDICATORS}
+    assert not ids & {i.id for i in SUPPORT_INDICATORS}
     assert "key_patient_face_to_face_rate" in ids
 
 

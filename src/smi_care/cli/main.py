@@ -738,10 +738,7 @@ def parser() -> argparse.ArgumentParser:
 
     from smi_care.cli.programme import register as register_programme
 
-    register_programme(sub, _folder)
-    from smi_care.cli.programme_b import add_commands as add_programme_b  # guardians, supplies (issue 11 part B)
-
-    add_programme_b(sub, _folder, _date)
+    register_programme(sub, _folder)  # programme, key-patients, suspected, assessments-due, guardians, supplies
     return p
 
 

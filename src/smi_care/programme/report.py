@@ -6,12 +6,12 @@ its facts are joined to the §6 facts of every patient; ``case``: its own unit t
 ``area`` column), its indicator list and the function that computes its facts. Adding a list is
 one line in :data:`SECTIONS`, and its optional files are one line in :data:`SPECS`. The files of
 free medication, guardians and teams have their own reader
-(:func:`~smi_care.registry.programme_b.read_programme_b`): :func:`read_programme` calls it and
+(:func:`~smi_care.registry.support_files.read_support_files`): :func:`read_programme` calls it and
 keeps its load in :attr:`ProgrammeData.support`, and the sections ``medication``, ``guardians``
 and ``teams`` add the facts of :mod:`smi_care.programme.medication`, :mod:`~smi_care.programme.guardians`
 and :mod:`~smi_care.programme.teams` (their default policies, or those of :class:`SupportPolicies`)
 to the same per-patient table, so their counts are those of
-:func:`~smi_care.programme.part_b.evaluate_programme_b`.
+:func:`~smi_care.programme.support.evaluate_support`.
 
 Targets of the work plans (shared reference, work-plans 001 and 000) are in :data:`PLAN_TARGETS`:
 规范管理率 90–95 % (two township plans: 90 % and 95 %), 建档率 and 随访率 100 %, free health-check
@@ -47,13 +47,13 @@ from smi_care.programme import assessments, campaigns, case_finding, guardians, 
 from smi_care.programme.facts import base_facts
 from smi_care.registry.optional import FileSpec, OptionalLoad, read_optional
 from smi_care.registry.problems import FileCounts, Problem
-from smi_care.registry.programme_a import PROGRAMME_A_SPECS
-from smi_care.registry.programme_b import ProgrammeBLoad, read_programme_b
+from smi_care.registry.programme_files import PROGRAMME_SPECS
+from smi_care.registry.support_files import SupportLoad, read_support_files
 from smi_care.rules.status import Covers
 
 #: The optional files the programme reads with :func:`~smi_care.registry.optional.read_optional`
 #: (the files of free medication, guardians and teams are read by their own reader).
-SPECS: tuple[FileSpec, ...] = (*PROGRAMME_A_SPECS,)
+SPECS: tuple[FileSpec, ...] = (*PROGRAMME_SPECS,)
 
 
 @attrs.frozen
@@ -78,7 +78,7 @@ class ProgrammeData:
     problems: tuple[Problem, ...] = ()
     counts: tuple[FileCounts, ...] = ()
     present: frozenset[str] = frozenset()
-    support: ProgrammeBLoad | None = None
+    support: SupportLoad | None = None
     policies: SupportPolicies = SupportPolicies()
 
     def table(self, stem: str) -> pl.DataFrame:
@@ -91,7 +91,7 @@ def read_programme(folder: str | Path, registry: Tables, encoding: str | None = 
     """Read every optional programme file of ``folder`` against the registry's accepted patients:
     those of ``specs`` and the free-medication, guardian and team files."""
     loads: list[OptionalLoad] = [read_optional(folder, s, registry.patients, encoding) for s in specs]
-    support = read_programme_b(folder, registry, encoding=encoding)  # type: ignore[arg-type]
+    support = read_support_files(folder, registry, encoding=encoding)  # type: ignore[arg-type]
     return ProgrammeData(registry, {s.stem: ld.table for s, ld in zip(specs, loads, strict=True)},
                          tuple(p for ld in loads for p in ld.problems) + support.problems,
                          tuple(ld.counts for ld in loads) + support.counts,
@@ -129,7 +129,7 @@ def _campaign_facts(data: ProgrammeData, period: Period, base: pl.DataFrame) -> 
     return campaigns.campaign_facts(base, data.registry.events, data.table("unlocking"), period)
 
 
-def _support(data: ProgrammeData) -> ProgrammeBLoad:
+def _support(data: ProgrammeData) -> SupportLoad:
     if data.support is None:
         raise ValueError("the free-medication, guardian and team files were not read: use read_programme")
     return data.support

@@ -45,7 +45,7 @@ from smi_care.programme.facts import base_facts, base_patient_facts
 from smi_care.programme.key_patients import KEY, KEY_FACTS, KeyPatientPolicy, key_facts, key_reasons, patient_key_facts
 from smi_care.programme.medication import partials
 from smi_care.registry.optional import empty_table
-from smi_care.registry.programme_a import ASSESSMENT_SPEC
+from smi_care.registry.programme_files import ASSESSMENT_SPEC
 from smi_care.rules.status import Covers
 
 

@@ -1,4 +1,4 @@
-"""The part-B commands: smi-care guardians and smi-care supplies."""
+"""The support commands: smi-care guardians and smi-care supplies."""
 
 from __future__ import annotations
 
