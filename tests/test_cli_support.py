@@ -43,3 +43,12 @@ def test_supplies_and_team_flags(county: Path, capsys: pytest.CaptureFixture[str
     assert "supply" in kinds and all(i["reason"] for i in out["items"])
     assert main(["supplies", str(county), "--on", "2025-12-20"]) == 0
     assert "supply alert(s)" in capsys.readouterr().out
+
+
+def test_convert_names_the_programme_files_it_does_not_carry(county: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    main(["convert", str(county), str(tmp_path / "out"), "--to", "parquet"])
+    err = capsys.readouterr().err
+    assert "note: the programme files" in err
+    for name in ("assessments.csv", "dispensings.csv", "guardians.csv", "suspected_cases.csv", "teams.csv"):
+        assert name in err

@@ -490,6 +490,13 @@ def cmd_convert(args: argparse.Namespace) -> int:
     rejected = sum(c.rejected for c in load.counts)
     for line in _problem_lines(load.problems):
         sys.stderr.write(line + "\n")
+    from smi_care.registry.columns import PROGRAMME_FILE_NAMES
+    from smi_care.registry.tables import SUPPORT_FILE_NAMES
+
+    left = sorted(p.name for p in Path(args.source).iterdir() if p.name in PROGRAMME_FILE_NAMES | SUPPORT_FILE_NAMES)
+    if left:  # not converted yet: said, never dropped silently
+        sys.stderr.write(f"note: the programme files {', '.join(left)} are not converted; copy them to "
+                         f"{args.destination} as they are\n")
     _print(f"wrote {args.destination} as {args.to}: " + ", ".join(f"{c.file} {c.accepted}" for c in load.counts)
            + (f"; {rejected} rejected row(s) left out" if rejected else ""))
     return EXIT_OK if not rejected else EXIT_PROBLEMS

@@ -1,5 +1,6 @@
-"""The optional support files of the programme (free medication, guardians, teams): ``dispensings.csv``, ``guardians.csv``, ``teams.csv``
-and ``team_reviews.csv`` (docs/registry-format.md, "Free medication, guardians and teams").
+"""The optional support files of the programme (free medication, guardians, teams):
+``dispensings.csv``, ``guardians.csv``, ``teams.csv`` and ``team_reviews.csv``
+(docs/registry-format.md, "Free medication, guardians and teams").
 
 They are read as the v1 files are: each as CSV (UTF-8, UTF-8 with BOM or GB18030) or Parquet,
 every distinct cell text parsed once by the cell parsers of :mod:`smi_care.registry.cells`,
