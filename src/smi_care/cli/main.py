@@ -490,16 +490,36 @@ def cmd_convert(args: argparse.Namespace) -> int:
     rejected = sum(c.rejected for c in load.counts)
     for line in _problem_lines(load.problems):
         sys.stderr.write(line + "\n")
-    from smi_care.registry.columns import PROGRAMME_FILE_NAMES
-    from smi_care.registry.tables import SUPPORT_FILE_NAMES
-
-    left = sorted(p.name for p in Path(args.source).iterdir() if p.name in PROGRAMME_FILE_NAMES | SUPPORT_FILE_NAMES)
-    if left:  # not converted yet: said, never dropped silently
-        sys.stderr.write(f"note: the programme files {', '.join(left)} are not converted; copy them to "
-                         f"{args.destination} as they are\n")
+    rejected += _convert_programme(args, load.tables)
     _print(f"wrote {args.destination} as {args.to}: " + ", ".join(f"{c.file} {c.accepted}" for c in load.counts)
            + (f"; {rejected} rejected row(s) left out" if rejected else ""))
     return EXIT_OK if not rejected else EXIT_PROBLEMS
+
+
+def _convert_programme(args: argparse.Namespace, tables: Any) -> int:
+    """The programme files of ``args.source`` that are there, written beside the registry tables in
+    the same format (identifying columns as ``--include-identifying`` says); their problems on
+    stderr. Returns the rows left out."""
+    from smi_care.programme.report import SPECS, read_programme
+    from smi_care.registry.columns import SUPPORT_FILES
+    from smi_care.registry.optional import write_rows
+
+    data = read_programme(args.source, tables, args.encoding)
+    for line in _problem_lines(data.problems):
+        sys.stderr.write(line + "\n")
+    source = Path(args.source)
+    for spec in SPECS:
+        if spec.stem in data.present:
+            write_rows(data.table(spec.stem), spec.file, spec.names, args.destination, format=args.to,
+                       include_identifying=args.include_identifying)
+    if data.support is not None:
+        loaded = {"dispensings.csv": data.support.dispensings, "guardians.csv": data.support.guardians,
+                  "teams.csv": data.support.teams, "team_reviews.csv": data.support.team_reviews}
+        for file, columns in SUPPORT_FILES.items():
+            if (source / file).exists() or (source / file.replace(".csv", ".parquet")).exists():
+                write_rows(loaded[file], file, columns, args.destination, format=args.to,
+                           include_identifying=args.include_identifying)
+    return sum(c.rejected for c in data.counts)
 
 
 # --- demo ----------------------------------------------------------------------------------
