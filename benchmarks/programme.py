@@ -1,5 +1,6 @@
-"""Time the county programme (issue 11 part A) on a synthetic province: generate it, read the
-registry tables and the programme files, and make the quarterly programme report by township.
+"""Time the county programme (case finding, assessments, key patients, campaigns) on a synthetic
+province: generate it, read the registry tables and the programme files, and make the quarterly
+programme report by township.
 
     .venv/bin/python benchmarks/programme.py --scale 100000 [--seed 7] [--period 2025Q3]
 

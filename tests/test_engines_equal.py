@@ -29,6 +29,7 @@ from smi_care.domain import (
     PatientRecord,
     Registry,
 )
+from smi_care.domain.codes import EmergencyCategory
 from smi_care.domain.identity import AreaCode, AreaLevel
 from smi_care.domain.records import Coverage, PopulationEntry
 from smi_care.indicators import STANDARD_INDICATORS, Period, evaluate
@@ -82,6 +83,8 @@ def status_events(draw: st.DrawFn, pid: str, lo: dt.date) -> list[Event]:
             kw["other_area"] = AreaCode(other) if other else None
         elif kind is EventKind.FAMILY_DOCTOR_CONTRACT:
             kw["contract_end"] = draw(st.one_of(st.none(), days(day, HI + dt.timedelta(days=400))))
+        elif kind is EventKind.EMERGENCY:
+            kw["emergency"] = draw(st.one_of(st.none(), st.sampled_from(list(EmergencyCategory))))
         out.append(Event(pid, day, kind, **kw))
     # discharges come after an admission (the reader rejects the others)
     admissions = sorted(e.date for e in out if e.kind is EventKind.ADMISSION)

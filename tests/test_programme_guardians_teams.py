@@ -37,7 +37,7 @@ from smi_care.programme.teams import (
     team_flags,
     team_worklist,
 )
-from smi_care.registry.programme_b import read_programme_b, reviews_by_team, teams_by_patient
+from smi_care.registry.support_files import read_support_files, reviews_by_team, teams_by_patient
 from smi_care.registry.tables import read_tables
 from tests.test_engines_equal import periods, registries, tables_of
 
@@ -191,11 +191,11 @@ def test_team_facts_equal_patient_by_patient(case: tuple[Registry, dict[str, lis
         expected = patient_team_facts(rec, teams[rec.patient_id], by_team, period, reg.covers, policy)
         expected.pop("economic_status")
         assert {k: got[rec.patient_id][k] for k in expected} == expected
-        assert expected["key_patient"] is is_key_patient(rec, period.end, policy)
+        assert expected["key"] is is_key_patient(rec, period, reg.covers, (), policy)
     flags = team_worklist(table)
     assert all(f.reason for f in flags)
     assert {f.patient_id for f in flags if f.kind == "no_team"} == {
-        p for p, r in got.items() if r["registered"] and r["key_patient"] and not r["team_on_d"]}
+        p for p, r in got.items() if r["registered"] and r["key"] and not r["team_on_d"]}
 
 
 @FAST
@@ -213,17 +213,47 @@ def test_team_indicators_are_consistent(case: tuple[Registry, dict[str, list[Tea
 
 
 def test_team_flag_for_an_overdue_review() -> None:
-    unstable = {"patient_id": "P4", "registered": True, "key_patient": True, "last_risk": 1,
-                "last_contact": dt.date(2025, 9, 1), "team_on_d": False, "team_id": None, "review_due": None,
-                "review_overdue": False}
+    unstable = {"patient_id": "P4", "registered": True, "key": True, "last_risk": 1, "last_any_class": 1,
+                "incident": True, "harm_emergency": False, "team_on_d": False, "team_id": None,
+                "review_due": None, "review_overdue": False}
     assert [f.reason for f in team_flags([unstable])] == [
-        "key patient (unstable at the follow-up of 2025-09-01) without a case-management team"]
-    row = {"patient_id": "P3", "registered": True, "key_patient": True, "last_risk": 1,
-           "last_contact": dt.date(2025, 9, 1), "team_on_d": True, "team_id": "T7",
+        "key patient (last follow-up unstable (病情不稳定); 肇事/肇祸 recorded in the period) without a "
+        "case-management team"]
+    row = {**unstable, "patient_id": "P3", "team_on_d": True, "team_id": "T7",
            "review_due": dt.date(2025, 9, 10), "review_overdue": True}
     assert [f.reason for f in team_flags([row])] == ["team T7: plan review overdue since 2025-09-10"]
     assert team_flags([{**row, "review_overdue": False}]) == []
-    assert team_flags([{**row, "key_patient": False}]) == []
+    assert team_flags([{**row, "key": False}]) == []
+
+
+def test_teams_serve_the_programme_key_patients_assessment_and_emergency() -> None:
+    """One definition: a risk level 4 at a quarterly assessment, or an emergency 危害他人或公共安全
+    in the period, makes a key patient for the teams too (both engines)."""
+    from smi_care.domain.assessment import Assessment, AssessmentKind
+    from smi_care.domain.codes import EmergencyCategory, EventKind
+    from smi_care.domain.events import Event
+    from smi_care.programme.facts import base_patient_facts
+    from smi_care.programme.key_patients import key_facts, patient_key_facts
+    from tests.helpers import visit
+
+    calm = attrs.evolve(_record(), followups=(visit(dt.date(2025, 8, 1), risk_level=1),))
+    assessment = Assessment("P1", dt.date(2025, 9, 1), AssessmentKind.QUARTERLY, 4)
+    reg = Registry.of([calm])
+    covers = reg.covers
+    assert not is_key_patient(calm, Q3, covers)
+    assert is_key_patient(calm, Q3, covers, [assessment])
+    assert not is_key_patient(calm, Q3, covers, [attrs.evolve(assessment, date=dt.date(2025, 10, 1))])
+    harm = attrs.evolve(calm, events=(Event("P1", dt.date(2025, 7, 3), EventKind.EMERGENCY,
+                                            emergency=EmergencyCategory.HARM_TO_OTHERS),))
+    assert is_key_patient(harm, Q3, covers)
+    assert not is_key_patient(harm, Period.parse("2025Q4"), covers)
+    tables = tables_of(reg)
+    aframe = pl.DataFrame({"patient_id": ["P1"], "date": [assessment.date], "risk_level": [4]})
+    base = team_facts(tables, tframe([]), rframe([]), Q3, assessments=aframe)
+    assert base.row(0, named=True)["key"] is True
+    one = patient_key_facts(calm, base_patient_facts(calm, Q3, reg.covers), Q3, [assessment])
+    col = key_facts(base.select("patient_id", "registered", "incident"), tables.followups, tables.events, aframe, Q3)
+    assert col.row(0, named=True) == {"patient_id": "P1", **one}
 
 
 # --- the files ------------------------------------------------------------------------------------------
@@ -252,7 +282,7 @@ def test_guardian_and_team_files_end_to_end(tmp_path: Path) -> None:
         encoding="utf-8")
     tables = read_tables(tmp_path)
     assert tables.ok, tables.problems
-    load = read_programme_b(tmp_path, tables.tables)
+    load = read_support_files(tmp_path, tables.tables)
     assert [(p.file, p.line, p.column, p.kind) for p in load.problems] == [
         ("guardians.csv", 4, "until", "rule"), ("guardians.csv", 5, "insured_until", "missing_required"),
         ("teams.csv", 3, "team_id", "duplicate_team_id"), ("teams.csv", 4, "roles", "bad_code"),
@@ -275,17 +305,17 @@ def test_guardian_and_team_files_end_to_end(tmp_path: Path) -> None:
                                                          "rejected": 2}
 
 
-def test_part_b_in_one_pass_equals_the_three_modules(tmp_path: Path) -> None:
+def test_support_in_one_pass_equals_the_three_modules(tmp_path: Path) -> None:
     from smi_care.programme.medication import evaluate_medication
-    from smi_care.programme.part_b import evaluate_programme_b
+    from smi_care.programme.support import evaluate_support
     from smi_care.synth import write_province
 
     folder = write_province(tmp_path, patients=150, seed=11)
     tables = read_tables(folder).tables
-    load = read_programme_b(folder, tables)
+    load = read_support_files(folder, tables)
     assert load.ok
     period = Period.parse("2025Q2")
-    total, town = evaluate_programme_b(tables, load, period, by=[None, AreaLevel.TOWNSHIP])
+    total, town = evaluate_support(tables, load, period, by=[None, AreaLevel.TOWNSHIP])
     separate = {**evaluate_medication(tables, load.dispensings, period, by=None)[0].counts,
                 **evaluate_guardians(tables, load.guardians, period, by=None)[0].counts,
                 **evaluate_teams(tables, load.teams, load.team_reviews, period, by=None)[0].counts}
@@ -297,17 +327,17 @@ def test_part_b_in_one_pass_equals_the_three_modules(tmp_path: Path) -> None:
 
 def test_the_audit_of_each_row_adds_up_to_the_counts(tmp_path: Path) -> None:
     from smi_care.programme.decisions import audit_facts
-    from smi_care.programme.part_b import PROGRAMME_B_INDICATORS, evaluate_programme_b, programme_b_facts
+    from smi_care.programme.support import SUPPORT_INDICATORS, evaluate_support, support_facts
     from smi_care.synth import write_province
 
     folder = write_province(tmp_path, patients=120, seed=13)
     tables = read_tables(folder).tables
-    load = read_programme_b(folder, tables)
+    load = read_support_files(folder, tables)
     period = Period.parse("2025")
-    facts = programme_b_facts(tables, load, period)
-    total = evaluate_programme_b(tables, load, period, by=None)[0]
+    facts = support_facts(tables, load, period)
+    total = evaluate_support(tables, load, period, by=None)[0]
     rows = list(facts.iter_rows(named=True))
-    for ind in PROGRAMME_B_INDICATORS:
+    for ind in SUPPORT_INDICATORS:
         audits = [audit_facts(ind, r) for r in rows]
         assert all(a.lines for a in audits)
         got = (sum(a.in_numerator for a in audits), sum(a.in_denominator for a in audits))

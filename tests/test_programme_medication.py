@@ -1,4 +1,4 @@
-"""Free medication (issue 11 part B, item 4): days covered, eligibility, the 4-times rule, the
+"""Free medication (issue 11, item 4): days covered, eligibility, the 4-times rule, the
 indicators, supply alerts — properties, both engines equal, boundary tables, the file reader."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from smi_care.programme.medication import (
     supply_alerts,
     supply_intervals,
 )
-from smi_care.registry.programme_b import dispensings_by_patient, read_programme_b
+from smi_care.registry.support_files import dispensings_by_patient, read_support_files
 from smi_care.registry.tables import read_tables
 from tests.test_engines_equal import periods, registries, tables_of
 
@@ -271,7 +271,7 @@ def test_dispensings_file_to_indicators(tmp_path: Path) -> None:
         "P1,2025-13-01,利培酮,60,30,1\nP2,2025-08-01,,60,30,1\nP1,1970-01-01,利培酮,60,30,1\n", encoding="utf-8")
     tables = read_tables(tmp_path)
     assert [p.kind for p in tables.problems] == []
-    load = read_programme_b(tmp_path, tables.tables)
+    load = read_support_files(tmp_path, tables.tables)
     assert [(p.line, p.column, p.kind) for p in load.problems] == [
         (5, "date", "bad_date"), (6, "drug", "missing_required"), (7, "date", "rule")]
     c = load.counts_for("dispensings.csv")
@@ -304,7 +304,7 @@ def test_no_dispensing_row_is_dropped_silently(tmp_path: Path, rows: list[dict[s
     body = "".join(",".join(r.values()) + "\n" for r in rows)
     (tmp_path / "dispensings.csv").write_text("patient_id,date,drug,quantity,days_supplied,free\n" + body,
                                               encoding="utf-8")
-    load = read_programme_b(tmp_path, read_tables(tmp_path).tables)
+    load = read_support_files(tmp_path, read_tables(tmp_path).tables)
     c = load.counts_for("dispensings.csv")
     assert c.read == len(rows) == c.accepted + c.rejected
     bad_lines = {p.line for p in load.problems}
@@ -320,14 +320,14 @@ def test_the_files_read_the_same_from_parquet(tmp_path: Path) -> None:
 
     folder = write_province(tmp_path / "csv", patients=60, seed=2)
     tables = read_tables(folder).tables
-    load = read_programme_b(folder, tables)
+    load = read_support_files(folder, tables)
     pq = tmp_path / "pq"
     pq.mkdir()
     for f in ("patients.csv", "followups.csv", "events.csv", "population.csv"):
         (pq / f).write_bytes((folder / f).read_bytes())
     for name in ("dispensings", "guardians", "teams", "team_reviews"):
         getattr(load, name).drop("row", "line").write_parquet(pq / f"{name}.parquet")
-    again = read_programme_b(pq, read_tables(pq).tables)
+    again = read_support_files(pq, read_tables(pq).tables)
     assert again.ok and read_tables(pq).ok
     for name in ("dispensings", "guardians", "teams", "team_reviews"):
         assert getattr(again, name).drop("row", "line").equals(getattr(load, name).drop("row", "line"))

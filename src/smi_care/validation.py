@@ -52,7 +52,7 @@ def programme_loads(folder: str | Path, load: LoadResult | TableLoad,
     import polars as pl
 
     from smi_care.registry.optional import read_optional
-    from smi_care.registry.programme_a import PROGRAMME_A_SPECS
+    from smi_care.registry.programme_files import PROGRAMME_SPECS
 
     schema = {"patient_id": pl.Utf8, "resident_id": pl.Utf8, "name": pl.Utf8}
     if isinstance(load, TableLoad):
@@ -64,7 +64,7 @@ def programme_loads(folder: str | Path, load: LoadResult | TableLoad,
         patients = pl.DataFrame({"patient_id": [p.patient_id for p in people],
                                  "resident_id": [p.resident_id.value if p.resident_id else None for p in people],
                                  "name": [p.name for p in people]}, schema=schema)
-    loads = (read_optional(folder, spec, patients, encoding) for spec in PROGRAMME_A_SPECS)
+    loads = (read_optional(folder, spec, patients, encoding) for spec in PROGRAMME_SPECS)
     return tuple(ld for ld in loads if ld.present)
 
 

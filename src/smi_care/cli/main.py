@@ -490,9 +490,36 @@ def cmd_convert(args: argparse.Namespace) -> int:
     rejected = sum(c.rejected for c in load.counts)
     for line in _problem_lines(load.problems):
         sys.stderr.write(line + "\n")
+    rejected += _convert_programme(args, load.tables)
     _print(f"wrote {args.destination} as {args.to}: " + ", ".join(f"{c.file} {c.accepted}" for c in load.counts)
            + (f"; {rejected} rejected row(s) left out" if rejected else ""))
     return EXIT_OK if not rejected else EXIT_PROBLEMS
+
+
+def _convert_programme(args: argparse.Namespace, tables: Any) -> int:
+    """The programme files of ``args.source`` that are there, written beside the registry tables in
+    the same format (identifying columns as ``--include-identifying`` says); their problems on
+    stderr. Returns the rows left out."""
+    from smi_care.programme.report import SPECS, read_programme
+    from smi_care.registry.columns import SUPPORT_FILES
+    from smi_care.registry.optional import write_rows
+
+    data = read_programme(args.source, tables, args.encoding)
+    for line in _problem_lines(data.problems):
+        sys.stderr.write(line + "\n")
+    source = Path(args.source)
+    for spec in SPECS:
+        if spec.stem in data.present:
+            write_rows(data.table(spec.stem), spec.file, spec.names, args.destination, format=args.to,
+                       include_identifying=args.include_identifying)
+    if data.support is not None:
+        loaded = {"dispensings.csv": data.support.dispensings, "guardians.csv": data.support.guardians,
+                  "teams.csv": data.support.teams, "team_reviews.csv": data.support.team_reviews}
+        for file, columns in SUPPORT_FILES.items():
+            if (source / file).exists() or (source / file.replace(".csv", ".parquet")).exists():
+                write_rows(loaded[file], file, columns, args.destination, format=args.to,
+                           include_identifying=args.include_identifying)
+    return sum(c.rejected for c in data.counts)
 
 
 # --- demo ----------------------------------------------------------------------------------
@@ -520,7 +547,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _demo_programme(out: Path, args: argparse.Namespace) -> None:
-    """The demo's programme report (case finding, assessments, key patients, campaigns)."""
+    """The demo's programme report (case finding, assessments, key patients, campaigns, free medication,
+    guardians, teams)."""
     from smi_care.indicators import Period
     from smi_care.programme.report import programme_report, read_programme, to_text
     from smi_care.registry.tables import read_tables
@@ -737,10 +765,7 @@ def parser() -> argparse.ArgumentParser:
 
     from smi_care.cli.programme import register as register_programme
 
-    register_programme(sub, _folder)
-    from smi_care.cli.programme_b import add_commands as add_programme_b  # guardians, supplies (issue 11 part B)
-
-    add_programme_b(sub, _folder, _date)
+    register_programme(sub, _folder)  # programme, key-patients, suspected, assessments-due, guardians, supplies
     return p
 
 

@@ -57,8 +57,11 @@ from smi_care.rules.status import Covers, StatusPolicy
 _STATUS = (EventKind.DEATH, EventKind.DIAGNOSIS_WITHDRAWN, EventKind.TRANSFER_OUT, EventKind.TRANSFER_IN)
 _FACE_TO_FACE = tuple(f.code for f in FollowUpForm if f.face_to_face)
 _IN_HOSPITAL_NOW = Hospitalisation.IN_HOSPITAL_NOW.code
-#: 肇事 (2) or 肇祸 (3) with a count above zero (a code without a count counts once).
-_INCIDENT_ACTS = r"(^|;)\s*0*[23]\s*(:\s*(0*[1-9][0-9]*)?\s*)?(;|$)"
+#: The regular expression of an ``acts`` cell (``code:count`` pairs, ``;``-separated) that records
+#: 肇事 (2) or 肇祸 (3) with a count above zero (a code without a count counts once): the §6 fact
+#: ``incident``, and the incident date of the guardian rewards. ``2:1`` and ``1:2;3`` match;
+#: ``2:0`` and ``1:1`` do not.
+INCIDENT_ACTS = r"(^|;)\s*0*[23]\s*(:\s*(0*[1-9][0-9]*)?\s*)?(;|$)"
 
 
 def _kind(k: EventKind) -> str:
@@ -77,8 +80,19 @@ def _dates_plus_months(column: pl.Series, months: int) -> pl.Series:
     return map_unique(column, lambda d: add_months(d, months), pl.Date)
 
 
-def _ordered_followups(followups: pl.DataFrame, end: dt.date) -> pl.DataFrame:
-    """Follow-up attempts on or before ``end`` in §6 order, with the row flags every fact uses."""
+def ordered_followups(followups: pl.DataFrame, end: dt.date) -> pl.DataFrame:
+    """Follow-up attempts on or before ``end`` in §6 order (patient, visit date, file row), with the
+    row flags every fact uses: ``_reached`` (someone was reached: ``seen`` recorded, or no loss
+    reason and any assessment recorded), ``_completed`` (reached with a risk level, or in hospital
+    now — national-rules §6) and ``_i`` (the row's place in that order, from 0).
+
+    >>> import polars as pl
+    >>> f = pl.DataFrame({"patient_id": ["P1", "P1"], "visit_date": [dt.date(2025, 3, 1), dt.date(2025, 2, 1)],
+    ...                   "row": [0, 1], "seen": [None, "1"], "loss_reason": [3, None], "risk_level": [None, 2],
+    ...                   "insight": [None, None], "hospitalisation": [None, None], "adherence": [None, None]})
+    >>> ordered_followups(f, dt.date(2025, 12, 31)).select("visit_date", "_completed", "_i").rows()
+    [(datetime.date(2025, 2, 1), True, 0), (datetime.date(2025, 3, 1), False, 1)]
+    """
     risk, hosp = pl.col("risk_level"), pl.col("hospitalisation")
     reached = pl.col("seen").is_not_null() | (
         pl.col("loss_reason").is_null()
@@ -97,7 +111,7 @@ def _followup_facts(f: pl.DataFrame, period: Period, status: StatusPolicy) -> pl
     done = pl.col("_completed")
     done_in_p = done & in_p
     after_last_done = done.cast(pl.UInt32).cum_sum(reverse=True) == 0
-    acts = pl.col("acts").fill_null("").str.contains(_INCIDENT_ACTS)
+    acts = pl.col("acts").fill_null("").str.contains(INCIDENT_ACTS)
     return f.group_by("patient_id").agg(
         completed_count=done_in_p.sum().cast(pl.Int64),
         attempts=in_p.sum().cast(pl.Int64),
@@ -253,7 +267,7 @@ def facts_table(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.Data
     """One row per patient with every fact of :data:`~smi_care.indicators.facts.FACTS`, in
     the order of ``patients``."""
     end = period.end
-    f = _ordered_followups(followups, end)
+    f = ordered_followups(followups, end)
     fu = _followup_facts(f, period, status)
     last = _last_followups(f, fu, classes)
     reg = _registration(patients, events, period, covers)

@@ -33,7 +33,7 @@ import datetime as dt
 import polars as pl
 
 from smi_care.domain.codes import Classification
-from smi_care.indicators.facts_table import _ordered_followups
+from smi_care.indicators.facts_table import ordered_followups
 from smi_care.indicators.row_classes import next_visit_dates, rule_classes
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
 from smi_care.rules.classification import ClassificationPolicy
@@ -59,7 +59,7 @@ def quality_frame(patients: pl.DataFrame, followups: pl.DataFrame, policy: Quali
     ``missing``, ``disagrees``, ``too_late``, ``gap``."""
     c = pl.col
     order = patients.sort("row").select("patient_id", _p=pl.int_range(pl.len(), dtype=pl.Int64))
-    f = _ordered_followups(followups.join(order, on="patient_id", how="semi"), dt.date.max)
+    f = ordered_followups(followups.join(order, on="patient_id", how="semi"), dt.date.max)
     f = f.with_columns(next_attempt=c("visit_date").shift(-1).over("patient_id"))
     done = f.filter(c("_completed"))
     done = done.with_columns(rule_class=rule_classes(done, classes)).filter(c("rule_class").is_not_null())

@@ -43,7 +43,7 @@ from typing import Any
 import polars as pl
 
 from smi_care.domain.codes import Classification, EventKind, LossReason
-from smi_care.indicators.facts_table import _ordered_followups, _registration, map_unique
+from smi_care.indicators.facts_table import _registration, map_unique, ordered_followups
 from smi_care.indicators.periods import Period
 from smi_care.indicators.row_classes import next_visit_dates, rule_classes
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
@@ -114,7 +114,7 @@ def _per_patient(patients: pl.DataFrame, followups: pl.DataFrame, on: dt.date, s
                  classes: ClassificationPolicy) -> pl.DataFrame:
     """For each patient: the last completed follow-up on or before ``on`` (date, effective
     class, risk), the last attempt (date, completed) and the attempt that made them lost."""
-    f = _ordered_followups(followups.join(patients.select("patient_id"), on="patient_id", how="semi"), on)
+    f = ordered_followups(followups.join(patients.select("patient_id"), on="patient_id", how="semi"), on)
     done = f.filter(pl.col("_completed")).group_by("patient_id").last()
     done = done.with_columns(rule_class=rule_classes(done, classes))
     last_done = done.select("patient_id", _last_date="visit_date", _risk="risk_level",

@@ -30,7 +30,7 @@ import polars as pl
 from smi_care.domain.assessment import AssessmentKind
 from smi_care.indicators.definitions import REGISTERED, Condition, Indicator
 from smi_care.indicators.expr import fact
-from smi_care.indicators.facts_table import _ordered_followups
+from smi_care.indicators.facts_table import ordered_followups
 from smi_care.indicators.periods import Period
 from smi_care.programme.text import fmt as _fmt
 
@@ -81,7 +81,7 @@ def assessment_days(assessments: pl.DataFrame, followups: pl.DataFrame, end: dt.
     kind, and completed follow-ups when the policy counts them)."""
     parts = [assessments.filter(pl.col("date") <= end).select("patient_id", "date")]
     if policy.followups_count and followups.height:
-        f = _ordered_followups(followups, end)
+        f = ordered_followups(followups, end)
         parts.append(f.filter(pl.col("_completed")).select("patient_id", pl.col("visit_date").alias("date")))
     return pl.concat(parts)
 

@@ -32,7 +32,7 @@ from smi_care.indicators.columnar import Tables
 from smi_care.indicators.definitions import ON_MEDICATION, REGISTERED, Condition, Indicator
 from smi_care.indicators.evaluate import DEFAULT_POLICY, By, EvaluationPolicy, Partial
 from smi_care.indicators.expr import Expr, as_column, fact, holds
-from smi_care.indicators.facts_table import _INCIDENT_ACTS
+from smi_care.indicators.facts_table import INCIDENT_ACTS
 from smi_care.indicators.periods import Period
 from smi_care.programme.decisions import Check, EligibilityDecision, checks_expression, decide
 from smi_care.programme.facts import base_facts, base_patient_facts
@@ -126,7 +126,7 @@ def guardian_facts(tables: Tables, guardians: pl.DataFrame, period: Period,
     fu = tables.followups.filter((c("visit_date") >= period.start) & (c("visit_date") <= period.end))
     per = (fu.sort(["patient_id", "visit_date", "row"]).group_by("patient_id").agg(
         guardian_present=c("seen").fill_null("").str.contains(_SEEN_FAMILY).sum().cast(pl.Int64),
-        incident_date=c("visit_date").filter(c("acts").fill_null("").str.contains(_INCIDENT_ACTS)).first(),
+        incident_date=c("visit_date").filter(c("acts").fill_null("").str.contains(INCIDENT_ACTS)).first(),
     ))
     out = (facts.join(g, on="patient_id", how="left", maintain_order="left")
            .join(per, on="patient_id", how="left", maintain_order="left")

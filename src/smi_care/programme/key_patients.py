@@ -12,9 +12,10 @@ patient when any reason of :data:`KEY_REASONS` holds:
 - an incident (肇事/肇祸) is recorded at a follow-up in P, or an emergency of category 2
   (危害他人或公共安全) is recorded in ``events.csv`` in P.
 
-Each reason is a condition over the patient's facts, so the list (columnar) and one patient's
-decision (:func:`key_reasons`) use the same definition, and every key patient carries at least
-one reason:
+Each reason is a condition over the patient's facts, so the list (columnar, :func:`key_facts`),
+one patient's facts (:func:`patient_key_facts`) and decision (:func:`key_reasons`) use the same
+definition, and every key patient carries at least one reason. It is the one definition of the
+programme: the case-management teams (:mod:`smi_care.programme.teams`) are for these patients.
 
 >>> facts = {"registered": True, "last_risk": 4, "last_any_class": 2, "incident": False,
 ...          "harm_emergency": False, "last_risk_date": None}
@@ -27,16 +28,18 @@ one reason:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
 import polars as pl
 
+from smi_care.domain.assessment import Assessment
 from smi_care.domain.codes import Classification, EmergencyCategory, EventKind
+from smi_care.domain.records import PatientRecord
 from smi_care.indicators.definitions import FACE_TO_FACE, REGISTERED, Condition, Indicator
 from smi_care.indicators.expr import as_column, fact, holds
-from smi_care.indicators.facts_table import _ordered_followups, followup_of
+from smi_care.indicators.facts_table import followup_of, ordered_followups
 from smi_care.indicators.periods import Period
 from smi_care.programme.text import fmt as _fmt
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
@@ -115,7 +118,7 @@ def key_facts(base: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame,
     """The :data:`KEY_FACTS` of every patient of ``base`` (the §6 facts), in its order."""
     c = pl.col
     end = period.end
-    f = _ordered_followups(followups, end).filter(c("_completed"))
+    f = ordered_followups(followups, end).filter(c("_completed"))
     risks = pl.concat([
         f.filter(c("risk_level").is_not_null()).select("patient_id", "visit_date", c("risk_level").cast(pl.Int64)),
         assessments.filter(c("date") <= end).select("patient_id", c("date").alias("visit_date"),
@@ -147,6 +150,29 @@ def key_facts(base: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame,
                            last_contact=pl.max_horizontal("_contact_a", "_fdate"))
     out = out.with_columns(key=as_column(key_expr(policy)))
     return out.select("patient_id", *KEY_FACTS)
+
+
+def patient_key_facts(record: PatientRecord, base: Mapping[str, Any], period: Period,
+                      assessments: Sequence[Assessment] = (), policy: KeyPatientPolicy = NATIONAL,
+                      classes: ClassificationPolicy = NATIONAL_CLASSES) -> dict[str, Any]:
+    """The :data:`KEY_FACTS` of one patient (the reference engine, equal to :func:`key_facts`
+    patient by patient): ``base`` holds the patient's §6 facts ``registered`` and ``incident``,
+    ``assessments`` the patient's assessments."""
+    end = period.end
+    done = [f for f in record.followups if f.visit_date <= end and f.completed]  # §6 order
+    risks = [(f.visit_date, f.risk_level) for f in done if f.risk_level is not None]
+    risks += [(a.date, a.risk_level) for a in assessments if a.date <= end]
+    last_date, last_risk = max(risks) if risks else (None, None)  # the latest day; on one day the higher
+    last = done[-1] if done else None
+    cls = None if last is None else effective_class(last, classes)
+    contacts = [d for d, _ in risks] + ([last.visit_date] if last else [])
+    harm = any(e.kind is EventKind.EMERGENCY and e.emergency is EmergencyCategory.HARM_TO_OTHERS
+               and period.start <= e.date <= end for e in record.events)
+    row = {"registered": base["registered"], "incident": base["incident"], "last_risk": last_risk,
+           "last_risk_date": last_date, "last_any_class": None if cls is None else cls.code,
+           "last_contact": max(contacts) if contacts else None, "harm_emergency": harm}
+    row["key"] = bool(key_reasons(row, policy))
+    return {k: row[k] for k in KEY_FACTS}
 
 
 KEY = Condition("key", "a key patient (重点管理) on the period's last day", fact("key"))

@@ -4,9 +4,14 @@ township, with the national targets and the work plans' targets and their source
 The report gathers its indicators from :data:`SECTIONS`. A section names its unit (``patient``:
 its facts are joined to the §6 facts of every patient; ``case``: its own unit table with an
 ``area`` column), its indicator list and the function that computes its facts. Adding a list is
-one line in :data:`SECTIONS` (for example ``Section("medication", "免费服药", "patient",
-MEDICATION_INDICATORS, medication_facts)``), and its optional files are one line in
-:data:`SPECS`.
+one line in :data:`SECTIONS`, and its optional files are one line in :data:`SPECS`. The files of
+free medication, guardians and teams have their own reader
+(:func:`~smi_care.registry.support_files.read_support_files`): :func:`read_programme` calls it and
+keeps its load in :attr:`ProgrammeData.support`, and the sections ``medication``, ``guardians``
+and ``teams`` add the facts of :mod:`smi_care.programme.medication`, :mod:`~smi_care.programme.guardians`
+and :mod:`~smi_care.programme.teams` (their default policies, or those of :class:`SupportPolicies`)
+to the same per-patient table, so their counts are those of
+:func:`~smi_care.programme.support.evaluate_support`.
 
 Targets of the work plans (shared reference, work-plans 001 and 000) are in :data:`PLAN_TARGETS`:
 规范管理率 90–95 % (two township plans: 90 % and 95 %), 建档率 and 随访率 100 %, free health-check
@@ -14,7 +19,7 @@ rate 100 %, a condition assessment every quarter for every managed patient.
 
 >>> from smi_care.indicators.periods import Period
 >>> [s.id for s in SECTIONS]
-['case_finding', 'assessments', 'key_patients', 'campaigns']
+['case_finding', 'assessments', 'key_patients', 'campaigns', 'medication', 'guardians', 'teams']
 >>> plan_target("standard_management_rate").shown
 '90–95%'
 """
@@ -35,42 +40,62 @@ from smi_care.domain.records import PopulationEntry
 from smi_care.indicators.columnar import Tables, count, group_keys, population_entries
 from smi_care.indicators.definitions import STANDARD_INDICATORS, Indicator
 from smi_care.indicators.evaluate import DEFAULT_POLICY, By, EvaluationPolicy, Partial, Report, by_name, finalize
-from smi_care.indicators.facts_table import facts_table
 from smi_care.indicators.output import to_json_data
 from smi_care.indicators.periods import Period
 from smi_care.indicators.targets import NATIONAL_TARGETS, Target
-from smi_care.programme import assessments, campaigns, case_finding, key_patients
+from smi_care.programme import assessments, campaigns, case_finding, guardians, key_patients, medication, teams
+from smi_care.programme.facts import base_facts
 from smi_care.registry.optional import FileSpec, OptionalLoad, read_optional
 from smi_care.registry.problems import FileCounts, Problem
-from smi_care.registry.programme_a import PROGRAMME_A_SPECS
+from smi_care.registry.programme_files import PROGRAMME_SPECS
+from smi_care.registry.support_files import SupportLoad, read_support_files
 from smi_care.rules.status import Covers
 
-#: The optional files the programme reads (part B adds its specs here).
-SPECS: tuple[FileSpec, ...] = (*PROGRAMME_A_SPECS,)
+#: The optional files the programme reads with :func:`~smi_care.registry.optional.read_optional`
+#: (the files of free medication, guardians and teams are read by their own reader).
+SPECS: tuple[FileSpec, ...] = (*PROGRAMME_SPECS,)
+
+
+@attrs.frozen
+class SupportPolicies:
+    """The named, replaceable policies of free medication, guardian rewards and teams the report
+    uses (the modules' defaults unless given)."""
+
+    free_medication: medication.FreeMedicationPolicy = medication.POOR_PATIENTS
+    rule: medication.DispensingPolicy = medication.FOUR_A_YEAR
+    reward: guardians.GuardianRewardPolicy = guardians.REWARD_DEFAULT
+    team: teams.TeamPolicy = teams.TEAM_DEFAULT
 
 
 @attrs.frozen
 class ProgrammeData:
     """The registry's tables and the programme files' tables (by file stem, e.g. ``suspected_cases``),
-    with the programme files' problems and counts."""
+    with the programme files' problems and counts; ``support``: the free-medication, guardian and
+    team files (None: not read, the report leaves their sections out)."""
 
     registry: Tables
     files: Mapping[str, pl.DataFrame] = attrs.field(repr=lambda m: f"<{', '.join(m)}>")
     problems: tuple[Problem, ...] = ()
     counts: tuple[FileCounts, ...] = ()
     present: frozenset[str] = frozenset()
+    support: SupportLoad | None = None
+    policies: SupportPolicies = SupportPolicies()
 
     def table(self, stem: str) -> pl.DataFrame:
         return self.files[stem]
 
 
 def read_programme(folder: str | Path, registry: Tables, encoding: str | None = None,
-                   specs: Sequence[FileSpec] = SPECS) -> ProgrammeData:
-    """Read every optional programme file of ``folder`` against the registry's accepted patients."""
+                   specs: Sequence[FileSpec] = SPECS, policies: SupportPolicies = SupportPolicies()
+                   ) -> ProgrammeData:
+    """Read every optional programme file of ``folder`` against the registry's accepted patients:
+    those of ``specs`` and the free-medication, guardian and team files."""
     loads: list[OptionalLoad] = [read_optional(folder, s, registry.patients, encoding) for s in specs]
+    support = read_support_files(folder, registry, encoding=encoding)  # type: ignore[arg-type]
     return ProgrammeData(registry, {s.stem: ld.table for s, ld in zip(specs, loads, strict=True)},
-                         tuple(p for ld in loads for p in ld.problems), tuple(ld.counts for ld in loads),
-                         frozenset(s.stem for s, ld in zip(specs, loads, strict=True) if ld.present))
+                         tuple(p for ld in loads for p in ld.problems) + support.problems,
+                         tuple(ld.counts for ld in loads) + support.counts,
+                         frozenset(s.stem for s, ld in zip(specs, loads, strict=True) if ld.present), support, policies)
 
 
 Facts = Callable[[ProgrammeData, Period, pl.DataFrame], pl.DataFrame]
@@ -104,11 +129,45 @@ def _campaign_facts(data: ProgrammeData, period: Period, base: pl.DataFrame) -> 
     return campaigns.campaign_facts(base, data.registry.events, data.table("unlocking"), period)
 
 
+def _support(data: ProgrammeData) -> SupportLoad:
+    if data.support is None:
+        raise ValueError("the free-medication, guardian and team files were not read: use read_programme")
+    return data.support
+
+
+def _added(facts: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
+    return facts.select("patient_id", *columns)
+
+
+def _medication_facts(data: ProgrammeData, period: Period, base: pl.DataFrame) -> pl.DataFrame:
+    p = data.policies
+    f = medication.medication_facts(data.registry, _support(data).dispensings, period, p.free_medication, p.rule, base=base)
+    return _added(f, [c for c in f.columns if c not in base.columns])
+
+
+def _guardian_facts(data: ProgrammeData, period: Period, base: pl.DataFrame) -> pl.DataFrame:
+    f = guardians.guardian_facts(data.registry, _support(data).guardians, period, data.policies.reward, base=base)
+    return _added(f, list(guardians.GUARDIAN_FACTS))
+
+
+def _team_facts(data: ProgrammeData, period: Period, base: pl.DataFrame) -> pl.DataFrame:
+    s = _support(data)
+    f = teams.team_facts(data.registry, s.teams, s.team_reviews, period, data.policies.team, base=base,
+                         assessments=data.table("assessments"))
+    return _added(f, [*key_patients.KEY_FACTS, *teams.TEAM_FACTS])
+
+
+#: The sections of the free-medication, guardian and team files (left out when not read).
+SUPPORT_SECTIONS = ("medication", "guardians", "teams")
+
 SECTIONS: tuple[Section, ...] = (
     Section("case_finding", "发现报告", "case", case_finding.CASE_FINDING_INDICATORS, _case_facts),
     Section("assessments", "病情评估", "patient", assessments.ASSESSMENT_INDICATORS, _assessment_facts),
     Section("key_patients", "重点管理", "patient", key_patients.KEY_INDICATORS, _key_facts),
     Section("campaigns", "专项行动", "patient", campaigns.CAMPAIGN_INDICATORS, _campaign_facts),
+    Section("medication", "免费服药", "patient", medication.MEDICATION_INDICATORS, _medication_facts),
+    Section("guardians", "监护", "patient", guardians.GUARDIAN_INDICATORS, _guardian_facts),
+    Section("teams", "个案管理", "patient", teams.TEAM_INDICATORS, _team_facts),
 )
 
 
@@ -182,19 +241,25 @@ def covers_of(tables: Tables) -> Covers:
 def programme_facts(data: ProgrammeData, period: Period, policy: EvaluationPolicy = DEFAULT_POLICY,
                     sections: Sequence[Section] = SECTIONS) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
     """The per-patient facts (the §6 facts joined with every patient section's) and each case
-    section's unit table."""
+    section's unit table. A fact two sections give (the key-patient facts of ``key_patients`` and
+    ``teams``) is taken from the first."""
     reg = data.registry
-    base = facts_table(reg.patients, reg.followups, reg.events, period, covers_of(reg), policy.standard,
-                       policy.status, policy.classes)
+    base = base_facts(reg, period, policy, covers_of(reg))
     patients = base
     units: dict[str, pl.DataFrame] = {}
-    for s in sections:
+    for s in _read_sections(data, sections):
         f = s.facts(data, period, base)
         if s.unit == "patient":
-            patients = patients.join(f, on="patient_id", how="left", maintain_order="left")
+            new = [c for c in f.columns if c not in patients.columns]
+            patients = patients.join(f.select("patient_id", *new), on="patient_id", how="left", maintain_order="left")
         else:
             units[s.id] = f
     return patients, units
+
+
+def _read_sections(data: ProgrammeData, sections: Sequence[Section]) -> tuple[Section, ...]:
+    """``sections`` without the free-medication, guardian and team ones when their files were not read."""
+    return tuple(s for s in sections if data.support is not None or s.id not in SUPPORT_SECTIONS)
 
 
 def _year_entries(population: frozenset[PopulationEntry], year: int) -> frozenset[PopulationEntry]:
@@ -212,6 +277,7 @@ def programme_report(data: ProgrammeData, period: Period, by: By = AreaLevel.TOW
                      targets: Sequence[Target] = NATIONAL_TARGETS,
                      case_policy: case_finding.CaseFindingPolicy = case_finding.NATIONAL) -> ProgrammeReport:
     """Evaluate the §6 indicators and every section's indicators for ``period``, by ``by``."""
+    sections = _read_sections(data, sections)
     patients, units = programme_facts(data, period, policy, sections)
     population = _year_entries(population_entries(data.registry.population), period.end.year)
     std = Partial(period, by, STANDARD_INDICATORS, policy, count(patients, STANDARD_INDICATORS, [by], policy)[0],

@@ -10,9 +10,9 @@ POPULATION = "population.csv"
 SUSPECTED_CASES = "suspected_cases.csv"
 ASSESSMENTS = "assessments.csv"
 UNLOCKING = "unlocking.csv"
-PROGRAMME_A_FILES = frozenset({SUSPECTED_CASES, ASSESSMENTS, UNLOCKING, "suspected_cases.parquet",
+PROGRAMME_FILE_NAMES = frozenset({SUSPECTED_CASES, ASSESSMENTS, UNLOCKING, "suspected_cases.parquet",
                                "assessments.parquet", "unlocking.parquet"})
-# optional programme files (issue 11 part B: free medication, guardians, case-management teams)
+# optional programme files of support (issue 11: free medication, guardians, case-management teams)
 DISPENSINGS = "dispensings.csv"
 GUARDIANS = "guardians.csv"
 TEAMS = "teams.csv"
@@ -44,8 +44,8 @@ DISPENSING_COLUMNS = ("patient_id", "date", "drug", "quantity", "days_supplied",
 GUARDIAN_COLUMNS = ("patient_id", "since", "until", "insured_from", "insured_until")
 TEAM_COLUMNS = ("team_id", "patient_id", "formed_on", "roles", "dissolved_on", "plan")
 TEAM_REVIEW_COLUMNS = ("team_id", "date", "next_review")
-#: The optional files of part B and their columns (a v1 registry without them stays valid).
-PROGRAMME_B_FILES = {DISPENSINGS: DISPENSING_COLUMNS, GUARDIANS: GUARDIAN_COLUMNS, TEAMS: TEAM_COLUMNS,
+#: The optional support files (free medication, guardians, teams) and their columns (a v1 registry without them stays valid).
+SUPPORT_FILES = {DISPENSINGS: DISPENSING_COLUMNS, GUARDIANS: GUARDIAN_COLUMNS, TEAMS: TEAM_COLUMNS,
                      TEAM_REVIEWS: TEAM_REVIEW_COLUMNS}
 
 REQUIRED = {

@@ -14,9 +14,9 @@ so a row's verdict and message are the domain's.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import polars as pl
@@ -25,7 +25,7 @@ from smi_care.domain.errors import HIDDEN, SmiCareError
 from smi_care.registry.cells import CellError
 from smi_care.registry.columns import PII_COLUMNS, described
 from smi_care.registry.problems import FileCounts, Problem
-from smi_care.registry.sources import RawFile, read_csv_file, read_parquet_file
+from smi_care.registry.sources import RawFile, _as_text, read_csv_file, read_parquet_file
 from smi_care.registry.tables import _DTYPES, Kind, _with_typed
 
 
@@ -87,7 +87,9 @@ class OptionalLoad:
     present: bool
 
 
-def _empty_table(spec: FileSpec) -> pl.DataFrame:
+def empty_table(spec: FileSpec) -> pl.DataFrame:
+    """The table of a file of ``spec`` that is missing or has no accepted row: its columns,
+    typed, with ``row`` and ``line``, and no rows."""
     schema: dict[str, Any] = {"row": pl.UInt32, "line": pl.UInt32}
     for c in spec.columns:
         schema[c.name] = pl.Utf8 if c.parse is None else _DTYPES[c.kind]
@@ -113,7 +115,7 @@ def read_optional(folder: str | Path, spec: FileSpec, patients: pl.DataFrame | N
     table of accepted patients; rows naming another patient are rejected."""
     raw = find_file(Path(folder), spec, encoding)
     if raw is None:
-        return OptionalLoad(spec.file, _empty_table(spec), (), FileCounts(spec.file, 0, 0, 0), False)
+        return OptionalLoad(spec.file, empty_table(spec), (), FileCounts(spec.file, 0, 0, 0), False)
     return read_raw(raw, spec, patients)
 
 
@@ -133,7 +135,7 @@ def read_raw(raw: RawFile, spec: FileSpec, patients: pl.DataFrame | None = None)
         for line, pid in data.select("line", pcol if pcol else pl.lit(None)).iter_rows():
             problems.append(Problem(file, line, missing[0], "", reason, "missing_required", pid or None))
         problems.sort(key=lambda p: p.line)
-        return OptionalLoad(file, _empty_table(spec), tuple(problems), FileCounts(file, read, 0, read), True)
+        return OptionalLoad(file, empty_table(spec), tuple(problems), FileCounts(file, read, 0, read), True)
     parsed = [(c.name, c.parse, c.kind) for c in spec.columns if c.parse is not None]
     typed, _ = _with_typed(data, parsed)
     texts = {c.name: (f"{c.name}__text" if c.parse is not None else c.name) for c in spec.columns}
@@ -236,3 +238,28 @@ def _row_problems(spec: FileSpec, row: Mapping[str, Any], texts: Mapping[str, st
 
 
 __all__ = ["Column", "FileSpec", "OptionalLoad", "Rule", "find_file", "read_optional", "read_raw"]
+
+
+def write_rows(table: pl.DataFrame, file: str, columns: Sequence[str], folder: str | Path, *,
+               format: Literal["csv", "parquet"] = "csv", include_identifying: bool = False) -> Path:
+    """Write the accepted rows of one optional programme file (a table as its reader gave it) to
+    ``folder`` in file order: CSV in the documented ``columns`` (``row``, ``line`` and helper
+    columns left out), or Parquet with the same cells as text, which the reader takes as it takes
+    the CSV. Identifying columns are written empty unless ``include_identifying=True``
+    (national-rules §10). Returns the path written."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    df = table.sort("row") if "row" in table.columns else table
+    df = df.select([c for c in columns if c in df.columns])
+    if not include_identifying:
+        df = df.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in PII_COLUMNS if c in df.columns)
+    text = _as_text(df)
+    stem = file.removesuffix(".csv")
+    for gone in (f"{stem}.csv", f"{stem}.parquet"):
+        (out / gone).unlink(missing_ok=True)
+    path = out / (f"{stem}.parquet" if format == "parquet" else f"{stem}.csv")
+    if format == "parquet":
+        text.write_parquet(path)
+    else:
+        text.write_csv(path, line_terminator="\n")
+    return path

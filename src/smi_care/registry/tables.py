@@ -98,9 +98,9 @@ from smi_care.registry.columns import (
     PII_COLUMNS,
     POPULATION,
     POPULATION_COLUMNS,
-    PROGRAMME_A_FILES,
-    PROGRAMME_B_FILES,
+    PROGRAMME_FILE_NAMES,
     REQUIRED,
+    SUPPORT_FILES,
     described,
 )
 from smi_care.registry.problems import FileCounts, Problem, RegistryReadError
@@ -118,9 +118,9 @@ from smi_care.registry.sources import (
 TABLE_FILES = {"patients": PATIENTS, "followups": FOLLOWUPS, "events": EVENTS, "population": POPULATION}
 WORKBOOK = "registry.xlsx"
 #: Files a registry folder may hold besides the tables (``areas.csv``: area names, registry-format.md).
-OTHER_FILES = frozenset({"registry.toml", "registry.json", WORKBOOK, "areas.csv", "areas.parquet"}) | PROGRAMME_A_FILES
-#: The optional programme files (read by :mod:`smi_care.registry.programme_b`), as CSV or Parquet.
-PROGRAMME_B_KNOWN = frozenset(PROGRAMME_B_FILES) | {f.replace(".csv", ".parquet") for f in PROGRAMME_B_FILES}
+OTHER_FILES = frozenset({"registry.toml", "registry.json", WORKBOOK, "areas.csv", "areas.parquet"}) | PROGRAMME_FILE_NAMES
+#: The optional programme files (read by :mod:`smi_care.registry.support_files`), as CSV or Parquet.
+SUPPORT_FILE_NAMES = frozenset(SUPPORT_FILES) | {f.replace(".csv", ".parquet") for f in SUPPORT_FILES}
 #: Kinds of problems about a whole file rather than a row.
 FILE_KINDS = frozenset({"encoding", "missing_column", "empty_file", "no_rows", "unknown_file"})
 DISCHARGE_RULE = "date (日期): a discharge must not be before the patient's first admission"
@@ -369,7 +369,7 @@ def _sources(folder: Path, encoding: str | None) -> tuple[dict[str, RawFile], li
             found[file] = read_parquet_file(pq_path, file)
         elif sheets is not None and table in sheets:
             found[file] = read_frame(file, sheets[table], "xlsx")
-    known = OTHER_FILES | set(TABLE_FILES.values()) | {f"{t}.parquet" for t in TABLE_FILES} | PROGRAMME_B_KNOWN
+    known = OTHER_FILES | set(TABLE_FILES.values()) | {f"{t}.parquet" for t in TABLE_FILES} | SUPPORT_FILE_NAMES
     for path in sorted(folder.iterdir()):
         if path.is_file() and not path.name.startswith(".") and path.name not in known:
             notices.append(Problem(path.name, 0, "", "", "is not a file of the registry format and was not read "

@@ -1,5 +1,6 @@
-"""The optional programme files of part B: ``dispensings.csv``, ``guardians.csv``, ``teams.csv``
-and ``team_reviews.csv`` (docs/registry-format.md, "Free medication, guardians and teams").
+"""The optional support files of the programme (free medication, guardians, teams):
+``dispensings.csv``, ``guardians.csv``, ``teams.csv`` and ``team_reviews.csv``
+(docs/registry-format.md, "Free medication, guardians and teams").
 
 They are read as the v1 files are: each as CSV (UTF-8, UTF-8 with BOM or GB18030) or Parquet,
 every distinct cell text parsed once by the cell parsers of :mod:`smi_care.registry.cells`,
@@ -18,7 +19,7 @@ is an empty table: a v1 registry stays valid.
 ...     "P1,2025-07-01,利培酮,60,30,1\\n"
 ...     "P1,2025-07-31,利培酮,60,0,1\\n"
 ...     "P9,2025-07-31,利培酮,60,30,1\\n", encoding="utf-8")
->>> load = read_programme_b(d, read_tables(d).tables)
+>>> load = read_support_files(d, read_tables(d).tables)
 >>> load.dispensings.select("patient_id", "date", "days_supplied", "free").rows()
 [('P1', datetime.date(2025, 7, 1), 30, True)]
 >>> for p in load.problems: print(p.line, p.column, p.value, p.reason)
@@ -41,7 +42,7 @@ from smi_care.domain.guardian import Guardianship
 from smi_care.domain.medication import MAX_DAYS_SUPPLIED, MAX_QUANTITY, Dispensing
 from smi_care.domain.team import Team, TeamReview, TeamRole
 from smi_care.registry import cells, reader
-from smi_care.registry.columns import DISPENSINGS, GUARDIANS, PROGRAMME_B_FILES, TEAM_REVIEWS, TEAMS, described
+from smi_care.registry.columns import DISPENSINGS, GUARDIANS, SUPPORT_FILES, TEAM_REVIEWS, TEAMS, described
 from smi_care.registry.problems import FileCounts, Problem, RegistryReadError
 from smi_care.registry.sources import RawFile, read_csv_file, read_parquet_file
 from smi_care.registry.tables import Kind, RegistryTables, _File, _final, _open, _text_frame, _with_typed
@@ -74,7 +75,7 @@ _REQUIRED = {DISPENSINGS: ("patient_id", "date", "drug", "quantity", "days_suppl
 
 
 @attrs.frozen
-class ProgrammeBLoad:
+class SupportLoad:
     """The accepted rows of the four files as polars tables (the columns of
     docs/registry-format.md, typed, with ``row`` and ``line``), every problem, and the counts."""
 
@@ -135,7 +136,7 @@ def _rules(file: str) -> list[Rule]:
 
 def _empty(file: str) -> pl.DataFrame:
     schema: dict[str, Any] = {"row": pl.UInt32, "line": pl.UInt32}
-    for col in PROGRAMME_B_FILES[file]:
+    for col in SUPPORT_FILES[file]:
         spec = next((s for s in SPECS[file] if s[0] == col), None)
         schema[col] = (pl.Int64 if col in _INTS else
                        {"date": pl.Date, "flag": pl.Boolean}.get(spec[2], pl.Utf8) if spec else pl.Utf8)
@@ -149,7 +150,7 @@ def _read_file(raw: RawFile | None, file: str, owners: pl.DataFrame, key: str, k
     ``__formed``)."""
     if raw is None:
         return _empty(file), [], 0
-    f: _File = _open(raw, file, PROGRAMME_B_FILES[file], notes)
+    f: _File = _open(raw, file, SUPPORT_FILES[file], notes)
     specs = SPECS[file]
     if f.data.height == 0:
         return _empty(file), list(f.problems), f.read
@@ -191,17 +192,17 @@ def _read_file(raw: RawFile | None, file: str, owners: pl.DataFrame, key: str, k
     out = _final(kept, specs, f).with_columns(pl.col(n).cast(pl.Int64) for n in _INTS if n in names)
     if file == DISPENSINGS:
         out = out.with_columns(pl.col("free").fill_null(True))
-    if "patient_id" not in PROGRAMME_B_FILES[file]:
+    if "patient_id" not in SUPPORT_FILES[file]:
         out = out.drop("patient_id")
-    for name in PROGRAMME_B_FILES[file]:
+    for name in SUPPORT_FILES[file]:
         if name not in out.columns:
             out = out.with_columns(pl.lit(None, dtype=_empty(file).schema[name]).alias(name))
     return out, f.problems, f.read
 
 
-def read_programme_b(folder: str | Path, tables: RegistryTables, *, strict: bool = False,
-                     encoding: str | None = None) -> ProgrammeBLoad:
-    """Read the part-B files of a registry folder against its accepted patients (``tables``:
+def read_support_files(folder: str | Path, tables: RegistryTables, *, strict: bool = False,
+                     encoding: str | None = None) -> SupportLoad:
+    """Read the support files of a registry folder against its accepted patients (``tables``:
     what :func:`~smi_care.registry.tables.read_tables` gave). ``strict=True`` raises
     :class:`~smi_care.registry.problems.RegistryReadError` on the first problem."""
     folder = Path(folder)
@@ -224,7 +225,7 @@ def read_programme_b(folder: str | Path, tables: RegistryTables, *, strict: bool
         for p in everything:
             if p.kind != "encoding":
                 raise RegistryReadError(p)
-    return ProgrammeBLoad(out[DISPENSINGS], out[GUARDIANS], out[TEAMS], df, everything, tuple(counts))
+    return SupportLoad(out[DISPENSINGS], out[GUARDIANS], out[TEAMS], df, everything, tuple(counts))
 
 
 # --- rows as domain values (for the per-patient rules and audits) ---------------------------------
@@ -265,5 +266,5 @@ def reviews_by_team(df: pl.DataFrame) -> dict[str, list[TeamReview]]:
     return out
 
 
-__all__ = ["ProgrammeBLoad", "dispensings_by_patient", "guardianships_by_patient", "read_programme_b",
+__all__ = ["SupportLoad", "dispensings_by_patient", "guardianships_by_patient", "read_support_files",
            "reviews_by_team", "teams_by_patient"]

@@ -1,4 +1,4 @@
-"""Synthetic programme files (part A) for a synthetic registry: suspected cases, assessments and
+"""Synthetic casework files of the programme for a synthetic registry: suspected cases, assessments and
 the unlocking campaign, derived from the patients and follow-ups already written.
 
 Shares (assumptions; no source gives them): every patient registered from 2023 on comes from a
@@ -18,8 +18,8 @@ takes seconds.
 >>> import tempfile
 >>> from smi_care.synth import write_province
 >>> folder = write_province(tempfile.mkdtemp(), patients=200, seed=3)
->>> sorted(p.name for p in folder.glob("*.csv"))[:3]
-['areas.csv', 'assessments.csv', 'dispensings.csv']
+>>> [f for f in ("suspected_cases.csv", "assessments.csv", "unlocking.csv") if (folder / f).exists()]
+['suspected_cases.csv', 'assessments.csv', 'unlocking.csv']
 """
 
 from __future__ import annotations
@@ -185,7 +185,7 @@ def unlocking_frame(patients: pl.DataFrame, followups: pl.DataFrame, seed: int) 
     return rows.filter(c("date") <= HISTORY_END).sort("patient_id", "date", "action")
 
 
-def write_programme_a(folder: str | Path, seed: int = 7) -> Path:
+def write_programme_files(folder: str | Path, seed: int = 7) -> Path:
     """Write ``suspected_cases.csv``, ``assessments.csv`` and ``unlocking.csv`` beside the
     registry in ``folder`` (which must hold its ``patients.csv`` and ``followups.csv``)."""
     out = Path(folder)

@@ -1,4 +1,4 @@
-"""Issue 11 part A: suspected cases, assessments, key patients, campaigns, the programme report."""
+"""The county programme: suspected cases, assessments, key patients, campaigns, the programme report."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from smi_care.indicators.expr import holds
 from smi_care.indicators.periods import Period
 from smi_care.programme import assessments, campaigns, case_finding, key_patients
 from smi_care.programme.report import SECTIONS, programme_facts, programme_report, read_programme, to_text
-from smi_care.registry.programme_a import SUSPECTED_SPEC, read_assessments, read_suspected, read_unlocking
+from smi_care.registry.programme_files import SUSPECTED_SPEC, read_assessments, read_suspected, read_unlocking
 from smi_care.registry.tables import read_tables
 from smi_care.synth import write_province
 
@@ -65,7 +65,7 @@ def case_rows(draw: Any) -> dict[str, Any]:
 
 
 def _build(row: dict[str, Any]) -> SuspectedCase | None:
-    from smi_care.registry.programme_a import suspected_case
+    from smi_care.registry.programme_files import suspected_case
 
     try:
         return suspected_case(row)

@@ -1,12 +1,12 @@
-"""Benchmark: programme part B (free medication, guardians, teams) on a synthetic province.
+"""Benchmark: the programme's support files (free medication, guardians, teams) on a synthetic province.
 
-Run:  .venv/bin/python benchmarks/programme_b.py [--patients 100000] [--seed 7] [--period 2025] [--reference 20000]
+Run:  .venv/bin/python benchmarks/support.py [--patients 100000] [--seed 7] [--period 2025] [--reference 20000]
 
 Writes a synthetic registry with ``smi_care.synth.write_province`` (which also writes the four
-part-B files), then times, each once in this process: writing the part-B files again
-(``write_programme_b``), reading them with problem reporting (``read_programme_b``), the days
-covered of every patient (``coverage_table``, vectorised), and every part-B indicator by township
-(``evaluate_programme_b``, the §6 facts included). It then runs the per-patient reference
+support files), then times, each once in this process: writing the support files again
+(``write_support_files``), reading them with problem reporting (``read_support_files``), the days
+covered of every patient (``coverage_table``, vectorised), and every support indicator by township
+(``evaluate_support``, the §6 facts included). It then runs the per-patient reference
 ``days_covered`` over the first ``--reference`` patients with dispensings, checks it gives the
 same counts as the vectorised table, and prints both rates in µs per patient. Speed is
 measured here, never asserted in tests.
@@ -25,11 +25,11 @@ import polars as pl
 from smi_care.domain.identity import AreaLevel
 from smi_care.indicators import Period
 from smi_care.programme.medication import coverage_table, days_covered
-from smi_care.programme.part_b import evaluate_programme_b
-from smi_care.registry.programme_b import dispensings_by_patient, read_programme_b
+from smi_care.programme.support import evaluate_support
+from smi_care.registry.support_files import dispensings_by_patient, read_support_files
 from smi_care.registry.tables import read_tables
 from smi_care.synth import write_province
-from smi_care.synth.programme_b import write_programme_b
+from smi_care.synth.support_files import write_support_files
 
 
 def _timed(label: str, fn, *args, **kw):  # type: ignore[no-untyped-def]
@@ -50,16 +50,16 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         _timed(f"write_province ({args.patients:,})", write_province, folder, patients=args.patients, seed=args.seed)
-        _timed("write_programme_b (part B only)", write_programme_b, folder, args.seed)
+        _timed("write_support_files (support files only)", write_support_files, folder, args.seed)
         tables = _timed("read_tables (v1 files)", read_tables, folder).tables
-        load = _timed("read_programme_b (4 files)", read_programme_b, folder, tables)
+        load = _timed("read_support_files (4 files)", read_support_files, folder, tables)
         print("rows: " + ", ".join(f"{c.file} {c.accepted:,}" for c in load.counts)
               + f"; problems {len(load.problems)}")
         cover = _timed("coverage_table (vectorised PDC)", coverage_table, load.dispensings, period)
         t = time.perf_counter()
-        parts = evaluate_programme_b(tables, load, period, by=AreaLevel.TOWNSHIP)
+        parts = evaluate_support(tables, load, period, by=AreaLevel.TOWNSHIP)
         took = time.perf_counter() - t
-        print(f"{'evaluate_programme_b by township':<34} {took:8.2f} s  "
+        print(f"{'evaluate_support by township':<34} {took:8.2f} s  "
               f"({took / tables.patients.height * 1e6:.1f} µs/patient, {len(parts[0].counts)} counts)")
         logs = dispensings_by_patient(load.dispensings)
         sample = sorted(logs)[: args.reference]

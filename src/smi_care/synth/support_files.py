@@ -1,4 +1,4 @@
-"""Synthetic part-B programme files for a synthetic registry: ``dispensings.csv``,
+"""Synthetic support files of the programme for a synthetic registry: ``dispensings.csv``,
 ``guardians.csv``, ``teams.csv`` and ``team_reviews.csv`` (docs/registry-format.md).
 
 They are drawn from the registry's own ``patients.csv`` and ``followups.csv``, so they agree
@@ -19,9 +19,9 @@ are assumptions of the same order as the work plans describe, not published figu
 >>> import tempfile
 >>> from smi_care.synth import write_province
 >>> from smi_care.registry.tables import read_tables
->>> from smi_care.registry.programme_b import read_programme_b
+>>> from smi_care.registry.support_files import read_support_files
 >>> folder = write_province(tempfile.mkdtemp(), patients=80, seed=3)
->>> load = read_programme_b(folder, read_tables(folder).tables)
+>>> load = read_support_files(folder, read_tables(folder).tables)
 >>> load.ok, load.dispensings.height > 0, load.guardians.height > 0
 (True, True, True)
 """
@@ -57,7 +57,7 @@ def _d(ordinal: int) -> str:
     return dt.date.fromordinal(ordinal).isoformat()
 
 
-def write_programme_b(folder: str | Path, seed: int = 7, first_year: int = 2023, last_year: int = 2025) -> Path:
+def write_support_files(folder: str | Path, seed: int = 7, first_year: int = 2023, last_year: int = 2025) -> Path:
     """Write the four files into a registry folder that already holds ``patients.csv`` and
     ``followups.csv`` (as :func:`~smi_care.synth.province.write_province` writes them)."""
     out = Path(folder)
@@ -125,4 +125,4 @@ def write_programme_b(folder: str | Path, seed: int = 7, first_year: int = 2023,
     return out
 
 
-__all__ = ["write_programme_b"]
+__all__ = ["write_support_files"]

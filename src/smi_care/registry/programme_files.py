@@ -1,4 +1,4 @@
-"""The county programme's files (part A): ``suspected_cases.csv``, ``assessments.csv`` and
+"""The county programme's casework files: ``suspected_cases.csv``, ``assessments.csv`` and
 ``unlocking.csv`` (docs/registry-format.md, "Programme files"). Each is optional; when present
 it is read with the v1 problem reporting (:mod:`smi_care.registry.optional`).
 
@@ -200,4 +200,4 @@ def _read(folder: str | Path, spec: FileSpec, patients: pl.DataFrame | None, enc
 
 
 #: The specs of this module's files, in reading order.
-PROGRAMME_A_SPECS: tuple[FileSpec, ...] = (SUSPECTED_SPEC, ASSESSMENT_SPEC, UNLOCKING_SPEC)
+PROGRAMME_SPECS: tuple[FileSpec, ...] = (SUSPECTED_SPEC, ASSESSMENT_SPEC, UNLOCKING_SPEC)
