@@ -332,3 +332,20 @@ def test_report_deadline_on_a_provisional_calendar() -> None:
         worklist(reg, on)
     with pytest.raises(CalendarError):
         worklist_table(t.patients, t.followups, t.events, on)
+
+
+@pytest.mark.parametrize("hours", [24, 48, 72])
+def test_emergency_record_detail_names_the_policys_time_limit(hours: int) -> None:
+    """WS2018 (应急处置): the emergency record is due ``emergency_record_hours`` after the event;
+    the item's words name that limit on both paths, not a fixed 24 hours."""
+    policy = WorklistPolicy(emergency_record_hours=hours)
+    reg = Registry.of([record(visit(D(2025, 3, 1), pid="A", risk_level=1),
+                              event(D(2025, 3, 18), EventKind.EMERGENCY, pid="A"), p=patient("A"))])
+    on = D(2025, 3, 20)
+    expected = [i for i in worklist(reg, on, 14, covers_nothing, policy)
+                if i.kind is ItemKind.ALERT_EMERGENCY_RECORD_MISSING]
+    assert [(i.due, i.detail) for i in expected] == [
+        (D(2025, 3, 18) + dt.timedelta(hours=hours), f"emergency without its record (category), due within {hours} hours")]
+    t = tables_of(reg)
+    got = worklist_table(t.patients, t.followups, t.events, on, 14, covers_nothing, policy)
+    assert [i for i in got if i.kind is ItemKind.ALERT_EMERGENCY_RECORD_MISSING] == expected

@@ -61,7 +61,6 @@ from smi_care.rules.status import NATIONAL as NATIONAL_STATUS
 from smi_care.rules.status import Covers, StatusPolicy, covers_nothing
 from smi_care.rules.workdays import OFFICIAL, WorkdayCalendar
 from smi_care.rules.worklist import (
-    EMERGENCY_RECORD_MISSING,
     NATIONAL,
     NO_CONSENT,
     NO_HEALTH_CHECK,
@@ -72,6 +71,7 @@ from smi_care.rules.worklist import (
     WorklistPolicy,
     by_urgency,
     emergency_record_due,
+    emergency_record_missing,
     followup_kind,
     lost_alert_detail,
 )
@@ -174,7 +174,7 @@ def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
     emergencies = emergencies.with_columns(
         _record_due=_dates(emergencies["date"], lambda d: emergency_record_due(d, policy)))
     parts.append(_items(emergencies, ItemKind.ALERT_EMERGENCY_RECORD_MISSING, c("_record_due"), on,
-                        EMERGENCY_RECORD_MISSING, 2, c("_e")))
+                        emergency_record_missing(policy), 2, c("_e")))
     unsigned = p.filter(~c("_consented") & c("_last_date").is_not_null())
     parts.append(_items(unsigned, ItemKind.ALERT_VISITED_WITHOUT_CONSENT, c("_last_date"), on, NO_CONSENT, 3)
                  .with_columns(days_overdue=pl.lit(0, dtype=pl.Int64)))

@@ -90,8 +90,6 @@ NATIONAL = WorklistPolicy()
 NO_HEALTH_CHECK = "no health check on record"
 #: The ``detail`` of the police alert for a high-risk patient who transferred out (§5).
 TRANSFER_OUT_ALERT = "left the area (transfer out): tell the police at once"
-#: The ``detail`` of an emergency whose record (its category) is missing.
-EMERGENCY_RECORD_MISSING = "emergency without its record (category), due within 24 hours"
 #: The ``detail`` of a follow-up recorded for a patient without signed consent.
 NO_CONSENT = "followed up without signed consent"
 #: The ``detail`` of a report deadline computed on a calendar year not yet published.
@@ -106,6 +104,18 @@ def lost_alert_detail(reason: LossReason | None) -> str:
     """
     why = "went missing" if reason is LossReason.MISSING else "is lost to follow-up"
     return f"{why}: tell the police at once and inform the mental-health agency"
+
+
+def emergency_record_missing(policy: WorklistPolicy = NATIONAL) -> str:
+    """The ``detail`` of an emergency whose record (its category) is missing, with the policy's
+    own time limit (WS2018, 应急处置: 24 hours).
+
+    >>> emergency_record_missing()
+    'emergency without its record (category), due within 24 hours'
+    >>> emergency_record_missing(WorklistPolicy(emergency_record_hours=48))
+    'emergency without its record (category), due within 48 hours'
+    """
+    return f"emergency without its record (category), due within {policy.emergency_record_hours} hours"
 
 
 def emergency_record_due(day: dt.date, policy: WorklistPolicy = NATIONAL) -> dt.date:
@@ -172,7 +182,7 @@ def patient_items(record: PatientRecord, on: dt.date, within: int = 14, covers: 
             if (on - e.date).days <= policy.alert_lookback_days:
                 items.append(WorkItem(ItemKind.ALERT_EMERGENCY_RECORD_MISSING, pid, record_due,
                                       (on - record_due).days, cls, risk,
-                                      EMERGENCY_RECORD_MISSING))
+                                      emergency_record_missing(policy)))
 
     if not p.consented and any(f.completed and f.visit_date <= on for f in record.followups):
         last = last_completed(record, on)
