@@ -159,22 +159,30 @@ _CLASS_INPUTS = ("patient_id", "visit_date", "form", "seen", "loss_reason", "ris
                  "hospitalisation", "adherence", "adr", "adr_serious", "physical_illness")
 
 
-def _last_followups(f: pl.DataFrame, agg: pl.DataFrame, classes: ClassificationPolicy) -> pl.DataFrame:
-    """The last completed follow-up in P of each patient: date, adherence, hospitalisation and
-    class — the recorded class, else the §4 rule's (applied to those rows only)."""
-    last = (f.join(agg.select("_last_i").drop_nulls(), left_on="_i", right_on="_last_i", how="semi")
-            .select(*_CLASS_INPUTS, "classification"))
-    missing = last.filter(pl.col("classification").is_null())
-    derived = {}
+def with_rule_class(rows: pl.DataFrame, classes: ClassificationPolicy, name: str) -> pl.DataFrame:
+    """``rows`` (follow-up rows, at most one per patient) with a column ``name``: the recorded
+    class, else the class the §4 rule gives (:func:`~smi_care.rules.classification.effective_class`,
+    worked out for the rows without a recorded class only)."""
+    missing = rows.filter(pl.col("classification").is_null())
+    derived: dict[str, int | None] = {}
     for row in missing.iter_rows(named=True):
         cls = effective_class(followup_of(row), classes)
         derived[row["patient_id"]] = None if cls is None else cls.code
     fill = pl.DataFrame({"patient_id": list(derived), "_derived": list(derived.values())},
                         schema={"patient_id": pl.String, "_derived": pl.Int8})
-    return (last.join(fill, on="patient_id", how="left")
+    return (rows.join(fill, on="patient_id", how="left")
+            .with_columns(pl.coalesce(pl.col("classification"), pl.col("_derived")).cast(pl.Int8).alias(name))
+            .drop("_derived"))
+
+
+def _last_followups(f: pl.DataFrame, agg: pl.DataFrame, classes: ClassificationPolicy) -> pl.DataFrame:
+    """The last completed follow-up in P of each patient: date, adherence, hospitalisation and
+    class — the recorded class, else the §4 rule's (applied to those rows only)."""
+    last = (f.join(agg.select("_last_i").drop_nulls(), left_on="_i", right_on="_last_i", how="semi")
+            .select(*_CLASS_INPUTS, "classification"))
+    return (with_rule_class(last, classes, "last_class")
             .select("patient_id", last_date="visit_date", last_adherence="adherence",
-                    last_hospitalisation="hospitalisation",
-                    last_class=pl.coalesce(pl.col("classification"), pl.col("_derived")).cast(pl.Int8)))
+                    last_hospitalisation="hospitalisation", last_class=pl.col("last_class")))
 
 
 def _covered(areas: pl.Series, covers: Covers) -> pl.Series:

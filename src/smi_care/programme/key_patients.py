@@ -39,7 +39,7 @@ from smi_care.domain.codes import Classification, EmergencyCategory, EventKind
 from smi_care.domain.records import PatientRecord
 from smi_care.indicators.definitions import FACE_TO_FACE, REGISTERED, Condition, Indicator
 from smi_care.indicators.expr import as_column, fact, holds
-from smi_care.indicators.facts_table import followup_of, ordered_followups
+from smi_care.indicators.facts_table import ordered_followups, with_rule_class
 from smi_care.indicators.periods import Period
 from smi_care.programme.text import fmt as _fmt
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
@@ -128,16 +128,8 @@ def key_facts(base: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame,
     contact = risks.group_by("patient_id").agg(_contact_a=c("visit_date").max())
     last_f = f.group_by("patient_id").agg(c("_i").max().alias("_li"))
     last_rows = f.join(last_f, left_on="_i", right_on="_li", how="semi")
-    missing = last_rows.filter(c("classification").is_null())
-    derived: dict[str, int | None] = {}
-    for row in missing.iter_rows(named=True):
-        cls = effective_class(followup_of(row), classes)
-        derived[row["patient_id"]] = None if cls is None else cls.code
-    fill = pl.DataFrame({"patient_id": list(derived), "_derived": list(derived.values())},
-                        schema={"patient_id": pl.Utf8, "_derived": pl.Int8})
-    cls_tab = (last_rows.select("patient_id", "classification", _fdate=c("visit_date"))
-               .join(fill, on="patient_id", how="left")
-               .select("patient_id", "_fdate", last_any_class=pl.coalesce("classification", "_derived").cast(pl.Int8)))
+    cls_tab = (with_rule_class(last_rows, classes, "last_any_class")
+               .select("patient_id", _fdate=c("visit_date"), last_any_class=c("last_any_class")))
     ev = events.filter((c("event") == EventKind.EMERGENCY.text_code) & (c("date") >= period.start) & (c("date") <= end)
                        & (c("detail") == str(EmergencyCategory.HARM_TO_OTHERS.code)))
     harm = ev.select("patient_id").unique().with_columns(harm_emergency=pl.lit(True))
