@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import attrs
 
 from smi_care.domain.errors import SmiCareError
@@ -42,6 +44,14 @@ class FileCounts:
     read: int
     accepted: int
     rejected: int
+
+
+def counts_for(counts: Iterable[FileCounts], file: str) -> FileCounts:
+    """The counts of ``file`` among ``counts``; all zero for a file that was not there."""
+    for c in counts:
+        if c.file == file:
+            return c
+    return FileCounts(file, 0, 0, 0)
 
 
 class RegistryReadError(SmiCareError):

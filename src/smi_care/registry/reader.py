@@ -94,7 +94,7 @@ from smi_care.registry.columns import (
     REQUIRED,
     described,
 )
-from smi_care.registry.problems import FileCounts, Problem, RegistryReadError
+from smi_care.registry.problems import FileCounts, Problem, RegistryReadError, counts_for
 
 T = TypeVar("T")
 E = TypeVar("E", bound=CodedEnum)
@@ -142,10 +142,7 @@ class LoadResult:
         return not self.problems
 
     def counts_for(self, file: str) -> FileCounts:
-        for c in self.counts:
-            if c.file == file:
-                return c
-        return FileCounts(file, 0, 0, 0)
+        return counts_for(self.counts, file)
 
 
 class _Collector:

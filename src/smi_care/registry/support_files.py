@@ -43,7 +43,7 @@ from smi_care.domain.medication import MAX_DAYS_SUPPLIED, MAX_QUANTITY, Dispensi
 from smi_care.domain.team import Team, TeamReview, TeamRole
 from smi_care.registry import cells, reader
 from smi_care.registry.columns import DISPENSINGS, GUARDIANS, SUPPORT_FILES, TEAM_REVIEWS, TEAMS, described
-from smi_care.registry.problems import FileCounts, Problem, RegistryReadError
+from smi_care.registry.problems import FileCounts, Problem, RegistryReadError, counts_for
 from smi_care.registry.sources import RawFile, read_csv_file, read_parquet_file
 from smi_care.registry.tables import Kind, RegistryTables, _File, _final, _open, _text_frame, _with_typed
 
@@ -91,10 +91,7 @@ class SupportLoad:
         return not self.problems
 
     def counts_for(self, file: str) -> FileCounts:
-        for c in self.counts:
-            if c.file == file:
-                return c
-        return FileCounts(file, 0, 0, 0)
+        return counts_for(self.counts, file)
 
 
 def _raw(folder: Path, file: str, encoding: str | None) -> RawFile | None:

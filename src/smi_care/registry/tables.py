@@ -103,7 +103,7 @@ from smi_care.registry.columns import (
     SUPPORT_FILES,
     described,
 )
-from smi_care.registry.problems import FileCounts, Problem, RegistryReadError
+from smi_care.registry.problems import FileCounts, Problem, RegistryReadError, counts_for
 from smi_care.registry.sources import (
     RawFile,
     _as_text,
@@ -302,12 +302,6 @@ class RegistryTables:
         return reg.records[patient_id]
 
 
-def reader_county(area: AreaCode) -> AreaCode:
-    from smi_care.domain.identity import AreaLevel
-
-    return area.at(AreaLevel.COUNTY) if area.level.value >= AreaLevel.COUNTY.value else area
-
-
 @attrs.frozen
 class TableLoad:
     """What :func:`read_tables` gives: the tables of accepted rows, every problem (file-level
@@ -331,10 +325,7 @@ class TableLoad:
         return tuple(p for p in self.problems if p.kind in FILE_KINDS)
 
     def counts_for(self, file: str) -> FileCounts:
-        for c in self.counts:
-            if c.file == file:
-                return c
-        return FileCounts(file, 0, 0, 0)
+        return counts_for(self.counts, file)
 
     def to_load_result(self) -> reader.LoadResult:
         """The object reader's :class:`~smi_care.registry.reader.LoadResult` (objects)."""
