@@ -52,11 +52,14 @@ def days(lo: dt.date = LO, hi: dt.date = HI) -> st.SearchStrategy[dt.date]:
 
 
 @st.composite
-def attempts(draw: st.DrawFn, pid: str, lo: dt.date) -> list[FollowUp]:
-    """Attempts of every kind, some on the same day."""
+def attempts(draw: st.DrawFn, pid: str, lo: dt.date,
+             kinds: tuple[str, ...] = ("reached", "reached", "failed", "lost", "in_hospital"), most: int = 7,
+             same_day_one_in: int = 6) -> list[FollowUp]:
+    """Attempts of every kind (drawn from ``kinds``), up to ``most``, and about one in
+    ``same_day_one_in`` followed by a second attempt on the same day."""
     out: list[FollowUp] = []
-    for _ in range(draw(st.integers(0, 7))):
-        kind = draw(st.sampled_from(("reached", "reached", "failed", "lost", "in_hospital")))
+    for _ in range(draw(st.integers(0, most))):
+        kind = draw(st.sampled_from(kinds))
         day = draw(days(lo))
         if kind == "reached":
             out.append(draw(followups(pid, day, day, reached=True)))
@@ -66,7 +69,7 @@ def attempts(draw: st.DrawFn, pid: str, lo: dt.date) -> list[FollowUp]:
             out.append(FollowUp(pid, day, FollowUpForm.PHONE, loss_reason=draw(codes(LossReason))))
         else:
             out.append(FollowUp(pid, day, draw(codes(FollowUpForm)), hospitalisation=Hospitalisation.IN_HOSPITAL_NOW))
-        if out and draw(st.integers(0, 5)) == 0:  # a second attempt on the same day
+        if draw(st.integers(0, same_day_one_in - 1)) == 0:  # a second attempt on the same day
             out.append(draw(followups(pid, day, day)))
     return out
 

@@ -26,8 +26,6 @@ from smi_care.domain import (
     Event,
     EventKind,
     FollowUp,
-    FollowUpForm,
-    Hospitalisation,
     LossReason,
     PatientRecord,
     Registry,
@@ -41,7 +39,7 @@ from smi_care.rules.schedule import SchedulePolicy
 from smi_care.rules.status import StatusPolicy, covers_nothing
 from smi_care.rules.workdays import PROVISIONAL
 from smi_care.rules.worklist import NATIONAL, PROVISIONAL_CALENDAR, ItemKind, WorklistPolicy, worklist
-from smi_care.testing import codes, followups, patients
+from smi_care.testing import codes, patients
 from smi_care.testing import registries as wide_registries
 from tests.helpers import D, event, miss, patient, record, visit
 from tests.test_engines_equal import ELSEWHERE, HOME, attempts, days, status_events, tables_of
@@ -71,24 +69,10 @@ def worklist_events(draw: st.DrawFn, pid: str, lo: dt.date, visits: list[dt.date
     return [e for e in out if e.kind is not EventKind.DISCHARGE or (admissions and e.date >= admissions[0])]
 
 
-@st.composite
-def lively_attempts(draw: st.DrawFn, pid: str, lo: dt.date) -> list[FollowUp]:
+def lively_attempts(pid: str, lo: dt.date) -> st.SearchStrategy[list[FollowUp]]:
     """Mostly reached follow-ups (some same-day), a few failed or lost attempts."""
-    out: list[FollowUp] = []
-    for _ in range(draw(st.integers(0, 6))):
-        kind = draw(st.sampled_from(("reached", "reached", "reached", "failed", "failed", "lost", "in_hospital")))
-        day = draw(days(lo))
-        if kind == "reached":
-            out.append(draw(followups(pid, day, day, reached=True)))
-        elif kind == "failed":
-            out.append(FollowUp(pid, day, draw(codes(FollowUpForm))))
-        elif kind == "lost":
-            out.append(FollowUp(pid, day, FollowUpForm.PHONE, loss_reason=draw(codes(LossReason))))
-        else:
-            out.append(FollowUp(pid, day, draw(codes(FollowUpForm)), hospitalisation=Hospitalisation.IN_HOSPITAL_NOW))
-        if draw(st.integers(0, 4)) == 0:
-            out.append(draw(followups(pid, day, day)))
-    return out
+    return attempts(pid, lo, kinds=("reached", "reached", "reached", "failed", "failed", "lost", "in_hospital"),
+                    most=6, same_day_one_in=5)
 
 
 @st.composite
