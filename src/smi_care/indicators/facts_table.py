@@ -189,7 +189,7 @@ def _covered(areas: pl.Series, covers: Covers) -> pl.Series:
     return map_unique(areas, lambda code: covers(AreaCode(code)), pl.Boolean).fill_null(False)
 
 
-def _registration(patients: pl.DataFrame, events: pl.DataFrame, period: Period, covers: Covers) -> pl.DataFrame:
+def registration(patients: pl.DataFrame, events: pl.DataFrame, period: Period, covers: Covers) -> pl.DataFrame:
     """Registered on D, home area on D and registration start, from the status events (§5, §6)."""
     end = period.end
     ev = (events.filter(pl.col("event").is_in([_kind(k) for k in _STATUS]))
@@ -278,7 +278,7 @@ def facts_table(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.Data
     f = ordered_followups(followups, end)
     fu = _followup_facts(f, period, status)
     last = _last_followups(f, fu, classes)
-    reg = _registration(patients, events, period, covers)
+    reg = registration(patients, events, period, covers)
     ev = _event_facts(events, period)
     base = (patients.select("patient_id", "sex", "birth_date", "disorder", "consent", "past_lockup")
             .join(reg, on="patient_id", how="left", maintain_order="left")

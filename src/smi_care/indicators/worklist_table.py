@@ -43,7 +43,7 @@ from typing import Any
 import polars as pl
 
 from smi_care.domain.codes import Classification, EventKind, LossReason
-from smi_care.indicators.facts_table import _registration, map_unique, ordered_followups
+from smi_care.indicators.facts_table import registration, map_unique, ordered_followups
 from smi_care.indicators.periods import Period
 from smi_care.indicators.row_classes import next_visit_dates, rule_classes
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
@@ -152,7 +152,7 @@ def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
     lookback = on - dt.timedelta(days=policy.alert_lookback_days)
     c = pl.col
     p = _per_patient(patients, followups, on, status, classes)
-    reg = _registration(patients, events, Period(on, on), covers).select("patient_id", _registered="registered")
+    reg = registration(patients, events, Period(on, on), covers).select("patient_id", _registered="registered")
     p = p.join(reg, on="patient_id", how="left", maintain_order="left")
     cls_unstable = c("_cls") == Classification.UNSTABLE.code
     p = p.with_columns(_high=(cls_unstable | (c("_risk") >= policy.alert_risk_min)).fill_null(False))
