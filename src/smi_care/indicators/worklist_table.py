@@ -43,7 +43,7 @@ from typing import Any
 import polars as pl
 
 from smi_care.domain.codes import Classification, EventKind, LossReason
-from smi_care.indicators.facts_table import registration, map_unique, ordered_followups
+from smi_care.indicators.facts_table import map_unique, ordered_followups, registration
 from smi_care.indicators.periods import Period
 from smi_care.indicators.row_classes import next_visit_dates, rule_classes
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
