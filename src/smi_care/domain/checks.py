@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -74,3 +76,19 @@ def not_before(instance: object, later_field: str, later: dt.date | None, earlie
     """Raise when ``later`` is before ``earlier`` (both set)."""
     if later is not None and earlier is not None and later < earlier:
         raise fail(instance, later_field, later, f"must not be before {earlier_field} ({earlier.isoformat()})")
+
+
+def amount(what: str) -> Any:
+    """Validator: a finite number (int or float, not a bool) of 0 or more, e.g. a dose in mg
+    (NaN, infinity and a negative dose are refused)."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value) or value < 0:
+            raise fail(instance, attribute.name, value, f"expected {what}: a finite number, 0 or more")
+
+    return check
+
+
+def to_frozenset(values: Iterable[Any] | None) -> frozenset[Any]:
+    """Converter: any iterable (or None) as a frozenset."""
+    return frozenset(values or ())

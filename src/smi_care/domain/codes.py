@@ -70,16 +70,21 @@ class CodedEnum(Enum):
             if member is None and isinstance(code, str):
                 text = code.strip()
                 member = table.get(text)
-                if member is None and text.isdigit():
+                if member is None and _short_digits(text):
                     member = table.get(int(text))
             if member is not None:
                 return member  # type: ignore[return-value]
         shown: object = code
         if isinstance(code, str):
             text = code.strip()
-            shown = int(text) if text.lstrip("-").isdigit() else repr(code)
+            shown = int(text) if _short_digits(text.removeprefix("-")) else repr(code)
         raise CodeError(cls.title(), shown, cls.expected())
 
+
+def _short_digits(text: str) -> bool:
+    """ASCII digits short enough to be a code (``"²"`` is a digit to Python, and a 4,301-digit
+    text is one Python refuses to read as a number: neither is a code)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 @functools.cache

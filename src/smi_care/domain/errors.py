@@ -27,9 +27,53 @@ PII_FIELDS: frozenset[str] = frozenset(
 
 HIDDEN = "<hidden>"
 
+#: The longest text of a value a message quotes whole; a longer one is cut, with its size.
+LONGEST_QUOTED = 60
+
+
+def cut(text: str, limit: int = LONGEST_QUOTED) -> str:
+    """A text as a message may quote it: whole when it is short, else its first ``limit``
+    characters and its size, so a 100 KB cell or payload does not fill the screen.
+
+    >>> cut("abc")
+    'abc'
+    >>> cut("x" * 100_000)
+    'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (100,000 characters)'
+    """
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def quoted(value: object) -> str:
+    """Any value as a message may quote it (every message that quotes a value goes through
+    here): text in quotes, other values as Python writes them, cut by :func:`cut`. An integer
+    too long to write (Python refuses to write more than 4,300 digits) is given by its size.
+
+    >>> quoted("1a"), quoted(7), quoted(None)
+    ("'1a'", '7', 'None')
+    >>> quoted(10 ** 5000)
+    '<an integer of 5,001 digits>'
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4000:
+        return f"<an integer of {_digits(value):,} digits>"
+    try:
+        text = repr(value) if isinstance(value, str) else str(value)
+    except ValueError:  # an object whose text Python refuses to write
+        return f"<{type(value).__name__}>"
+    return cut(text)
+
+
+def _digits(value: int) -> int:
+    """The number of decimal digits of a (large) integer, without writing it in decimal."""
+    n = abs(value)
+    guess = int(n.bit_length() * 0.30102999566398120) + 1
+    return guess if n >= 10 ** (guess - 1) else guess - 1
+
 
 def shown(field: str, value: Any) -> str:
-    """Return the value as it may appear in a message: hidden for identifying fields.
+    """Return the value as it may appear in a message: hidden for identifying fields, cut
+    when long (:func:`quoted`).
 
     >>> shown("name", "张三")
     '<hidden>'
@@ -38,7 +82,7 @@ def shown(field: str, value: Any) -> str:
     """
     if field in PII_FIELDS:
         return HIDDEN
-    return repr(value) if isinstance(value, str) else str(value)
+    return quoted(value)
 
 
 class SmiCareError(Exception):
@@ -59,7 +103,9 @@ class CodeError(SmiCareError, ValueError):
         self.enum_name = enum_name
         self.value = value
         self.expected = expected
-        super().__init__(f"{enum_name} has no code {value}; expected one of {expected}")
+        # a text code arrives already quoted by CodedEnum.from_code
+        super().__init__(f"{enum_name} has no code {cut(value) if isinstance(value, str) else quoted(value)}; "
+                         f"expected one of {expected}")
 
 
 class DomainError(SmiCareError, ValueError):
@@ -158,9 +204,9 @@ def brief(field: str, value: object) -> str:
     if field in PII_FIELDS:
         return HIDDEN
     if value is None or isinstance(value, bool | int | float):
-        return repr(value)
+        return quoted(value) if isinstance(value, int) and not isinstance(value, bool) else repr(value)
     if isinstance(value, str):
-        return repr(value) if len(value) <= 30 else repr(value[:27] + "...")
+        return repr(value) if len(value) <= 30 else repr(value[:27] + "...") + f" ({len(value):,} characters)"
     return f"<{type(value).__name__}>"
 
 

@@ -21,7 +21,17 @@ from typing import Any
 
 import attrs
 
-from smi_care.domain.checks import fail, int_between, is_date, is_type, members_of, opt_date, opt_type
+from smi_care.domain.checks import (
+    amount,
+    fail,
+    int_between,
+    is_date,
+    is_type,
+    members_of,
+    opt_date,
+    opt_type,
+    to_frozenset,
+)
 from smi_care.domain.codes import (
     Adherence,
     AdverseReaction,
@@ -70,7 +80,9 @@ def acts_from(pairs: Iterable[tuple[DangerousAct, int]] | None = None) -> tuple[
     return tuple(ActCount(a, c) for a, c in sorted(merged.items(), key=lambda kv: kv[0].code))
 
 
-def _check_acts(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+def check_acts(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Validator of a record's dangerous acts: ActCounts, each act once, sorted by code, no 7 无
+    (the form :func:`acts_from` gives)."""
     if not isinstance(value, tuple) or not all(isinstance(v, ActCount) for v in value):
         raise fail(instance, attribute.name, value, "expected a tuple of ActCount")
     codes = [v.act.code for v in value]
@@ -126,16 +138,16 @@ class DoseTimes:
 
     times: int = attrs.field(validator=int_between(1, 100))
     per: str = attrs.field(validator=attrs.validators.in_(("day", "month")))
-    mg: float = attrs.field(validator=is_type((int, float), "a number of mg"))
+    mg: float = attrs.field(validator=amount("a number of mg"))
 
 
 @attrs.frozen
 class DoseSchedule:
     """A ``WS2018`` oral dose: mg in the morning, at noon and in the evening."""
 
-    morning_mg: float = attrs.field(default=0.0, validator=is_type((int, float), "a number of mg"))
-    noon_mg: float = attrs.field(default=0.0, validator=is_type((int, float), "a number of mg"))
-    evening_mg: float = attrs.field(default=0.0, validator=is_type((int, float), "a number of mg"))
+    morning_mg: float = attrs.field(default=0.0, validator=amount("a number of mg"))
+    noon_mg: float = attrs.field(default=0.0, validator=amount("a number of mg"))
+    evening_mg: float = attrs.field(default=0.0, validator=amount("a number of mg"))
 
 
 @attrs.frozen
@@ -143,7 +155,7 @@ class LongActingInjection:
     """A ``WS2018`` long-acting injection (长效针剂): every ``every_weeks`` weeks at ``mg``."""
 
     every_weeks: int = attrs.field(validator=int_between(1, 52))
-    mg: float = attrs.field(validator=is_type((int, float), "a number of mg"))
+    mg: float = attrs.field(validator=amount("a number of mg"))
 
 
 Dose = DoseTimes | DoseSchedule | LongActingInjection
@@ -159,10 +171,6 @@ class Medication:
 
 def _medications(values: Iterable[Medication]) -> tuple[Medication, ...]:
     return tuple(values)
-
-
-def _fset(values: Iterable[Any] | None) -> frozenset[Any]:
-    return frozenset(values or ())
 
 
 #: Assessments a follow-up that reached someone must record, unless the patient is in
@@ -183,11 +191,11 @@ class FollowUp:
     patient_id: str = attrs.field(validator=is_type(str, "a patient_id"))
     visit_date: dt.date = attrs.field(validator=is_date)
     form: FollowUpForm = attrs.field(validator=is_type(FollowUpForm, "a FollowUpForm"))
-    seen: frozenset[SeenPerson] = attrs.field(factory=frozenset, converter=_fset,
+    seen: frozenset[SeenPerson] = attrs.field(factory=frozenset, converter=to_frozenset,
                                               validator=members_of(SeenPerson, "SeenPerson"))
     loss_reason: LossReason | None = attrs.field(default=None, validator=opt_type(LossReason, "a LossReason"))
     risk_level: int | None = attrs.field(default=None, validator=int_between(0, 5))
-    symptoms: frozenset[Symptom] = attrs.field(factory=frozenset, converter=_fset,
+    symptoms: frozenset[Symptom] = attrs.field(factory=frozenset, converter=to_frozenset,
                                                validator=members_of(Symptom, "Symptom"))
     symptom_severity: SymptomSeverity | None = attrs.field(default=None,
                                                            validator=opt_type(SymptomSeverity, "a SymptomSeverity"))
@@ -195,7 +203,7 @@ class FollowUp:
     sleep: Rating | None = attrs.field(default=None, validator=opt_type(Rating, "a Rating"))
     diet: Rating | None = attrs.field(default=None, validator=opt_type(Rating, "a Rating"))
     social: SocialFunction = attrs.field(factory=SocialFunction, validator=is_type(SocialFunction, "SocialFunction"))
-    acts: tuple[ActCount, ...] = attrs.field(default=(), validator=_check_acts)
+    acts: tuple[ActCount, ...] = attrs.field(default=(), validator=check_acts)
     lockup: Lockup | None = attrs.field(default=None, validator=opt_type(Lockup, "a Lockup"))
     hospitalisation: Hospitalisation | None = attrs.field(default=None,
                                                           validator=opt_type(Hospitalisation, "a Hospitalisation"))
@@ -211,7 +219,7 @@ class FollowUp:
     referral: Referral | None = attrs.field(default=None, validator=opt_type(Referral, "a Referral"))
     medications: tuple[Medication, ...] = attrs.field(default=(), converter=_medications)
     medication_guidance: tuple[Medication, ...] = attrs.field(default=(), converter=_medications)
-    rehabilitation: frozenset[Rehabilitation] = attrs.field(factory=frozenset, converter=_fset,
+    rehabilitation: frozenset[Rehabilitation] = attrs.field(factory=frozenset, converter=to_frozenset,
                                                             validator=members_of(Rehabilitation, "Rehabilitation"))
     classification: Classification | None = attrs.field(default=None,
                                                          validator=opt_type(Classification, "a Classification"))

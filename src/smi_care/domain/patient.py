@@ -18,7 +18,17 @@ import datetime as dt
 
 import attrs
 
-from smi_care.domain.checks import fail, int_between, is_date, is_type, members_of, not_before, opt_date, opt_type
+from smi_care.domain.checks import (
+    fail,
+    int_between,
+    is_date,
+    is_type,
+    members_of,
+    not_before,
+    opt_date,
+    opt_type,
+    to_frozenset,
+)
 from smi_care.domain.codes import (
     Consent,
     DangerousAct,
@@ -32,7 +42,7 @@ from smi_care.domain.codes import (
     Sex,
     Symptom,
 )
-from smi_care.domain.followup import ActCount, Extras, _check_acts, _fset, to_extras
+from smi_care.domain.followup import ActCount, Extras, check_acts, to_extras
 from smi_care.domain.identity import AreaCode, ResidentId
 
 
@@ -76,14 +86,14 @@ class Patient:
     guardian: Guardian = attrs.field(factory=Guardian, validator=is_type(Guardian, "a Guardian"))
     past_lockup: Lockup | None = attrs.field(default=None, validator=opt_type(Lockup, "a Lockup"))
     first_onset_date: dt.date | None = attrs.field(default=None, validator=opt_date)
-    past_symptoms: frozenset[Symptom] = attrs.field(factory=frozenset, converter=_fset,
+    past_symptoms: frozenset[Symptom] = attrs.field(factory=frozenset, converter=to_frozenset,
                                                     validator=members_of(Symptom, "Symptom"))
     past_outpatient: OutpatientHistory | None = attrs.field(default=None, validator=opt_type(OutpatientHistory, "a code"))
     first_antipsychotic_date: dt.date | None = attrs.field(default=None, validator=opt_date)
     past_admissions: int | None = attrs.field(default=None, validator=int_between(0, 1000))
     last_treatment_effect: LastTreatmentEffect | None = attrs.field(
         default=None, validator=opt_type(LastTreatmentEffect, "a code"))
-    past_acts: tuple[ActCount, ...] = attrs.field(default=(), validator=_check_acts)
+    past_acts: tuple[ActCount, ...] = attrs.field(default=(), validator=check_acts)
     diagnosing_hospital: str | None = attrs.field(default=None, validator=opt_type(str, "text"))
     specialist_opinion: str | None = attrs.field(default=None, validator=opt_type(str, "text"))
     village_contact: str | None = attrs.field(default=None, repr=False, validator=opt_type(str, "text"))
