@@ -247,32 +247,14 @@ def _write_reports(reps: Sequence[Any], args: argparse.Namespace, areas: AreaNam
 MULTI_BY_FORMATS = ("table", "json", "csv", "xlsx")
 
 
-def cmd_merge(args: argparse.Namespace) -> int:
+def _finish_merge(merged: Sequence[Any], args: argparse.Namespace) -> None:
+    """Write what ``merge`` added up (smi_care.cli.merge), as ``report`` writes its partials."""
     from smi_care.indicators import finalize
-    from smi_care.indicators.evaluate import by_name
-    from smi_care.scale.partials import load
-    from smi_care.scale.partition import merge_all
 
-    groups: dict[str | None, list[Any]] = {}
-    seen: dict[tuple[str | None, str, str], str] = {}
-    for path in args.partials:
-        partial = load(path)
-        for source in partial.sources:
-            key = (by_name(partial.by), str(partial.period), source.fingerprint)
-            if source.patients and key in seen:
-                raise UserError(f"{path} holds the same patients as {seen[key]} (source {source.id}, {source.patients} "
-                                "patients): each part must be given once")
-            seen[key] = str(path)
-        groups.setdefault(by_name(partial.by), []).append(partial)
-    if len(groups) > 1 and args.format not in MULTI_BY_FORMATS:
-        raise UserError(f"the partials hold several breakdowns ({', '.join(str(b or 'total') for b in groups)}); "
-                        f"{args.format} takes one: give the files of one breakdown")
-    merged = [merge_all(parts) for parts in groups.values()]
     areas = _areas(Path(args.areas)) if args.areas else NO_NAMES
     if args.save_partial:
         _save_partials(merged, Path(args.save_partial))
     _write_reports([finalize(m, _targets(args)) for m in merged], args, areas, None)
-    return EXIT_OK
 
 
 def _report_trend(args: argparse.Namespace, inds: tuple[Any, ...], policy: Any, targets: Any) -> int:
@@ -633,11 +615,6 @@ EPILOG = {
     "convert": "examples:\n  smi-care convert demo/ demo-parquet/ --to parquet\n"
                "  smi-care convert county-gbk/ county-utf8/ --to csv --encoding gb18030\n"
                "exit codes: 0 every row written, 1 some rows rejected (listed on stderr), 2 unusable input",
-    "merge": "examples:\n  smi-care report county-360102/ --period 2025 --by township --coverage 36 "
-             "--save-partial 360102.json\n  smi-care report county-360103/ --period 2025 --by township --coverage 36 "
-             "--save-partial 360103.json\n  smi-care merge 360102.json 360103.json --format xlsx --output province.xlsx\n"
-             "give --coverage the whole province when each county is reported alone, so a transfer between two of "
-             "its counties is not counted as leaving",
     "chart": "examples:\n  smi-care chart demo/ --period 2025 --output townships.png\n"
              "  smi-care chart demo/ --periods 2024Q1..2025Q4 --output trend.svg --indicator 规范管理率",
 }
@@ -692,20 +669,9 @@ def parser() -> argparse.ArgumentParser:
                    "'smi-care merge' (with several --by, one file each: FILE's stem + .<breakdown>.json)")
     r.set_defaults(func=cmd_report)
 
-    m = add("merge", "add up saved partial results (report --save-partial) of disjoint parts, e.g. counties into "
-            "their province, and print the report")
-    m.add_argument("partials", nargs="+", help="partial files (JSON, from report --save-partial)")
-    m.add_argument("--areas", help="a registry folder whose areas.csv names the areas")
-    m.add_argument("--targets", help="CSV of local targets: indicator,year,threshold,source[,area_code][,applies_to]")
-    m.add_argument("--lang", default="zh", choices=["zh", "en"], help="labels in Chinese (default) or English")
-    m.add_argument("--format", default="table", choices=["table", "json", "csv", "xlsx", "dhis2-json", "dhis2-csv",
-                                                          "fhir"])
-    m.add_argument("--output", help="write to this file (needed for xlsx)")
-    m.add_argument("--mapping", help="DHIS2 mapping file (kind,key,dhis2_id) for --format dhis2-json/dhis2-csv")
-    m.add_argument("--chart", help="also draw the chart into this PNG or SVG file")
-    m.add_argument("--save-partial", metavar="FILE", help="also save the merged partial(s), e.g. a city's for the "
-                   "province")
-    m.set_defaults(func=cmd_merge)
+    from smi_care.cli.merge import register as register_merge
+
+    register_merge(sub, _finish_merge, MULTI_BY_FORMATS)
 
     c = add("classify", "classify follow-up rows and give next dates, actions and reasons")
     c.add_argument("followups", help="a followups.csv in the registry format")

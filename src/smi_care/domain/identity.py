@@ -19,7 +19,7 @@ from enum import Enum
 import attrs
 
 from smi_care.domain.codes import Sex
-from smi_care.domain.errors import AreaCodeError, IdentityError
+from smi_care.domain.errors import AreaCodeError, IdentityError, quoted
 
 #: ISO 7064 MOD 11-2 weights for the first 17 characters (GB 11643-1999).
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -133,7 +133,7 @@ class AreaLevel(Enum):
             return cls[text.strip().upper()]
         except KeyError:
             names = ", ".join(m.name.lower() for m in cls)
-            raise AreaCodeError(f"area level {text!r} is not one of {names}") from None
+            raise AreaCodeError(f"area level {quoted(text)} is not one of {names}") from None
 
 
 #: Number of significant digits of a code at each level.
@@ -141,8 +141,8 @@ _LEVEL_DIGITS = {AreaLevel.PROVINCE: 2, AreaLevel.CITY: 4, AreaLevel.COUNTY: 6, 
 
 
 def _check_area(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or len(value) not in (6, 9, 12) or not value.isdigit():
-        raise AreaCodeError(f"area code {value!r} must be 6, 9 or 12 digits (GB/T 2260 or statistical code)")
+    if not isinstance(value, str) or len(value) not in (6, 9, 12) or not (value.isascii() and value.isdigit()):
+        raise AreaCodeError(f"area code {quoted(value)} must be 6, 9 or 12 digits (GB/T 2260 or statistical code)")
 
 
 @attrs.frozen(order=True)
