@@ -8,6 +8,7 @@ from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
 from smi_care.domain import AreaCode, Classification, EventKind, PatientRecord
+from smi_care.domain.errors import ArgumentValueError
 from smi_care.rules import add_working_days, is_registered, is_working_day, status_in
 from smi_care.rules.classification import classify
 from smi_care.rules.interventions import EVERY_VISIT, Action, actions_for, visit_actions
@@ -38,12 +39,24 @@ def test_section2_more_working_days_never_earlier(start: dt.date, n: int, extra:
 @given(codes(Classification), st.none() | st.integers(0, 5), st.none() | codes(Classification))
 def test_section4_every_visit_gets_the_every_visit_actions(cls: Classification, risk: int | None,
                                                            previous: Classification | None) -> None:
+    """Every admissible class and risk gets the every-visit actions; a class its risk rules out
+    (stable with risk 1-5, basically stable with risk 3-5: docs/rules/interventions.md) is
+    refused, never answered without the police step."""
+    ruled_out = risk is not None and ((cls is Classification.STABLE and risk > 0)
+                                      or (cls is Classification.BASICALLY_STABLE and risk >= 3))
+    if ruled_out:
+        with pytest.raises(ArgumentValueError, match=r"visit_actions\(risk_level="):
+            visit_actions(cls, risk, previous)
+        with pytest.raises(ArgumentValueError, match=r"actions_for\(risk_level=5\)"):
+            actions_for(cls, 5)
+        return
     acts = visit_actions(cls, risk, previous)
     assert set(EVERY_VISIT) <= set(acts) and len(acts) == len(set(acts))
     if cls is Classification.UNSTABLE:
         assert Action.REFER_NOW in acts
         assert (Action.NOTIFY_POLICE in acts) == (risk is not None and risk >= 3)
-    assert (Action.NOTIFY_POLICE in actions_for(cls, 5)) == (cls is Classification.UNSTABLE)
+    else:
+        assert Action.NOTIFY_POLICE not in acts
 
 
 @given(st.lists(patient_records(max_followups=6, max_events=3), max_size=4, unique_by=lambda r: r.patient_id),

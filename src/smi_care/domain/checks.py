@@ -92,3 +92,25 @@ def amount(what: str) -> Any:
 def to_frozenset(values: Iterable[Any] | None) -> frozenset[Any]:
     """Converter: any iterable (or None) as a frozenset."""
     return frozenset(values or ())
+
+
+def whole_at_least(lo: int) -> Any:
+    """Validator of a policy's count or interval: a whole number (not a bool) of ``lo`` or more
+    (counts >= 1, days >= 0, months >= 1); the error names the class, the field, the value
+    given and what was expected."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or value < lo:
+            raise fail(instance, attribute.name, value, f"expected a whole number, {lo} or more")
+
+    return check
+
+
+def text(what: str) -> Any:
+    """Validator: a string that is not empty or blank."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise fail(instance, attribute.name, value, f"expected {what} (a text, not empty)")
+
+    return check

@@ -36,6 +36,7 @@ from typing import Any
 
 import attrs
 
+from smi_care.domain.checks import fail, text
 from smi_care.domain.errors import SmiCareError
 from smi_care.indicators.evaluate import Report
 from smi_care.indicators.periods import Period
@@ -48,13 +49,27 @@ class MappingError(SmiCareError, ValueError):
     """A mapping file line that cannot be used; names the line, the column and the value."""
 
 
+def _ids(what: str) -> Any:
+    """Validator: a mapping of keys (text) to DHIS2 ids (text, not empty)."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, Mapping):
+            raise fail(instance, attribute.name, value, f"expected a mapping of {what} keys to DHIS2 ids")
+        for key, uid in value.items():
+            if not isinstance(key, str) or not isinstance(uid, str) or not uid.strip():
+                raise fail(instance, f"{attribute.name}[{key!r}]" if isinstance(key, str) else attribute.name, uid,
+                           "expected a DHIS2 id (a text, not empty) under a text key")
+
+    return check
+
+
 @attrs.frozen
 class Dhis2Mapping:
     """Indicator keys → data elements, area codes → organisation units, one category option combo."""
 
-    data_elements: Mapping[str, str]
-    org_units: Mapping[str, str]
-    category_option_combo: str = DEFAULT_COC
+    data_elements: Mapping[str, str] = attrs.field(validator=_ids("data_elements"))
+    org_units: Mapping[str, str] = attrs.field(validator=_ids("org_units"))
+    category_option_combo: str = attrs.field(default=DEFAULT_COC, validator=text("a DHIS2 id"))
 
     @classmethod
     def read(cls, path: str | Path) -> Dhis2Mapping:

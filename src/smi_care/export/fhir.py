@@ -26,6 +26,7 @@ from typing import Any
 
 import attrs
 
+from smi_care.domain.checks import members_of, text
 from smi_care.indicators.definitions import STANDARD_INDICATORS, Indicator, by_id
 from smi_care.indicators.evaluate import IndicatorResult, Report, by_name
 from smi_care.labels import group_label
@@ -41,11 +42,13 @@ UCUM = "http://unitsofmeasure.org"
 class FhirPolicy:
     """Where the resources say they come from: ``base`` **[urn:smi-care:]** prefixes the
     canonical URLs (``{base}Measure/{indicator id}``); ``lower_is_better`` lists the indicators
-    whose improvement notation is ``decrease``."""
+    whose improvement notation is ``decrease``. Checked at construction: ``base`` and ``version``
+    a text that is not empty, ``lower_is_better`` a frozenset of indicator ids."""
 
-    base: str = "urn:smi-care:"
-    lower_is_better: frozenset[str] = frozenset({"loss_rate", "incident_rate"})
-    version: str = "2018"
+    base: str = attrs.field(default="urn:smi-care:", validator=text("a URL or URN prefix"))
+    lower_is_better: frozenset[str] = attrs.field(default=frozenset({"loss_rate", "incident_rate"}),
+                                                  validator=members_of(str, "indicator ids (str)"))
+    version: str = attrs.field(default="2018", validator=text("a version"))
 
 
 DEFAULT = FhirPolicy()

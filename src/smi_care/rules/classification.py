@@ -23,6 +23,7 @@ from __future__ import annotations
 import attrs
 
 from smi_care.domain.arguments import checked, typed
+from smi_care.domain.checks import int_between, is_type
 from smi_care.domain.codes import (
     AdverseReaction,
     Classification,
@@ -81,10 +82,12 @@ class ClassificationPolicy:
     ``unstable_risk_min``: lowest risk level that makes a follow-up unstable (3).
     ``unstable_social_function_poor``: count "poor social function" as unstable (False:
     §4 lists it among the basically-stable examples only).
+    Both are checked at construction (``unstable_risk_min`` a risk level from 0 to 5; 0 is the
+    strictest reading, every reached follow-up unstable).
     """
 
-    unstable_risk_min: int = 3
-    unstable_social_function_poor: bool = False
+    unstable_risk_min: int = attrs.field(default=3, validator=int_between(0, 5))
+    unstable_social_function_poor: bool = attrs.field(default=False, validator=is_type(bool, "True or False"))
 
 
 NATIONAL = ClassificationPolicy()
@@ -95,7 +98,7 @@ class Assessment:
     """The six inputs of the §4 classification. ``adr_serious``: an adverse reaction marked
     serious; ``physical_illness`` None counts as 0 (none or stable)."""
 
-    risk_level: int = attrs.field(validator=typed(int))
+    risk_level: int = attrs.field(validator=[typed(int), int_between(0, 5)])
     severity: SymptomSeverity = attrs.field(validator=typed(SymptomSeverity))
     insight: Insight | None = attrs.field(validator=typed(Insight | None))
     social: SocialFunction = attrs.field(validator=typed(SocialFunction))

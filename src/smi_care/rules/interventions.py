@@ -15,8 +15,12 @@ from __future__ import annotations
 import attrs
 
 from smi_care.domain.arguments import checked
+from smi_care.domain.checks import int_between, is_type
 from smi_care.domain.codes import Classification, FormEdition, StrCodedEnum, titled
+from smi_care.domain.errors import ArgumentValueError
 from smi_care.domain.named import short_repr
+from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
+from smi_care.rules.classification import ClassificationPolicy
 
 
 @titled("干预措施")
@@ -53,19 +57,51 @@ EVERY_VISIT = (Action.HEALTH_EDUCATION, Action.REHABILITATION_GUIDANCE, Action.F
 class InterventionPolicy:
     """Choices §4 leaves open. ``police_risk_min`` **[default 3]**: report to the police when
     the risk level is at least this (None: never automatically). ``edition``: ``BPHS2011``
-    changes the second-visit step for basically stable patients."""
+    changes the second-visit step for basically stable patients. Checked at construction
+    (``police_risk_min`` a risk level from 0 to 5, or None)."""
 
-    police_risk_min: int | None = 3
-    edition: FormEdition = FormEdition.WS2018
+    police_risk_min: int | None = attrs.field(default=3, validator=int_between(0, 5))
+    edition: FormEdition = attrs.field(default=FormEdition.WS2018, validator=is_type(FormEdition, "a FormEdition"))
 
 
 NATIONAL = InterventionPolicy()
 
 
+def check_class_and_risk(function: str, classification: Classification | None, risk_level: int | None,
+                         classes: ClassificationPolicy = NATIONAL_CLASSES) -> None:
+    """Refuse a risk level outside 0–5, and a class that the risk level rules out
+    (docs/rules/interventions.md, "A class its risk level rules out"): a stable follow-up has
+    risk 0, and a risk of ``classes.unstable_risk_min`` (3) or more makes a follow-up unstable
+    (§4, docs/rules/classification.md). The error names the function, the parameter, the value
+    and what was expected.
+
+    >>> check_class_and_risk("visit_actions", Classification.STABLE, 3)  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    smi_care.domain.errors.ArgumentValueError: visit_actions(risk_level=3): expected 0 for a stable follow-up
+    (stable needs risk 0; a risk of 3 or more makes a follow-up unstable, §4); give the class the risk calls for,
+    e.g. classify(followup).classification
+    """
+    if risk_level is None:
+        return
+    if not 0 <= risk_level <= 5:
+        raise ArgumentValueError(function, "risk_level", risk_level, "a risk level from 0 to 5, or None")
+    advice = (f"(stable needs risk 0; a risk of {classes.unstable_risk_min} or more makes a follow-up unstable, §4); "
+              "give the class the risk calls for, e.g. classify(followup).classification")
+    if classification is Classification.STABLE and risk_level != 0:
+        raise ArgumentValueError(function, "risk_level", risk_level, f"0 for a stable follow-up {advice}")
+    if classification is Classification.BASICALLY_STABLE and risk_level >= classes.unstable_risk_min:
+        raise ArgumentValueError(function, "risk_level", risk_level,
+                                 f"less than {classes.unstable_risk_min} for a basically stable follow-up {advice}")
+
+
 @checked
 def actions_for(classification: Classification, risk_level: int | None = None,
-                policy: InterventionPolicy = NATIONAL) -> tuple[Action, ...]:
-    """The actions a follow-up of this class calls for (§4 table)."""
+                policy: InterventionPolicy = NATIONAL,
+                classes: ClassificationPolicy = NATIONAL_CLASSES) -> tuple[Action, ...]:
+    """The actions a follow-up of this class calls for (§4 table). A risk level outside 0–5,
+    or one the class rules out (:func:`check_class_and_risk`), is refused."""
+    check_class_and_risk("actions_for", classification, risk_level, classes)
     if classification is Classification.UNSTABLE:
         core = [Action.HANDLE_SYMPTOMS, Action.REFER_NOW]
         if policy.police_risk_min is not None and risk_level is not None and risk_level >= policy.police_risk_min:
@@ -99,13 +135,17 @@ def is_second_visit(previous: Classification | None) -> bool:
 @checked
 def visit_actions(classification: Classification | None, risk_level: int | None,
                   previous: Classification | None = None,
-                  policy: InterventionPolicy = NATIONAL) -> tuple[Action, ...]:
+                  policy: InterventionPolicy = NATIONAL,
+                  classes: ClassificationPolicy = NATIONAL_CLASSES) -> tuple[Action, ...]:
     """All actions for a follow-up, including the second-visit step when the previous
     completed follow-up was basically stable. An unclassified follow-up gets the every-visit
-    actions only."""
+    actions only. A risk level outside 0–5, or one the class rules out (a stable follow-up
+    with risk 3: :func:`check_class_and_risk`), is refused with an
+    :class:`~smi_care.domain.errors.ArgumentValueError`."""
+    check_class_and_risk("visit_actions", classification, risk_level, classes)
     if classification is None:
         return EVERY_VISIT
-    own = list(actions_for(classification, risk_level, policy))
+    own = list(actions_for(classification, risk_level, policy, classes))
     if is_second_visit(previous) and classification is not Classification.UNSTABLE:
         extra = second_visit_actions(classification is Classification.STABLE, policy)
         own = [a for a in own if a not in extra] + list(extra)

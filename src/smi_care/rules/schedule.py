@@ -30,6 +30,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from smi_care.domain.arguments import checked, checked_with
+from smi_care.domain.checks import whole_at_least
 from smi_care.domain.codes import Classification, EventKind
 from smi_care.domain.errors import ArgumentValueError
 from smi_care.domain.followup import FollowUp
@@ -52,26 +53,71 @@ class SchedulePolicy:
     ``StandardPolicy.per_year`` (also 4) is pro-rated over any reporting period (one per started
     3-month block). Both are meant; they answer different questions and can be set apart."""
 
-    unstable_days: int = 14
-    basically_stable_days: int = 14
-    stable_months: int = 3
-    first_followup_days: int = 14
-    after_discharge_days: int = 14
-    not_reached_retry_days: int = 14
-    annual_minimum: int = 4
-    health_check_months: int = 12
-    report_working_days: int = 10
-    paper_entry_working_days: int = 5
+    unstable_days: int = attrs.field(default=14, validator=whole_at_least(0))
+    basically_stable_days: int = attrs.field(default=14, validator=whole_at_least(0))
+    stable_months: int = attrs.field(default=3, validator=whole_at_least(1))
+    first_followup_days: int = attrs.field(default=14, validator=whole_at_least(0))
+    after_discharge_days: int = attrs.field(default=14, validator=whole_at_least(0))
+    not_reached_retry_days: int = attrs.field(default=14, validator=whole_at_least(0))
+    annual_minimum: int = attrs.field(default=4, validator=whole_at_least(1))
+    health_check_months: int = attrs.field(default=12, validator=whole_at_least(1))
+    report_working_days: int = attrs.field(default=10, validator=whole_at_least(0))
+    paper_entry_working_days: int = attrs.field(default=5, validator=whole_at_least(0))
 
 
 NATIONAL = SchedulePolicy()
 
 
+RANGE = f"{dt.date.min.isoformat()}..{dt.date.max.isoformat()}"
+
+
+def _out_of_range(function: str, parameter: str, day: dt.date, latest: dt.date | None) -> ArgumentValueError:
+    """The error for a date whose answer would fall outside the calendar Python can write."""
+    if latest is None:  # an interval so long (or negative) that no day has an answer in range
+        return ArgumentValueError(function, parameter, day.isoformat(), f"a date whose answer stays within {RANGE}")
+    return ArgumentValueError(function, parameter, day.isoformat(),
+                              f"a date from {dt.date.min.isoformat()} to {latest.isoformat()} (the answer must stay "
+                              f"within {RANGE})")
+
+
+def days_later(function: str, parameter: str, day: dt.date, days: int) -> dt.date:
+    """``day`` + ``days``; a day too late for the answer to exist is refused with an
+    :class:`ArgumentValueError` naming ``function``'s ``parameter`` and the dates it may take.
+
+    >>> days_later("retry_date", "attempt", dt.date.max, 14)  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    smi_care.domain.errors.ArgumentValueError: retry_date(attempt='9999-12-31'): expected a date from
+    0001-01-01 to 9999-12-17 (the answer must stay within 0001-01-01..9999-12-31)
+    """
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        latest = dt.date.max - dt.timedelta(days=days) if 0 <= days < (dt.date.max - dt.date.min).days else None
+        raise _out_of_range(function, parameter, day, latest) from None
+
+
+def months_later(function: str, parameter: str, day: dt.date, months: int) -> dt.date:
+    """``day`` + ``months`` calendar months (clamped to the month's last day), refused like
+    :func:`days_later` when the answer would be after 9999-12-31."""
+    try:
+        result: dt.date = day + relativedelta(months=months)
+    except (OverflowError, ValueError):
+        latest = None
+        if 0 <= months < 12 * dt.MAXYEAR:
+            # the first month (as year * 12 + month - 1) whose days would land after December 9999
+            year, month = divmod(dt.MAXYEAR * 12 + 12 - months, 12)
+            latest = dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+        raise _out_of_range(function, parameter, day, latest) from None
+    return result
+
+
 @checked
 def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar months later, clamped to the month's last day (relativedelta semantics)."""
-    result: dt.date = day + relativedelta(months=months)
-    return result
+    """Calendar months later, clamped to the month's last day (relativedelta semantics).
+    A result after 9999-12-31 (or before 0001-01-01) is refused with an
+    :class:`~smi_care.domain.errors.ArgumentValueError` naming ``day`` and its valid range."""
+    return months_later("add_months", "day", day, months)
 
 
 @checked_with(if_none={"classification": "a follow-up without a class (reached nobody, or in hospital and "
@@ -83,10 +129,10 @@ def next_visit_date(visit: dt.date, classification: Classification, policy: Sche
     Only a :class:`Classification` is taken: a code from a form is converted first
     (``Classification.from_code(1)``), and None (no class) is refused, not read as stable."""
     if classification is Classification.UNSTABLE:
-        return visit + dt.timedelta(days=policy.unstable_days)
+        return days_later("next_visit_date", "visit", visit, policy.unstable_days)
     if classification is Classification.BASICALLY_STABLE:
-        return visit + dt.timedelta(days=policy.basically_stable_days)
-    return add_months(visit, policy.stable_months)
+        return days_later("next_visit_date", "visit", visit, policy.basically_stable_days)
+    return months_later("next_visit_date", "visit", visit, policy.stable_months)
 
 
 @checked
@@ -97,7 +143,7 @@ def retry_date(attempt: dt.date, policy: SchedulePolicy = NATIONAL) -> dt.date:
     >>> retry_date(dt.date(2025, 12, 25))
     datetime.date(2026, 1, 8)
     """
-    return attempt + dt.timedelta(days=policy.not_reached_retry_days)
+    return days_later("retry_date", "attempt", attempt, policy.not_reached_retry_days)
 
 
 @checked
@@ -105,7 +151,7 @@ def after_discharge_date(day: dt.date, policy: SchedulePolicy = NATIONAL) -> dt.
     """The latest date of the first follow-up after a discharge, or after a follow-up that found
     the patient in hospital (to check on discharge): ``after_discharge_days`` (14) later
     (WS2018, 随访管理: 出院后 2 周内随访)."""
-    return day + dt.timedelta(days=policy.after_discharge_days)
+    return days_later("after_discharge_date", "day", day, policy.after_discharge_days)
 
 
 @checked
@@ -176,8 +222,8 @@ def next_due(record: PatientRecord, on: dt.date, policy: SchedulePolicy = NATION
     if discharge is not None:
         return NextDue(after_discharge_date(discharge, policy), DueReason.AFTER_DISCHARGE, last_class, last_risk)
     if last is None:
-        return NextDue(start + dt.timedelta(days=policy.first_followup_days), DueReason.FIRST_AFTER_ENROLMENT,
-                       None, None)
+        return NextDue(days_later("next_due", "record (its consent or registration date)", start,
+                                  policy.first_followup_days), DueReason.FIRST_AFTER_ENROLMENT, None, None)
     if last_class is None:
         return NextDue(after_discharge_date(last.visit_date, policy), DueReason.IN_HOSPITAL, None, last_risk)
     return NextDue(next_visit_date(last.visit_date, last_class, policy), DueReason.SCHEDULED, last_class, last_risk)
@@ -202,7 +248,7 @@ def health_check_due(record: PatientRecord, on: dt.date, policy: SchedulePolicy 
     checks = [e.date for e in record.events if e.kind is EventKind.HEALTH_CHECK and e.date <= on]
     if not checks:
         return max(p.registered_on, p.consent_date or p.registered_on)
-    return add_months(checks[-1], policy.health_check_months)
+    return months_later("health_check_due", "record (its last health check)", checks[-1], policy.health_check_months)
 
 
 class ReportRoute(Enum):

@@ -26,6 +26,7 @@ import chinese_calendar
 from lunar_python import Lunar, Solar
 
 from smi_care.domain.arguments import checked
+from smi_care.domain.checks import is_type
 from smi_care.domain.errors import ArgumentValueError, CalendarError
 from smi_care.domain.named import short_repr
 
@@ -39,7 +40,7 @@ class WorkdayCalendar:
     (the default) such a year raises CalendarError. A year before the known ones raises in
     both cases (the holiday rules were different then)."""
 
-    provisional_outside_known_years: bool = False
+    provisional_outside_known_years: bool = attrs.field(default=False, validator=is_type(bool, "True or False"))
 
 
 OFFICIAL = WorkdayCalendar()
@@ -74,6 +75,8 @@ def provisional_holidays(year: int) -> frozenset[dt.date]:
     >>> sorted(d.isoformat() for d in provisional_holidays(2027) if d.month in (2, 4))
     ['2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-04-05']
     """
+    if isinstance(year, bool) or not isinstance(year, int) or not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise ArgumentValueError("provisional_holidays", "year", year, f"a year from {dt.MINYEAR} to {dt.MAXYEAR}")
     new_year = Lunar.fromYmd(year, 1, 1).getSolar()
     first = dt.date(new_year.getYear(), new_year.getMonth(), new_year.getDay())
     spring = {first + dt.timedelta(days=i) for i in range(-1, 3)}
@@ -118,10 +121,16 @@ def counted_working_days(start: dt.date, days: int, calendar: WorkdayCalendar, a
     """:func:`add_working_days`, with the call a CalendarError should name (``argument``)."""
     if days < 0:
         raise ArgumentValueError(argument.split("(")[0], "days", days, "0 or more working days")
+    if days > (dt.date.max - start).days:  # more working days than calendar days left before 9999-12-31
+        raise ArgumentValueError(argument.split("(")[0], "days", days,
+                                 f"at most {(dt.date.max - start).days:,} (the days left until 9999-12-31)")
     day = start
     provisional = False
     left = days
     while left:
+        if day == dt.date.max:
+            raise ArgumentValueError(argument.split("(")[0], "start", start.isoformat(),
+                                     "a date whose deadline falls on or before 9999-12-31")
         day += dt.timedelta(days=1)
         working, guessed = _is_working(day, calendar, argument)
         provisional = provisional or guessed
