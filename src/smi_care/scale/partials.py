@@ -32,6 +32,7 @@ from typing import Any
 
 import attrs
 import cattrs
+from cattrs.v import format_exception
 
 from smi_care.domain.errors import SmiCareError, cut, quoted
 from smi_care.domain.identity import AreaCode, AreaLevel
@@ -256,10 +257,15 @@ def from_data(data: Mapping[str, Any], source: str = "the data") -> Partial:
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, cattrs.BaseValidationError):
-        return cut("; ".join(cattrs.transform_error(exc, "policy")), 300)
+        lines = (line.rpartition(" @ ") for line in cattrs.transform_error(exc, "policy", _explain))
+        return cut("; ".join(f"{where}: {what}" if at else what for what, at, where in lines), 300)
     if isinstance(exc, KeyError):
         return f"{quoted(exc.args[0] if exc.args else '')} is missing"
     return cut(str(exc), 300)
+
+
+def _explain(exc: BaseException, kind: type | None) -> str:
+    return str(exc) if isinstance(exc, SmiCareError) else format_exception(exc, kind)
 
 
 def dumps(partial: Partial) -> str:
