@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smi_care.cli.main import main
-from smi_care.domain import Classification, Event, FollowUp
+from smi_care.domain import Classification, Event, FollowUp, PatientRecord
 from smi_care.domain.codes import FormEdition, Insight
 from smi_care.domain.errors import ArgumentValueError, CodeError, DomainError, SmiCareError, cut, quoted
 from smi_care.domain.medication import Dispensing
@@ -53,7 +53,7 @@ from smi_care.scale.partials import (
 )
 from smi_care.serial import StructureError, structure, unstructure
 from smi_care.synth import generate
-from tests.helpers import D, visit
+from tests.helpers import D, miss, record, visit
 
 # --- fixtures ------------------------------------------------------------------------------------
 
@@ -504,7 +504,7 @@ json_values = st.recursive(
     max_leaves=12)
 
 KINDS = [(Dispensing, DISPENSING), (FollowUp, None), (Event, {"patient_id": "P1", "date": "2025-01-02",
-                                                              "kind": "health_check"})]
+                                                              "kind": "health_check"}), (PatientRecord, None)]
 
 
 def _mutate(data: Any, path: list[int], value: Any) -> Any:
@@ -523,12 +523,14 @@ FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None
 
 
 @FUZZ
-@given(st.sampled_from(range(len(KINDS))), st.lists(st.integers(0, 50), max_size=4), json_values,
+@given(st.sampled_from(range(len(KINDS))), st.lists(st.integers(0, 50), max_size=5), json_values,
        st.sampled_from(["replace", "add", "drop"]))
 def test_fuzz_json_payloads_get_an_answer_or_a_structure_error(kind: int, path: list[int], value: Any,
                                                                how: str) -> None:
     cls, base = KINDS[kind]
-    data: Any = base if base is not None else unstructure(visit(D(2025, 3, 1), risk_level=1))
+    data: Any = base if base is not None else unstructure(
+        visit(D(2025, 3, 1), risk_level=1) if cls is FollowUp else record(visit(D(2025, 3, 1)), miss(D(2025, 4, 1))),
+        include_identifying=True)
     if how == "replace":
         data = _mutate(data, path, value)
     elif how == "add":
