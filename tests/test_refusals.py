@@ -572,3 +572,11 @@ def test_fuzz_bytes_as_a_partial_file(tmp_path_factory: pytest.TempPathFactory, 
     path.write_bytes(raw)
     with pytest.raises(PartialFormatError, match=r"bytes\.json"):
         load(path)
+
+
+def test_a_100_kb_argument_is_cut_in_the_argument_error() -> None:
+    from smi_care.domain.errors import ArgumentTypeError
+
+    with pytest.raises(ArgumentTypeError) as info:
+        next_visit_date("2" * 100_000, Classification.STABLE)  # type: ignore[arg-type]
+    assert len(str(info.value)) < 300 and str(info.value).count("(100,0") == 2

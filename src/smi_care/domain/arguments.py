@@ -38,7 +38,7 @@ from typing import Any, ParamSpec, TypeVar
 import attrs
 
 from smi_care.domain.codes import CodedEnum
-from smi_care.domain.errors import ArgumentTypeError, CodeError
+from smi_care.domain.errors import ArgumentTypeError, CodeError, quoted
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -149,9 +149,9 @@ def advice_for(hint: Any, value: object) -> str:
         if cls is dt.date and isinstance(value, dt.datetime):
             return "pass its .date()"
         if cls is dt.date and isinstance(value, str):
-            return f"convert with datetime.date.fromisoformat({value!r})"
+            return f"convert with datetime.date.fromisoformat({quoted(value)})"
         if cls is int and isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return f"convert with int({value!r})"
+            return f"convert with int({quoted(value)})"
         if attrs.has(cls) and isinstance(value, Mapping):
             return f"build a {cls.__name__} (from JSON: smi_care.serial.structure(data, {cls.__name__}))"
     return ""

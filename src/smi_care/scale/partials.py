@@ -127,7 +127,7 @@ def _counts(data: Any) -> dict[tuple[str, str], tuple[int, int]]:
     for i, (ind, group, n, d) in enumerate(_rows(data, 4)):
         key = (_text(ind, f"row {i}: the indicator"), _text(group, f"row {i}: the group"))
         if key in out:
-            raise ValueError(f"row {i} counts {key[0]} in group {key[1]!r} a second time")
+            raise ValueError(f"row {i} counts {cut(key[0])} in group {quoted(key[1])} a second time")
         out[key] = (_count(n, f"row {i} ({cut(key[0])}): the numerator"),
                     _count(d, f"row {i} ({cut(key[0])}): the denominator"))
     return out
