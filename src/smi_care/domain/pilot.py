@@ -135,8 +135,9 @@ class Unit:
 
     def __attrs_post_init__(self) -> None:
         if (self.kind is UnitKind.SCHOOL) != (self.school_level is not None):
-            raise fail(self, "school_level", self.school_level, f"a school, and only a school, carries its level (unit {self.unit_id} is "
-                       f"of kind {self.kind.code} {self.kind.label})")
+            raise fail(self, "school_level", self.school_level,
+                       f"a school, and only a school, carries its level (unit {self.unit_id} is of kind "
+                       f"{self.kind.code} {self.kind.label})")
         if (self.kind is UnitKind.HOSPITAL) != (self.hospital_kind is not None and self.hospital_level is not None):
             raise fail(self, "hospital_kind", self.hospital_kind,
                        f"a hospital, and only a hospital, carries its kind and level (unit "

@@ -13,8 +13,8 @@ numerator: room_or_social_work AND village
 denominator: village
 >>> by_id("awareness_rural").denominator_sum
 'respondents'
->>> [p.id for p in PATIENT_INDICATORS]
-['standard_management_rate', 'treatment_rate', 'schizophrenia_treatment_rate', 'community_rehabilitation_rate', 'counselling_rate']
+>>> [p.id for p in PATIENT_INDICATORS][:3]
+['standard_management_rate', 'treatment_rate', 'schizophrenia_treatment_rate']
 """
 
 from __future__ import annotations

@@ -26,8 +26,9 @@ A registry without the folder stays valid: every table is empty.
 >>> load = read_pilot_files(d)
 >>> load.units.get_column("unit_id").to_list(), load.facilities.get_column("facility_id").to_list()
 (['V1', 'S1'], ['F1'])
->>> for p in load.problems: print(p.file, p.line, p.column, p.reason)
-units.csv 4 school_level Unit: field school_level = None: a school, and only a school, carries its level (unit S2 is of kind 2 学校)
+>>> for p in load.problems: print(p.file, p.line, p.column, p.reason)  # doctest: +NORMALIZE_WHITESPACE
+units.csv 4 school_level Unit: field school_level = None: a school, and only a school, carries its level
+  (unit S2 is of kind 2 学校)
 facilities.csv 3 kind kind: a 心理门诊 belongs to a unit of kind 3 医疗机构, but unit S1 is of kind 2 学校
 facilities.csv 4 unit_id unit_id: there is no accepted unit X9 in units.csv
 >>> load.counts_for("facilities.csv")
