@@ -139,9 +139,13 @@ def _warnings(partial: PilotPartial, rows: list[ScoreRow], groups: list[str], ye
     if partial.patients.followups_in_period == 0 and partial.patients.patients:
         out.append(f"no follow-up is recorded in the period {period} (does the data reach it?): the patient rates "
                    "that count follow-ups are 0")
+    surveyed = any(r.denominator for r in total if r.indicator in AWARENESS)
     for r in total:
         if r.denominator == 0 and r.indicator not in AWARENESS:
             out.append(f"{r.indicator} ({r.zh}): the denominator is 0 in the whole area — no figure, not judged")
+        elif r.denominator == 0 and surveyed:
+            out.append(f"{r.indicator} ({r.zh}): no survey of this population group is dated in the period — the "
+                       "denominator is 0, no figure, not judged")
     if groups:
         for ind in dict.fromkeys(r.indicator for r in rows):
             zero = [g for g in groups if any(r.group == g and r.indicator == ind and r.denominator == 0 for r in rows)]
