@@ -5,12 +5,13 @@
 Drawn from the registry's own ``areas.csv`` (every village and township of it), with shares of
 the order the pilot plans aim at — assumptions, not published figures:
 
-* a counselling room or social-work room in about 85 % of the villages (一 in ten a social-work
-  station), a few closed again;
-* primary and secondary schools with a counselling room about 92 %, the county's university with
+* a counselling room or social-work room in 85 % of the villages (one in ten a social-work
+  station), a few closed again (each share is drawn as a quota, so it holds in a small county);
+* primary and secondary schools with a counselling room 92 %, the county's university with
   its centre; the psychiatric hospital with a psychological clinic, the general hospitals of
-  level 2 or above about half; employers with a staff counselling room about 65 %;
-* a community rehabilitation institution in about 40 % of the townships;
+  level 2 or above half, township hospitals (level 1) one in five; employers with a staff counselling
+  room 65 %;
+* a community rehabilitation institution in 40 % of the townships;
 * every year one awareness survey per township of urban and of rural residents (about 50–70 %
   aware) and one county survey of staff and of students (about 75–90 %);
 * special groups counted each quarter per township, about 55–75 % of those identified counselled;
@@ -53,38 +54,33 @@ def write_pilot_files(folder: str | Path, seed: int = 7, first_year: int = 2023,
     r = rng.random
     units: list[list[str]] = []
     facilities: list[list[str]] = []
-
-    def facility(unit: str, kind: int, share: float, since: int = first_year - 3) -> None:
-        if r() < share:
-            opened = _day(rng, since, last_year)
-            closed = _day(rng, opened.year, last_year + 1) if r() < 0.04 else None
-            if closed is not None and closed < opened:
-                closed = opened
-            facilities.append([f"F{len(facilities) + 1:05d}", unit, str(kind), opened.isoformat(),
-                               closed.isoformat() if closed else ""])
+    #: (unit ids, facility kind, share with one) per category: the share is met exactly (a quota).
+    wanted: list[tuple[list[str], int, float]] = []
 
     def unit(uid: str, kind: int, area: str, school: str = "", hkind: str = "", hlevel: str = "") -> str:
         units.append([uid, str(kind), area, school, hkind, hlevel, ""])
         return uid
 
-    for v in villages:
-        u = unit(f"V{v}", 1, v)
-        facility(u, 2 if r() < 0.1 else 1, 0.85)
-    for t in townships:
-        facility(unit(f"T{t}", 5, t), 7, 0.4)
-        for i in range(2 + int(r() * 3)):
-            facility(unit(f"S{t}{i}", 2, t, school="1"), 3, 0.92)
-        facility(unit(f"S{t}J", 2, t, school="2"), 3, 0.92)
-        facility(unit(f"H{t}", 3, t, hkind="2", hlevel="1"), 5, 0.2)
-        for i in range(3 + int(r() * 4)):
-            facility(unit(f"E{t}{i}", 4, t), 6, 0.65)
-    for cty in counties:
-        facility(unit(f"S{cty}H", 2, cty, school="3"), 3, 0.92)
-        facility(unit(f"S{cty}V", 2, cty, school="4"), 3, 0.92)
-        facility(unit(f"S{cty}U", 2, cty, school="5"), 4, 0.95)
-        facility(unit(f"H{cty}P", 3, cty, hkind="1", hlevel="3"), 5, 1.0)
-        for i, level in enumerate(("2", "2", "3")):
-            facility(unit(f"H{cty}G{i}", 3, cty, hkind="2", hlevel=level), 5, 0.5)
+    wanted.append(([unit(f"V{v}", 1, v) for v in villages], 1, 0.85))
+    wanted.append(([unit(f"T{t}", 5, t) for t in townships], 7, 0.4))
+    wanted.append(([unit(f"S{t}{i}", 2, t, school="1") for t in townships for i in range(2 + int(r() * 3))]
+                   + [unit(f"S{t}J", 2, t, school="2") for t in townships]
+                   + [unit(f"S{c}{x}", 2, c, school=lvl) for c in counties for x, lvl in (("H", "3"), ("V", "4"))],
+                   3, 0.92))
+    wanted.append(([unit(f"S{c}U", 2, c, school="5") for c in counties], 4, 1.0))
+    wanted.append(([unit(f"H{t}", 3, t, hkind="2", hlevel="1") for t in townships], 5, 0.2))
+    wanted.append(([unit(f"H{c}P", 3, c, hkind="1", hlevel="3") for c in counties], 5, 1.0))
+    wanted.append(([unit(f"H{c}G{i}", 3, c, hkind="2", hlevel=lvl) for c in counties
+                    for i, lvl in enumerate(("2", "2", "3"))], 5, 0.5))
+    wanted.append(([unit(f"E{t}{i}", 4, t) for t in townships for i in range(3 + int(r() * 4))], 6, 0.65))
+    for ids, kind, share in wanted:
+        for uid in sorted(rng.sample(ids, round(len(ids) * share))):
+            # one village room in ten is a social-work station; a few facilities close again
+            k = 2 if kind == 1 and r() < 0.1 else kind
+            opened = _day(rng, first_year - 3, last_year)
+            closed = _day(rng, opened.year, last_year + 1) if r() < 0.04 else None
+            facilities.append([f"F{len(facilities) + 1:05d}", uid, str(k), opened.isoformat(),
+                               max(closed, opened).isoformat() if closed else ""])
     surveys: list[list[str]] = []
     groups: list[list[str]] = []
     events: list[list[str]] = []
