@@ -246,3 +246,47 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_day_is_a_date() -> None:
     assert Period.parse("2021").end == dt.date(2021, 12, 31)
+
+
+_IDS = {"patients.csv": (0,), "followups.csv": (0,), "events.csv": (0,), "pilot/units.csv": (0,),
+        "pilot/facilities.csv": (0, 1), "pilot/surveys.csv": (0,), "pilot/emergencies.csv": (0,)}
+
+
+def _other_county(name: str, text: str) -> str:
+    """The hand-built county moved to county 360103, its ids prefixed with B, so the two are disjoint."""
+    lines = text.replace("360102", "360103").rstrip("\n").split("\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split(",")
+        for i in _IDS.get(name, ()):
+            cells[i] = "B" + cells[i]
+        out.append(",".join(cells))
+    return "\n".join(out) + "\n"
+
+
+def test_merge_of_two_counties_equals_evaluation_of_both(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    a = county(tmp_path / "a")
+    files = {"patients.csv": PATIENTS, "followups.csv": FOLLOWUPS, "events.csv": EVENTS, "population.csv": POPULATION,
+             "pilot/units.csv": UNITS, "pilot/facilities.csv": FACILITIES, "pilot/surveys.csv": SURVEYS,
+             "pilot/special_groups.csv": SPECIAL, "pilot/emergencies.csv": EMERGENCIES}
+    b, both = tmp_path / "b", tmp_path / "both"
+    for folder in (b / "pilot", both / "pilot"):
+        folder.mkdir(parents=True)
+    for name, text in files.items():
+        moved = _other_county(name, text)
+        (b / name).write_text(moved, encoding="utf-8")
+        (both / name).write_text(text + moved.split("\n", 1)[1], encoding="utf-8")
+    period = Period.parse("2021")
+
+    def partial(folder: Path):  # type: ignore[no-untyped-def]
+        load = read_pilot_files(folder)
+        assert load.ok, load.problems
+        return evaluate_pilot(read_tables(folder).tables, load, period)
+
+    merged, together = partial(a).merge(partial(b)), partial(both)
+    assert merged.area.counts == together.area.counts
+    assert merged.patients.counts == together.patients.counts
+    assert scorecard(merged).rows == scorecard(together).rows
+    with pytest.raises(Exception, match="same"):
+        partial(a).merge(partial(a))
