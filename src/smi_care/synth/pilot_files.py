@@ -102,7 +102,8 @@ def write_pilot_files(folder: str | Path, seed: int = 7, first_year: int = 2023,
                                 str(int(n * (0.75 + r() * 0.15)))])
             for i in range(1 + int(r() * 3)):
                 event = _day(rng, year, year)
-                area = townships[int(r() * len(townships))] if townships else cty
+                mine = [t for t in townships if t.startswith(cty)] or [cty]
+                area = mine[int(r() * len(mine))]
                 lag = (0, 0, 1, 1, 1, 2, 3)[int(r() * 7)]
                 response = "" if r() < 0.05 else (event + dt.timedelta(days=lag)).isoformat()
                 events.append([f"X{year}{cty}{i}", area, event.isoformat(), response])
