@@ -21,12 +21,13 @@ ALLOWED: dict[str, set[str]] = {
     "labels": {"domain", "indicators", "registry"},
     "indicators": {"domain", "rules", "labels", "registry"},
     "programme": {"domain", "rules", "indicators", "registry"},
+    "pilot": {"domain", "rules", "indicators", "registry"},  # the pilot's area indicators, like programme/
     "validation": {"domain", "rules", "registry", "indicators"},
     "synth": {"domain", "registry", "rules", "programme"},
     "scale": {"domain", "indicators", "registry"},
-    "export": {"domain", "rules", "indicators", "labels", "registry", "validation", "programme"},
+    "export": {"domain", "rules", "indicators", "labels", "registry", "validation", "programme", "pilot"},
     "cli": {"__init__", "domain", "rules", "indicators", "labels", "registry", "scale", "synth", "validation", "export",
-            "programme"},
+            "programme", "pilot"},
     "__main__": {"cli"},
     "__init__": set(),
 }

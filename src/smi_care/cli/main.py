@@ -525,6 +525,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
            f"Guardian rewards:  smi-care guardians {out} --period {args.period}\n"
            f"Medication, teams: smi-care supplies {out} --on {Period.parse(args.period).end.isoformat()}")
     _demo_programme(out, args)
+    from smi_care.cli.pilot import demo_scorecard
+
+    _print(demo_scorecard(out, args.period))
     return EXIT_OK
 
 
@@ -732,6 +735,9 @@ def parser() -> argparse.ArgumentParser:
     from smi_care.cli.programme import register as register_programme
 
     register_programme(sub, _folder)  # programme, key-patients, suspected, assessments-due, guardians, supplies
+    from smi_care.cli.pilot import register as register_pilot
+
+    register_pilot(sub, _folder)  # pilot
     return p
 
 

@@ -306,11 +306,13 @@ def write_province(folder: str | Path, patients: int = 3000, seed: int = 7, shap
             gen.registered_end[code] = gen.registered_end.get(code, 0) + n
     gen.write_population(out / "population.csv")
     gen.write_areas(out / "areas.csv")
+    from smi_care.synth.pilot_files import write_pilot_files
     from smi_care.synth.programme_files import write_programme_files
     from smi_care.synth.support_files import write_support_files
 
     write_programme_files(out, seed)
     write_support_files(out, seed, shape.first_year, shape.last_year)
+    write_pilot_files(out, seed, shape.first_year, shape.last_year)
     return out
 
 
