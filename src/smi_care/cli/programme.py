@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from smi_care.domain.identity import AreaCode, AreaLevel
+from smi_care.labels import Lang
 
 EXIT_OK = 0
 
@@ -35,8 +36,9 @@ def _read(folder: Path, encoding: str | None) -> Any:
     return data
 
 
-def _with_township(df: pl.DataFrame, column: str, folder: Path) -> pl.DataFrame:
-    """``township`` first: the township of ``column``'s area code, with its name from areas.csv."""
+def _with_township(df: pl.DataFrame, column: str, folder: Path, named: bool = False) -> pl.DataFrame:
+    """``township`` first: the township of ``column``'s area code, with its name from areas.csv
+    (and, when ``named``, ``column`` itself shown with its name)."""
     from smi_care.cli.main import _areas
     from smi_care.domain.identity import AreaCode
     from smi_care.indicators.facts_table import map_unique
@@ -48,24 +50,34 @@ def _with_township(df: pl.DataFrame, column: str, folder: Path) -> pl.DataFrame:
         return areas.label(a.at(AreaLevel.TOWNSHIP).code if a.level.value >= AreaLevel.TOWNSHIP.value else code)
 
     out = df.with_columns(map_unique(df[column], township, pl.Utf8).alias("township"))
+    if named:
+        out = out.with_columns(map_unique(df[column], areas.label, pl.Utf8).alias(column))
     return out.select("township", *[c for c in df.columns])
 
 
 def _table(df: pl.DataFrame, args: argparse.Namespace, title: str) -> None:
+    """CSV (safe cells), a workbook (through the output layer) or a table by township."""
     from smi_care.cli.main import _emit, _need_output
+    from smi_care.export.cells import csv_frame
+    from smi_care.export.columns import column_header
+    from smi_care.export.terminal import text_table
 
+    lang: Lang = "en" if getattr(args, "lang", "zh") == "en" else "zh"
     if args.format == "csv":
-        _emit(df.write_csv(), args, csv_text=True)
+        _emit(csv_frame(df), args, csv_text=True)
     elif args.format == "xlsx":
-        from smi_care.export.programme import write_table
+        from smi_care.export.lists import write_list
 
-        sys.stderr.write(f"written: {write_table(df, _need_output(args, 'xlsx'), group='township')}\n")
+        out = write_list(df, _need_output(args, "xlsx"), lang, "township", title)
+        sys.stderr.write(f"written: {out}\n")
     else:
         lines = [title]
-        with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=200, tbl_width_chars=250, tbl_hide_dataframe_shape=True,
-                       tbl_hide_column_data_types=True):
-            for (town,), part in df.sort("township").group_by("township", maintain_order=True):
-                lines += ["", f"{town} ({part.height})", str(part.drop("township"))]
+        rest = [c for c in df.columns if c != "township"]
+        right = [n for n, c in enumerate(rest) if df.schema[c].is_numeric()]
+        for (town,), part in df.sort("township").group_by("township", maintain_order=True):
+            lines += ["", f"{town} ({part.height})",
+                      text_table([column_header(c, lang) for c in rest], part.select(rest).iter_rows(), right,
+                                 indent="  ")]
         _emit("\n".join(lines), args)
 
 
@@ -83,6 +95,12 @@ def cmd_programme(args: argparse.Namespace) -> int:
                            case_policy=CaseFindingPolicy(args.waiting_days))
     if args.format == "json":
         _emit(to_json_report(rep), args)
+    elif args.format == "xlsx":
+        from smi_care.cli.main import _need_output
+        from smi_care.export.lists import write_programme
+
+        out = write_programme(rep, _need_output(args, "xlsx"), args.lang, _areas(args.registry))
+        sys.stderr.write(f"written: {out}\n")
     else:
         areas = _areas(args.registry)
         _emit(to_text(rep, lambda code: areas.label(code)), args)
@@ -120,8 +138,13 @@ def cmd_key_patients(args: argparse.Namespace) -> int:
     period = Period(period.start, min(period.end, args.on))
     facts, _ = programme_facts(data, period)
     rows = key_patient_list(facts, args.on, KeyPatientPolicy(args.risk_from))
-    _table(_with_township(rows, "area", args.registry), args,
-           f"Key patients (重点管理) on {args.on.isoformat()}: {rows.height}")
+    if args.lang == "zh" and args.format != "csv":
+        from smi_care.export.columns import key_text_zh
+
+        rows = rows.with_columns(pl.col(c).map_elements(key_text_zh, return_dtype=pl.Utf8) for c in ("reasons", "due"))
+    title = (f"重点管理患者 {args.on.isoformat()}：{rows.height}人" if args.lang == "zh" else
+             f"Key patients (重点管理) on {args.on.isoformat()}: {rows.height}")
+    _table(_with_township(rows, "area", args.registry, args.format != "csv"), args, title)
     return EXIT_OK
 
 
@@ -130,7 +153,7 @@ def cmd_suspected(args: argparse.Namespace) -> int:
 
     data = _read(args.registry, args.encoding)
     items = case_items(data.table("suspected_cases"), args.on, CaseFindingPolicy(args.waiting_days))
-    _table(_with_township(items, "area_code", args.registry), args,
+    _table(_with_township(items, "area_code", args.registry, args.format != "csv"), args,
            f"Suspected cases needing action on {args.on.isoformat()} (110 alerts, waiting > {args.waiting_days} days): "
            f"{items.height}")
     return EXIT_OK
@@ -144,7 +167,7 @@ def cmd_assessments_due(args: argparse.Namespace) -> int:
     data = _read(args.registry, args.encoding)
     facts, _ = programme_facts(data, Period(quarter_start(args.on), args.on))
     rows = assessments_due(facts, data.table("assessments"), data.registry.followups, args.on)
-    _table(_with_township(rows, "area", args.registry), args,
+    _table(_with_township(rows, "area", args.registry, args.format != "csv"), args,
            f"Condition assessments due this quarter (每季度病情评估) on {args.on.isoformat()}: {rows.height}")
     return EXIT_OK
 
@@ -163,6 +186,7 @@ def register(sub: Any, folder: Any) -> None:
         p.add_argument("registry", type=folder, help="registry folder (with the optional programme files)")
         p.add_argument("--encoding", help="encoding of the CSV files (default: UTF-8, or GB18030 when detected)")
         p.add_argument("--output", help="write to this file (needed for xlsx)")
+        p.add_argument("--lang", default="zh", choices=["zh", "en"], help="headings in Chinese (default) or English")
         return p
 
     p = add("programme", "the quarterly programme report: case finding, assessments, key patients, campaigns, "
@@ -171,7 +195,7 @@ def register(sub: Any, folder: Any) -> None:
     p.add_argument("--by", default="township", help="township (default), county, village or total")
     p.add_argument("--waiting-days", type=int, default=30, help="days a suspected case may wait for a diagnosis "
                    "(default 30)")
-    p.add_argument("--format", default="table", choices=["table", "json"])
+    p.add_argument("--format", default="table", choices=["table", "json", "xlsx"])
     p.add_argument("--audit", metavar="ID", help="a patient_id (or a case_id for case-finding indicators): why it is "
                    "or is not counted in --indicator")
     p.add_argument("--indicator", help="the programme indicator to audit")
