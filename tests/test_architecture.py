@@ -19,7 +19,7 @@ ALLOWED: dict[str, set[str]] = {
     "serial": {"domain"},
     "testing": {"domain"},
     "labels": {"domain", "indicators", "registry"},
-    "indicators": {"domain", "rules", "labels", "registry"},
+    "indicators": {"domain", "rules", "labels", "registry", "export"},
     "programme": {"domain", "rules", "indicators", "registry"},
     "validation": {"domain", "rules", "registry", "indicators"},
     "synth": {"domain", "registry", "rules", "programme"},
@@ -36,6 +36,9 @@ NARROW: dict[tuple[str, str], set[str]] = {
     # formatting a report shows area names; nothing else of the reader
     ("indicators", "registry"): {"smi_care.registry.areas"},
     ("labels", "registry"): {"smi_care.registry.areas"},
+    # a report's CSV and text go through the output layer's formula-safe cells and display-width
+    # tables (leaves: they import nothing of ours)
+    ("indicators", "export"): {"smi_care.export.cells", "smi_care.export.terminal"},
 }
 
 

@@ -44,13 +44,11 @@ def safe_text(text: str) -> str:
 
 
 def csv_cell(value: object) -> str:
-    """One value as a CSV cell for a spreadsheet: None is empty, a bool is 1 or 0, a date is ISO,
+    """One value as a CSV cell for a spreadsheet: None is empty, a bool ``True``/``False``, a date ISO,
     a number as written, a list joined with ``;``, text made safe (:func:`safe_text`)."""
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int | float):
+    if isinstance(value, bool | int | float):
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()

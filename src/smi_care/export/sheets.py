@@ -24,8 +24,8 @@ is shown in the same format as its value.
 ...     _ = book.sheet("患者", ["患者编号", "原因"], [["=1+1", "东湖街道"]])
 >>> import openpyxl
 >>> ws = openpyxl.load_workbook(path)["患者"]
->>> ws["A2"].value, ws["A2"].data_type, ws.print_title_rows, ws.page_setup.fitToWidth
-('=1+1', 's', '1:1', 1)
+>>> ws["A2"].value, ws["A2"].data_type, ws.print_title_rows, ws.sheet_properties.pageSetUpPr.fitToPage
+('=1+1', 's', '$1:$1', True)
 """
 
 from __future__ import annotations
