@@ -6,9 +6,7 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import json
 import sys
 from pathlib import Path
@@ -249,6 +247,14 @@ def _township(area: str) -> str:
     return code.at(AreaLevel.TOWNSHIP).code if code.level.value >= AreaLevel.TOWNSHIP.value else area
 
 
+def _by_township(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Items grouped by their ``township`` code, in order of first appearance."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for i in items:
+        out.setdefault(i["township"], []).append(i)
+    return out
+
+
 def _print_out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
@@ -269,6 +275,11 @@ def cmd_guardians(args: argparse.Namespace) -> int:
     if args.include_names and "guardian_name" in tables.patients.columns:
         names = {p: n for p, n in tables.patients.select("patient_id", "guardian_name").iter_rows() if n}
     rows = guardian_list(facts, policy, names)
+    from smi_care.cli.main import _areas
+    from smi_care.export.cells import csv_records
+    from smi_care.export.terminal import text_table
+
+    areas = _areas(args.registry)
     records: list[dict[str, Any]] = [{"township": _township(g.area), "patient_id": g.patient_id,
                 **({"guardian_name": g.guardian_name or ""} if args.include_names else {}),
                 "eligible": g.decision.eligible, "reasons": list(g.decision.failed or g.decision.reasons)}
@@ -278,23 +289,19 @@ def cmd_guardians(args: argparse.Namespace) -> int:
         _print_out(json.dumps({"period": str(period), "policy": policy.name, "guardians": len(records),
                           "eligible": eligible, "items": records}, ensure_ascii=False, indent=2))
     elif args.format == "csv":
-        buf = io.StringIO()
         fields = list(records[0]) if records else ["township", "patient_id", "eligible", "reasons"]
-        w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-        w.writeheader()
-        w.writerows({**r, "eligible": int(r["eligible"]), "reasons": "; ".join(r["reasons"])} for r in records)
-        _print_out(buf.getvalue())
+        _print_out(csv_records(fields, ({**r, "eligible": int(r["eligible"]), "reasons": "; ".join(r["reasons"])}
+                                        for r in records)))
     else:
         lines = [f"Guardian rewards (以奖代补) {period} under {policy.name}: {eligible} of {len(records)} guardian(s) "
                  "eligible"]
-        town = None
-        for r in records:
-            if r["township"] != town:
-                town = r["township"]
-                lines.append(f"\n{town}")
-            who = f"  {r['guardian_name']}" if args.include_names else ""
-            mark = "eligible" if r["eligible"] else "not eligible"
-            lines.append(f"  {r['patient_id']}{who}  {mark}: " + "; ".join(r["reasons"]))
+        for town, part in _by_township(records).items():
+            lines += ["", areas.label(town), text_table(
+                [h for h, keep in (("patient_id", True), ("guardian_name", args.include_names), ("eligible", True),
+                                   ("reasons", True)) if keep],
+                [[r["patient_id"], *([r["guardian_name"]] if args.include_names else []),
+                  "eligible" if r["eligible"] else "not eligible", "; ".join(r["reasons"])] for r in part],
+                indent="  ")]
         _print_out("\n".join(lines))
     return 0
 
@@ -325,14 +332,16 @@ def cmd_supplies(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_out(json.dumps({"on": day.isoformat(), "within": args.within, "items": items}, ensure_ascii=False, indent=2))
     else:
+        from smi_care.cli.main import _areas
+        from smi_care.export.terminal import text_table
+
+        names = _areas(args.registry)
         lines = [f"Free medication and case-management teams on {day.isoformat()}: {len(alerts)} supply alert(s), "
                  f"{len(flags)} team flag(s)"]
-        town = None
-        for i in items:
-            if i["township"] != town:
-                town = i["township"]
-                lines.append(f"\n{town}")
-            lines.append(f"  {i['patient_id']}  {i['reason']}")
+        for town, part in _by_township(items).items():
+            lines += ["", names.label(town), text_table(["patient_id", "kind", "reason"],
+                                                        [[i["patient_id"], i["kind"], i["reason"]] for i in part],
+                                                        indent="  ")]
         _print_out("\n".join(lines))
     return 0
 
