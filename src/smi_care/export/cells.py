@@ -39,8 +39,11 @@ def is_formula_like(text: str) -> bool:
 
 
 def safe_text(text: str) -> str:
-    """``text`` with an apostrophe in front when a spreadsheet could read it as a formula."""
-    return "'" + text if is_formula_like(text) else text
+    """``text`` with an apostrophe in front when a spreadsheet could read it as a formula, and
+    each carriage return made a line feed (the CSV writer quotes a cell with a line feed; a
+    bare carriage return it would leave unquoted, and a spreadsheet would start a row there)."""
+    shown = "'" + text if is_formula_like(text) else text
+    return shown.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def csv_cell(value: object) -> str:

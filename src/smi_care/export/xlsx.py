@@ -168,9 +168,9 @@ def write_validation(report: ValidationReport, path: str | Path, lang: Lang = "z
     with Book(path, title or ("登记数据核查" if zh else "Registry validation"), lang) as s:
         s.sheet("文件" if zh else "files", [h(k) for k in ("file", "read", "accepted", "rejected")],
                 [[c.file, c.read, c.accepted, c.rejected] for c in report.counts])
-        s.sheet("问题" if zh else "problems", [h(k) for k in ("file", "line", "patient_id", "column",
+        s.sheet("问题" if zh else "problems", [h(k) for k in ("file", "line", "patient_id", "column", "recorded",
                 "problem_kind", "reason")],
-                [[p.file, p.line, p.patient_id or "", p.column, p.kind, p.reason] for p in report.problems],
+                [[p.file, p.line, p.patient_id or "", p.column, p.value, p.kind, p.reason] for p in report.problems],
                 freeze_cols=0)
         s.sheet("质量" if zh else "findings", [h(k) for k in ("problem_kind", "patient_id", "visit_date", "field",
                 "recorded", "expected", "reason")],
