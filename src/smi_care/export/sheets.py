@@ -183,8 +183,7 @@ class Book:
                 write_cell(ws, n, c, value, fmt)
             if lines > 1:
                 ws.set_row(n, 15 * min(lines, 27))
-        if body or freeze_cols:
-            ws.freeze_panes(1, min(freeze_cols, len(headers)))
+        ws.freeze_panes(1, min(freeze_cols, len(headers)))
         self._page(ws, name, sum(shown), caption)
         return ws
 
