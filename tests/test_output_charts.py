@@ -11,12 +11,12 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-from smi_care.domain import AreaLevel  # noqa: E402
-from smi_care.export.chart import CHART_DEFAULT, chart_by_area, chart_trend, figure_by_area, figure_trend  # noqa: E402
-from smi_care.indicators import NATIONAL_TARGETS, Period, report  # noqa: E402
-from smi_care.indicators.targets import applicable  # noqa: E402
-from smi_care.indicators.trend import TrendRow, trend  # noqa: E402
-from smi_care.synth import generate  # noqa: E402
+from smi_care.domain import AreaLevel
+from smi_care.export.chart import CHART_DEFAULT, chart_by_area, chart_trend, figure_by_area, figure_trend
+from smi_care.indicators import NATIONAL_TARGETS, Period, report
+from smi_care.indicators.targets import applicable
+from smi_care.indicators.trend import TrendRow, trend
+from smi_care.synth import generate
 
 
 @pytest.fixture(scope="module")
