@@ -20,7 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "testing": {"domain"},
     "labels": {"domain", "indicators", "registry"},
     "indicators": {"domain", "rules", "labels", "registry", "export"},
-    "programme": {"domain", "rules", "indicators", "registry"},
+    "programme": {"domain", "rules", "indicators", "registry", "export"},
     "validation": {"domain", "rules", "registry", "indicators"},
     "synth": {"domain", "registry", "rules", "programme"},
     "scale": {"domain", "indicators", "registry"},
@@ -39,6 +39,7 @@ NARROW: dict[tuple[str, str], set[str]] = {
     # a report's CSV and text go through the output layer's formula-safe cells and display-width
     # tables (leaves: they import nothing of ours)
     ("indicators", "export"): {"smi_care.export.cells", "smi_care.export.terminal"},
+    ("programme", "export"): {"smi_care.export.terminal"},
 }
 
 
