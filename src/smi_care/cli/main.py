@@ -400,7 +400,11 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         from smi_care.export.xlsx import write_worklist
 
-        sys.stderr.write(f"written: {write_worklist(rows, _need_output(args, 'xlsx'), args.lang, args.group_by)}\n")
+        where = areas.label(args.area) if args.area else ""
+        title = (f"随访工作清单 {args.on.isoformat()}（未来{args.within}天）{where}" if args.lang == "zh" else
+                 f"Worklist {args.on.isoformat()} (next {args.within} days) {where}")
+        out = write_worklist(rows, _need_output(args, "xlsx"), args.lang, args.group_by, title.strip())
+        sys.stderr.write(f"written: {out}\n")
     elif args.format == "json":
         _emit(json.dumps({"on": args.on.isoformat(), "within": args.within, "area": args.area,
                           "items": rows}, ensure_ascii=False, indent=2), args)

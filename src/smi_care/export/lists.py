@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from smi_care.export.columns import column_header
 from smi_care.export.sheets import Book
+from smi_care.export.xlsx import common_area
 from smi_care.indicators.evaluate import Report, by_name
 from smi_care.indicators.trend import period_label
 from smi_care.labels import Lang, breakdown_name, group_label, header, indicator_name
@@ -75,8 +76,9 @@ def write_programme(rep: ProgrammeReport, path: str | Path, lang: Lang = "zh", a
     """The programme report as a workbook: the programme rates by group, the §6 indicators by
     group, the work plans' targets (each in % like its value) and the case-finding figures."""
     zh = lang == "zh"
-    title = (f"严重精神障碍管理项目报告 {period_label(rep.period)}" if zh else
-             f"Severe mental disorder programme report {period_label(rep.period)}")
+    where = areas.label(common_area([r.area for r in rep.programme.results]))
+    title = (f"严重精神障碍管理项目报告 {period_label(rep.period)} {where}" if zh else
+             f"Severe mental disorder programme report {period_label(rep.period)} {where}").strip()
     names = {r.indicator: (r.zh if zh else r.indicator) for r in rep.programme.results}
     with Book(path, title, lang) as book:
         indicator_sheet(book, "项目指标" if zh else "programme", rep.programme, areas, lang, names)
