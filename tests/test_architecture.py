@@ -19,8 +19,8 @@ ALLOWED: dict[str, set[str]] = {
     "serial": {"domain"},
     "testing": {"domain"},
     "labels": {"domain", "indicators", "registry"},
-    "indicators": {"domain", "rules", "labels", "registry"},
-    "programme": {"domain", "rules", "indicators", "registry"},
+    "indicators": {"domain", "rules", "labels", "registry", "export"},
+    "programme": {"domain", "rules", "indicators", "registry", "export"},
     "pilot": {"domain", "rules", "indicators", "registry"},  # the pilot's area indicators, like programme/
     "validation": {"domain", "rules", "registry", "indicators"},
     "synth": {"domain", "registry", "rules", "programme"},
@@ -37,6 +37,10 @@ NARROW: dict[tuple[str, str], set[str]] = {
     # formatting a report shows area names; nothing else of the reader
     ("indicators", "registry"): {"smi_care.registry.areas"},
     ("labels", "registry"): {"smi_care.registry.areas"},
+    # a report's CSV and text go through the output layer's formula-safe cells and display-width
+    # tables (leaves: they import nothing of ours)
+    ("indicators", "export"): {"smi_care.export.cells", "smi_care.export.terminal"},
+    ("programme", "export"): {"smi_care.export.terminal"},
 }
 
 

@@ -158,7 +158,7 @@ def test_report_xlsx_opens_with_expected_sheets(capsys: pytest.CaptureFixture[st
                      "--output", str(out))
     assert code == 0
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["合计 2025-07-01..2025-09-30", "乡镇（街道）", "性别", "明细", "目标值", "说明"]
+    assert wb.sheetnames == ["合计 2025Q3", "乡镇（街道）", "性别", "明细", "目标值", "说明"]
     town = wb["乡镇（街道）"]
     assert town.freeze_panes == "B2" and town["A1"].value == "分组" and town["C1"].value == "在册患者管理率"
     assert town["A2"].value == "360102001 东湖街道" and town.column_dimensions["A"].width >= 18

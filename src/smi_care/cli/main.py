@@ -6,9 +6,7 @@ Every user error is one clear sentence on stderr and a non-zero exit, never a tr
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import json
 import sys
 import tempfile
@@ -282,19 +280,21 @@ def _report_trend(args: argparse.Namespace, inds: tuple[Any, ...], policy: Any, 
         _emit(json.dumps({"periods": args.periods, "by": args.by, "warnings": warnings, "rows": records},
                          ensure_ascii=False, indent=2), args)
     elif args.format == "csv":
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=list(TREND_FIELDS), lineterminator="\n")
-        w.writeheader()
-        w.writerows({k: "" if v is None else v for k, v in r.items()} for r in records)
+        from smi_care.export.cells import csv_records
+
         for warning in warnings:
             sys.stderr.write(f"warning: {warning}\n")
-        _emit(buf.getvalue(), args, csv_text=True)
+        _emit(csv_records(TREND_FIELDS, records), args, csv_text=True)
     elif args.format == "table":
-        lines = [f"{'period':<8} {'group':<13} {'value':>9}  indicator"]
-        for r in rows:
-            v = "-" if r.value is None else f"{r.value:.2f}{r.unit}"
-            lines.append(f"{r.period:<8} {r.group or 'total':<13} {v:>9}  {indicator_name(r.indicator, args.lang)}")
-        _emit("\n".join(lines + [f"warning: {w}" for w in warnings]), args)
+        from smi_care.export.terminal import text_table
+        from smi_care.labels import group_label, header
+
+        areas, by = _areas(args.registry), (args.by or None)
+        table = text_table([header(k, args.lang) for k in ("period", "group", "value", "indicator")],
+                           [[r.period, areas.label(r.area) if r.area else group_label(by, r.group, areas, args.lang),
+                             "-" if r.value is None else f"{r.value:.2f}{r.unit}",
+                             indicator_name(r.indicator, args.lang)] for r in rows], right=(2,))
+        _emit("\n".join([table, *(f"warning: {w}" for w in warnings)]), args)
     else:
         raise UserError(f"--periods gives a table, json or csv, not {args.format}")
     return EXIT_OK
@@ -355,13 +355,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(CLASSIFY_COLUMNS)
-        for r in rows:
-            w.writerow(["" if r[c] is None else ";".join(r[c]) if isinstance(r[c], list) else r[c]
-                        for c in CLASSIFY_COLUMNS])
-        _print(buf.getvalue())
+        from smi_care.export.cells import csv_records
+
+        _print(csv_records(CLASSIFY_COLUMNS, rows))
     for p in problems:
         sys.stderr.write(f"not classified: {p}\n")
     return EXIT_PROBLEMS if problems else EXIT_OK
@@ -386,16 +382,19 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         from smi_care.export.xlsx import write_worklist
 
-        sys.stderr.write(f"written: {write_worklist(rows, _need_output(args, 'xlsx'), args.lang, args.group_by)}\n")
+        where = areas.label(args.area) if args.area else ""
+        title = (f"随访工作清单 {args.on.isoformat()}（未来{args.within}天）{where}" if args.lang == "zh" else
+                 f"Worklist {args.on.isoformat()} (next {args.within} days) {where}")
+        out = write_worklist(rows, _need_output(args, "xlsx"), args.lang, args.group_by, title.strip())
+        sys.stderr.write(f"written: {out}\n")
     elif args.format == "json":
         _emit(json.dumps({"on": args.on.isoformat(), "within": args.within, "area": args.area,
                           "items": rows}, ensure_ascii=False, indent=2), args)
     elif args.format == "csv":
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=list(WORKLIST_FIELDS), lineterminator="\n", extrasaction="ignore")
-        w.writerow({f: header(f, args.lang) if f in WORKLIST_FIELDS[:9] else f for f in WORKLIST_FIELDS})
-        w.writerows(rows)
-        _emit(buf.getvalue(), args, csv_text=True)
+        from smi_care.export.cells import csv_records
+
+        heads = [header(f, args.lang) if f in WORKLIST_FIELDS[:9] else f for f in WORKLIST_FIELDS]
+        _emit(csv_records(WORKLIST_FIELDS, rows, heads), args, csv_text=True)
     else:
         zh = args.lang == "zh"
         lines = [(f"{args.on.isoformat()} 工作清单（未来{args.within}天）：{len(items)}项" if zh else
@@ -745,8 +744,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = parser()
     args = p.parse_args(argv)
     if not getattr(args, "func", None):
-        p.print_help()
-        return EXIT_OK
+        p.print_help(sys.stderr)
+        return EXIT_UNUSABLE
     try:
         code: int = args.func(args)
         return code

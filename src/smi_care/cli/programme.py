@@ -6,9 +6,7 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import json
 import sys
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from smi_care.domain.identity import AreaCode, AreaLevel
+from smi_care.labels import Lang
 
 EXIT_OK = 0
 
@@ -35,8 +34,9 @@ def _read(folder: Path, encoding: str | None) -> Any:
     return data
 
 
-def _with_township(df: pl.DataFrame, column: str, folder: Path) -> pl.DataFrame:
-    """``township`` first: the township of ``column``'s area code, with its name from areas.csv."""
+def _with_township(df: pl.DataFrame, column: str, folder: Path, named: bool = False) -> pl.DataFrame:
+    """``township`` first: the township of ``column``'s area code, with its name from areas.csv
+    (and, when ``named``, ``column`` itself shown with its name)."""
     from smi_care.cli.main import _areas
     from smi_care.domain.identity import AreaCode
     from smi_care.indicators.facts_table import map_unique
@@ -48,24 +48,34 @@ def _with_township(df: pl.DataFrame, column: str, folder: Path) -> pl.DataFrame:
         return areas.label(a.at(AreaLevel.TOWNSHIP).code if a.level.value >= AreaLevel.TOWNSHIP.value else code)
 
     out = df.with_columns(map_unique(df[column], township, pl.Utf8).alias("township"))
+    if named:
+        out = out.with_columns(map_unique(df[column], areas.label, pl.Utf8).alias(column))
     return out.select("township", *[c for c in df.columns])
 
 
 def _table(df: pl.DataFrame, args: argparse.Namespace, title: str) -> None:
+    """CSV (safe cells), a workbook (through the output layer) or a table by township."""
     from smi_care.cli.main import _emit, _need_output
+    from smi_care.export.cells import csv_frame
+    from smi_care.export.columns import column_header
+    from smi_care.export.terminal import text_table
 
+    lang: Lang = "en" if getattr(args, "lang", "zh") == "en" else "zh"
     if args.format == "csv":
-        _emit(df.write_csv(), args, csv_text=True)
+        _emit(csv_frame(df), args, csv_text=True)
     elif args.format == "xlsx":
-        from smi_care.export.programme import write_table
+        from smi_care.export.lists import write_list
 
-        sys.stderr.write(f"written: {write_table(df, _need_output(args, 'xlsx'), group='township')}\n")
+        out = write_list(df, _need_output(args, "xlsx"), lang, "township", title)
+        sys.stderr.write(f"written: {out}\n")
     else:
         lines = [title]
-        with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=200, tbl_width_chars=250, tbl_hide_dataframe_shape=True,
-                       tbl_hide_column_data_types=True):
-            for (town,), part in df.sort("township").group_by("township", maintain_order=True):
-                lines += ["", f"{town} ({part.height})", str(part.drop("township"))]
+        rest = [c for c in df.columns if c != "township"]
+        right = [n for n, c in enumerate(rest) if df.schema[c].is_numeric()]
+        for (town,), part in df.sort("township").group_by("township", maintain_order=True):
+            lines += ["", f"{town} ({part.height})",
+                      text_table([column_header(c, lang) for c in rest], part.select(rest).iter_rows(), right,
+                                 indent="  ")]
         _emit("\n".join(lines), args)
 
 
@@ -83,6 +93,12 @@ def cmd_programme(args: argparse.Namespace) -> int:
                            case_policy=CaseFindingPolicy(args.waiting_days))
     if args.format == "json":
         _emit(to_json_report(rep), args)
+    elif args.format == "xlsx":
+        from smi_care.cli.main import _need_output
+        from smi_care.export.lists import write_programme
+
+        out = write_programme(rep, _need_output(args, "xlsx"), args.lang, _areas(args.registry))
+        sys.stderr.write(f"written: {out}\n")
     else:
         areas = _areas(args.registry)
         _emit(to_text(rep, lambda code: areas.label(code)), args)
@@ -120,8 +136,13 @@ def cmd_key_patients(args: argparse.Namespace) -> int:
     period = Period(period.start, min(period.end, args.on))
     facts, _ = programme_facts(data, period)
     rows = key_patient_list(facts, args.on, KeyPatientPolicy(args.risk_from))
-    _table(_with_township(rows, "area", args.registry), args,
-           f"Key patients (重点管理) on {args.on.isoformat()}: {rows.height}")
+    if args.lang == "zh" and args.format != "csv":
+        from smi_care.export.columns import key_text_zh
+
+        rows = rows.with_columns(pl.col(c).map_elements(key_text_zh, return_dtype=pl.Utf8) for c in ("reasons", "due"))
+    title = (f"重点管理患者 {args.on.isoformat()}：{rows.height}人" if args.lang == "zh" else
+             f"Key patients (重点管理) on {args.on.isoformat()}: {rows.height}")
+    _table(_with_township(rows, "area", args.registry, args.format != "csv"), args, title)
     return EXIT_OK
 
 
@@ -130,7 +151,7 @@ def cmd_suspected(args: argparse.Namespace) -> int:
 
     data = _read(args.registry, args.encoding)
     items = case_items(data.table("suspected_cases"), args.on, CaseFindingPolicy(args.waiting_days))
-    _table(_with_township(items, "area_code", args.registry), args,
+    _table(_with_township(items, "area_code", args.registry, args.format != "csv"), args,
            f"Suspected cases needing action on {args.on.isoformat()} (110 alerts, waiting > {args.waiting_days} days): "
            f"{items.height}")
     return EXIT_OK
@@ -144,7 +165,7 @@ def cmd_assessments_due(args: argparse.Namespace) -> int:
     data = _read(args.registry, args.encoding)
     facts, _ = programme_facts(data, Period(quarter_start(args.on), args.on))
     rows = assessments_due(facts, data.table("assessments"), data.registry.followups, args.on)
-    _table(_with_township(rows, "area", args.registry), args,
+    _table(_with_township(rows, "area", args.registry, args.format != "csv"), args,
            f"Condition assessments due this quarter (每季度病情评估) on {args.on.isoformat()}: {rows.height}")
     return EXIT_OK
 
@@ -163,6 +184,7 @@ def register(sub: Any, folder: Any) -> None:
         p.add_argument("registry", type=folder, help="registry folder (with the optional programme files)")
         p.add_argument("--encoding", help="encoding of the CSV files (default: UTF-8, or GB18030 when detected)")
         p.add_argument("--output", help="write to this file (needed for xlsx)")
+        p.add_argument("--lang", default="zh", choices=["zh", "en"], help="headings in Chinese (default) or English")
         return p
 
     p = add("programme", "the quarterly programme report: case finding, assessments, key patients, campaigns, "
@@ -171,7 +193,7 @@ def register(sub: Any, folder: Any) -> None:
     p.add_argument("--by", default="township", help="township (default), county, village or total")
     p.add_argument("--waiting-days", type=int, default=30, help="days a suspected case may wait for a diagnosis "
                    "(default 30)")
-    p.add_argument("--format", default="table", choices=["table", "json"])
+    p.add_argument("--format", default="table", choices=["table", "json", "xlsx"])
     p.add_argument("--audit", metavar="ID", help="a patient_id (or a case_id for case-finding indicators): why it is "
                    "or is not counted in --indicator")
     p.add_argument("--indicator", help="the programme indicator to audit")
@@ -225,6 +247,14 @@ def _township(area: str) -> str:
     return code.at(AreaLevel.TOWNSHIP).code if code.level.value >= AreaLevel.TOWNSHIP.value else area
 
 
+def _by_township(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Items grouped by their ``township`` code, in order of first appearance."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for i in items:
+        out.setdefault(i["township"], []).append(i)
+    return out
+
+
 def _print_out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
@@ -245,6 +275,11 @@ def cmd_guardians(args: argparse.Namespace) -> int:
     if args.include_names and "guardian_name" in tables.patients.columns:
         names = {p: n for p, n in tables.patients.select("patient_id", "guardian_name").iter_rows() if n}
     rows = guardian_list(facts, policy, names)
+    from smi_care.cli.main import _areas
+    from smi_care.export.cells import csv_records
+    from smi_care.export.terminal import text_table
+
+    areas = _areas(args.registry)
     records: list[dict[str, Any]] = [{"township": _township(g.area), "patient_id": g.patient_id,
                 **({"guardian_name": g.guardian_name or ""} if args.include_names else {}),
                 "eligible": g.decision.eligible, "reasons": list(g.decision.failed or g.decision.reasons)}
@@ -254,23 +289,19 @@ def cmd_guardians(args: argparse.Namespace) -> int:
         _print_out(json.dumps({"period": str(period), "policy": policy.name, "guardians": len(records),
                           "eligible": eligible, "items": records}, ensure_ascii=False, indent=2))
     elif args.format == "csv":
-        buf = io.StringIO()
         fields = list(records[0]) if records else ["township", "patient_id", "eligible", "reasons"]
-        w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-        w.writeheader()
-        w.writerows({**r, "eligible": int(r["eligible"]), "reasons": "; ".join(r["reasons"])} for r in records)
-        _print_out(buf.getvalue())
+        _print_out(csv_records(fields, ({**r, "eligible": int(r["eligible"]), "reasons": "; ".join(r["reasons"])}
+                                        for r in records)))
     else:
         lines = [f"Guardian rewards (以奖代补) {period} under {policy.name}: {eligible} of {len(records)} guardian(s) "
                  "eligible"]
-        town = None
-        for r in records:
-            if r["township"] != town:
-                town = r["township"]
-                lines.append(f"\n{town}")
-            who = f"  {r['guardian_name']}" if args.include_names else ""
-            mark = "eligible" if r["eligible"] else "not eligible"
-            lines.append(f"  {r['patient_id']}{who}  {mark}: " + "; ".join(r["reasons"]))
+        for town, part in _by_township(records).items():
+            lines += ["", areas.label(town), text_table(
+                [h for h, keep in (("patient_id", True), ("guardian_name", args.include_names), ("eligible", True),
+                                   ("reasons", True)) if keep],
+                [[r["patient_id"], *([r["guardian_name"]] if args.include_names else []),
+                  "eligible" if r["eligible"] else "not eligible", "; ".join(r["reasons"])] for r in part],
+                indent="  ")]
         _print_out("\n".join(lines))
     return 0
 
@@ -301,14 +332,16 @@ def cmd_supplies(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_out(json.dumps({"on": day.isoformat(), "within": args.within, "items": items}, ensure_ascii=False, indent=2))
     else:
+        from smi_care.cli.main import _areas
+        from smi_care.export.terminal import text_table
+
+        names = _areas(args.registry)
         lines = [f"Free medication and case-management teams on {day.isoformat()}: {len(alerts)} supply alert(s), "
                  f"{len(flags)} team flag(s)"]
-        town = None
-        for i in items:
-            if i["township"] != town:
-                town = i["township"]
-                lines.append(f"\n{town}")
-            lines.append(f"  {i['patient_id']}  {i['reason']}")
+        for town, part in _by_township(items).items():
+            lines += ["", names.label(town), text_table(["patient_id", "kind", "reason"],
+                                                        [[i["patient_id"], i["kind"], i["reason"]] for i in part],
+                                                        indent="  ")]
         _print_out("\n".join(lines))
     return 0
 

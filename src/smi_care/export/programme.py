@@ -8,19 +8,12 @@ from pathlib import Path
 
 import polars as pl
 
+from smi_care.labels import Lang
 
-def write_table(rows: pl.DataFrame, path: str | Path, group: str = "township") -> Path:
-    """Write ``rows`` to an ``.xlsx`` file: sheet ``all``, then a sheet per value of ``group``."""
-    import xlsxwriter
 
-    path = Path(path)
-    wb = xlsxwriter.Workbook(str(path))
-    try:
-        rows.write_excel(workbook=wb, worksheet="all", autofit=True)
-        if group in rows.columns:
-            for (name,), part in rows.sort(group).group_by(group, maintain_order=True):
-                rows_part = part.drop(group)
-                rows_part.write_excel(workbook=wb, worksheet=str(name or "unknown")[:31], autofit=True)
-    finally:
-        wb.close()
-    return path
+def write_table(rows: pl.DataFrame, path: str | Path, group: str = "township", lang: Lang = "zh") -> Path:
+    """Write ``rows`` to an ``.xlsx`` file through the output layer
+    (:func:`smi_care.export.lists.write_list`): sheet ``全部``, then a sheet per value of ``group``."""
+    from smi_care.export.lists import write_list
+
+    return write_list(rows, path, lang, group)

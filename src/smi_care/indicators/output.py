@@ -12,11 +12,11 @@ a quarter or a month); the text table and grid end with them, one ``warning:`` l
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
+from smi_care.export.cells import BOM, csv_records
+from smi_care.export.terminal import display_width, pad, text_table
 from smi_care.indicators.evaluate import Report, by_name
 from smi_care.labels import Lang, breakdown_name, group_label, header, indicator_name
 from smi_care.registry.areas import NO_NAMES, AreaNames
@@ -24,8 +24,8 @@ from smi_care.registry.areas import NO_NAMES, AreaNames
 FIELDS = ("indicator", "name", "group", "area", "numerator", "denominator", "value", "unit", "target", "target_year",
           "target_source", "met", "name_en", "group_label")
 
-#: The byte-order mark Excel needs to read a CSV file as UTF-8 (without it, Chinese is garbled).
-BOM = "\ufeff"
+__all__ = ["BOM", "FIELDS", "to_csv", "to_dataframe", "to_grid", "to_json", "to_json_data", "to_records", "to_table",
+           "warning_lines"]
 
 
 def to_records(report: Report, areas: AreaNames = NO_NAMES) -> list[dict[str, Any]]:
@@ -53,27 +53,16 @@ def to_json(report: Report, indent: int | None = 2, areas: AreaNames = NO_NAMES)
 
 
 def to_csv(report: Report, areas: AreaNames = NO_NAMES, bom: bool = False) -> str:
-    """The records as CSV; ``bom=True`` starts it with the UTF-8 byte-order mark Excel needs."""
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n")
-    w.writeheader()
-    for r in to_records(report, areas):
-        w.writerow({k: "" if v is None else v for k, v in r.items()})
-    return (BOM if bom else "") + buf.getvalue()
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    """Pad to a display width (a Chinese character takes two columns)."""
-    shown = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    fill = " " * max(0, width - shown)
-    return fill + text if right else text + fill
+    """The records as CSV for a spreadsheet (every text cell formula-safe,
+    :mod:`smi_care.export.cells`); ``bom=True`` starts it with the UTF-8 byte-order mark Excel needs."""
+    return csv_records(FIELDS, to_records(report, areas), bom=bom)
 
 
 def to_table(report: Report, lang: Lang = "zh", areas: AreaNames = NO_NAMES) -> str:
     """A plain text table for a terminal, each indicator named in ``lang``.
 
     >>> from smi_care.indicators import Period, report as make
-    >>> print(to_table(make([], Period.parse("2025")), "en").splitlines()[2][:40].rstrip())
+    >>> print(to_table(make([], Period.parse("2025")), "en").splitlines()[2].split("  ")[0])
     reported prevalence
     """
     by = by_name(report.by)
@@ -81,18 +70,16 @@ def to_table(report: Report, lang: Lang = "zh", areas: AreaNames = NO_NAMES) -> 
     if lang == "zh":
         head = f"指标 {report.period}" + (f" 按{breakdown_name(by, lang)}" if by is not None else "")
     cols = ("indicator", "group", "numerator", "denominator", "value", "target", "met")
-    h = [header(c, lang) for c in cols]
-    lines = [head, f"{_pad(h[0], 40)} {_pad(h[1], 24)} {_pad(h[2], 11, True)} {_pad(h[3], 11, True)} "
-                   f"{_pad(h[4], 9, True)} {_pad(h[5], 8, True)} {h[6]}"]
+    rows = []
     for r in report.results:
         value = "-" if r.value is None else f"{r.value:.2f}{r.unit}"
         target = "-" if r.target is None else f"{r.target.threshold:g}{r.unit}"
         met = "" if r.met is None else (header("yes" if r.met else "no", lang) if lang == "zh" else
                                         ("yes" if r.met else "NO"))
         den = "-" if r.denominator is None else str(r.denominator)
-        name = indicator_name(r.indicator, lang)
-        lines.append(f"{_pad(name, 40)} {_pad(group_label(by, r.group, areas, lang), 24)} {r.numerator:>11} "
-                     f"{den:>11} {value:>9} {target:>8} {met}")
+        rows.append([indicator_name(r.indicator, lang), group_label(by, r.group, areas, lang), r.numerator, den,
+                     value, target, met])
+    lines = [head, text_table([header(c, lang) for c in cols], rows, right=(2, 3, 4, 5), gap=1)]
     return "\n".join(lines + warning_lines(report))
 
 
@@ -142,11 +129,11 @@ def to_grid(report: Report, indicators: tuple[str, ...] = GRID_DEFAULT, areas: A
     order = [g for g in groups if g] + [""]
     by = by_name(report.by)
     shown_groups = {g: group_label(by, g, areas, lang) if g else "total" for g in order}
-    first = max([12, *(_width(v) + 1 for v in shown_groups.values())])
+    first = max([12, *(display_width(v) + 1 for v in shown_groups.values())])
     width = {i: max(len(SHORT.get(i, i)), 7) for i in indicators}
-    lines = [_pad("group", first) + "".join(SHORT.get(i, i).rjust(width[i] + 1) for i in indicators)]
+    lines = [pad("group", first) + "".join(SHORT.get(i, i).rjust(width[i] + 1) for i in indicators)]
     for g in order:
-        lines.append(_pad(shown_groups[g], first) + "".join(cells.get((g, i), "").rjust(width[i] + 1)
+        lines.append(pad(shown_groups[g], first) + "".join(cells.get((g, i), "").rjust(width[i] + 1)
                                                             for i in indicators))
     units = {r.indicator: r.unit for r in report.results}
     lines.append("")
@@ -161,10 +148,6 @@ def to_grid(report: Report, indicators: tuple[str, ...] = GRID_DEFAULT, areas: A
     if targets:
         lines.append("* below target. Targets: " + "; ".join(targets))
     return "\n".join(lines + warning_lines(report))
-
-
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def to_dataframe(report: Report, areas: AreaNames = NO_NAMES) -> Any:

@@ -26,6 +26,7 @@ from smi_care.indicators.definitions import STANDARD_INDICATORS, Indicator
 from smi_care.indicators.evaluate import DEFAULT_POLICY, By, EvaluationPolicy, Report, finalize, report
 from smi_care.indicators.periods import Period, PeriodError
 from smi_care.indicators.targets import NATIONAL_TARGETS, Target
+from smi_care.registry.areas import NO_NAMES, AreaNames
 
 _YEAR, _QUARTER, _MONTH = r"(\d{4})", r"(\d{4})[Qq]([1-4])", r"(\d{4})-(\d{2})"
 
@@ -117,8 +118,35 @@ def trend(registry: Registry | Iterable[PatientRecord] | Tables, periods: str | 
 
 
 def trend_warnings(reports: Iterable[Report]) -> list[str]:
-    """The warnings of a trend's reports, once each, the period named in each."""
-    return list(dict.fromkeys(w for rep in reports for w in rep.warnings))
+    """The warnings of a trend's reports, each once per run: warnings that differ only in the
+    period they name are one warning naming every period (``targets not judged on this quarter
+    (2024Q1, 2024Q2): ...``).
+
+    >>> trend_warnings([])
+    []
+    """
+    periods: dict[str, list[str]] = {}
+    for rep in reports:
+        for w in rep.warnings:
+            found = _PERIOD_IN_TEXT.search(w)
+            if found is None:
+                periods.setdefault(w, [])
+                continue
+            key = w[:found.start(1)] + "{}" + w[found.end(1):]
+            label = period_label(rep.period) if found.group(1) == str(rep.period) else found.group(1)
+            shown = periods.setdefault(key, [])
+            if label not in shown:
+                shown.append(label)
+    out = []
+    for key, shown in periods.items():
+        text = key.replace("{}", ", ".join(shown), 1) if shown else key
+        if len(shown) > 1:
+            text = text.replace("on this quarter", "on these quarters").replace("on this month", "on these months")
+        out.append(text)
+    return out
+
+
+_PERIOD_IN_TEXT = re.compile(r"\((\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2})\)")
 
 
 TREND_FIELDS = tuple(f.name for f in attrs.fields(TrendRow))
@@ -129,12 +157,23 @@ def trend_records(rows: Iterable[TrendRow]) -> list[dict[str, Any]]:
     return [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in attrs.asdict(r).items()} for r in rows]
 
 
-def trend_dataframe(rows: Iterable[TrendRow]) -> Any:
-    """A pandas DataFrame of the rows (install the ``pandas`` extra)."""
+def trend_dataframe(rows: Iterable[TrendRow], areas: AreaNames = NO_NAMES, by: str | None = None) -> Any:
+    """A pandas DataFrame of the rows (install the ``pandas`` extra), with the indicator's
+    ``name`` (Chinese) and ``name_en`` and each group's ``group_label`` (an area with its name
+    from ``areas.csv``, 男/女 for ``by="sex"``, 合计 for the total); like
+    :func:`smi_care.indicators.output.to_dataframe`, the total's ``group`` and ``area`` are
+    missing (NaN), not ""."""
     try:
         import pandas as pd
     except ImportError:
         raise ImportError("trend_dataframe needs pandas: pip install 'smi-care[pandas]'") from None
-    return pd.DataFrame(trend_records(rows), columns=list(TREND_FIELDS))
+    from smi_care.labels import group_label, indicator_name
 
-
+    records = trend_records(rows)
+    for r in records:
+        r["name"] = indicator_name(r["indicator"], "zh")
+        r["name_en"] = indicator_name(r["indicator"], "en")
+        r["group_label"] = (areas.label(r["area"]) if r["area"] else group_label(by, r["group"], areas, "zh"))
+        r["group"] = r["group"] or None
+        r["area"] = r["area"] or None
+    return pd.DataFrame(records, columns=[*TREND_FIELDS, "name", "name_en", "group_label"])

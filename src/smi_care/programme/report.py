@@ -37,6 +37,7 @@ import polars as pl
 
 from smi_care.domain.identity import AreaCode, AreaLevel
 from smi_care.domain.records import PopulationEntry
+from smi_care.export.terminal import display_width, pad
 from smi_care.indicators.columnar import Tables, count, group_keys, population_entries
 from smi_care.indicators.definitions import STANDARD_INDICATORS, Indicator
 from smi_care.indicators.evaluate import DEFAULT_POLICY, By, EvaluationPolicy, Partial, Report, by_name, finalize
@@ -333,11 +334,11 @@ def _grid(rep: Report, ids: Sequence[str], names: Mapping[str, str], group_name:
     cells = {(r.group, r.indicator): ("-" if r.value is None else f"{r.value:.1f}" + ("*" if r.met is False else ""))
              for r in rep.results}
     groups = [*sorted({r.group for r in rep.results if r.group}), ""]
-    width = max([14, *(len(group_name(g)) + 2 for g in groups)])
+    width = max([14, *(display_width(group_name(g)) + 2 for g in groups)])
     cols = [max(8, len(str(k + 1)) + 2) for k, _ in enumerate(ids)]
-    lines = ["group".ljust(width) + "".join(f"[{k + 1}]".rjust(w) for k, w in enumerate(cols))]
+    lines = [pad("group", width) + "".join(f"[{k + 1}]".rjust(w) for k, w in enumerate(cols))]
     for g in groups:
-        lines.append(group_name(g).ljust(width) + "".join(cells.get((g, i), "").rjust(w) for i, w in zip(ids, cols,
+        lines.append(pad(group_name(g), width) + "".join(cells.get((g, i), "").rjust(w) for i, w in zip(ids, cols,
                                                                                                        strict=True)))
     lines.append("")
     lines += [f"[{k + 1}] {names.get(i, i)}" for k, i in enumerate(ids)]
@@ -365,14 +366,14 @@ def to_text(rep: ProgrammeReport, area_name: Callable[[str], str] = lambda code:
             "  " + "group".ljust(22) + "reported diagnosed enrolled excluded  open  110 alerts  waiting  median days"]
     for f in rep.case_figures:
         median = "-" if f.median_days_to_diagnosis is None else f"{f.median_days_to_diagnosis:.1f}"
-        out.append("  " + gname(f.group).ljust(22) + f"{f.reported:>8} {f.diagnosed:>9} {f.enrolled:>8} "
+        out.append("  " + pad(gname(f.group), 22) + f"{f.reported:>8} {f.diagnosed:>9} {f.enrolled:>8} "
                    f"{f.excluded:>8} {f.open:>5} {f.alerts:>11} {f.waiting:>8} {median:>12}")
     if rep.unlocking:
         out += ["", "Unlocking campaign / 解锁行动 (registered patients, on the period's last day):",
                 "  " + "group".ljust(22) + "found locked  released now  locked again  last release"]
         for u in rep.unlocking:
             last = u.last_release.isoformat() if u.last_release else "-"
-            out.append("  " + gname(u.group).ljust(22) + f"{u.found_locked:>12} {u.released:>13} {u.relocked:>13}  "
+            out.append("  " + pad(gname(u.group), 22) + f"{u.found_locked:>12} {u.released:>13} {u.relocked:>13}  "
                        f"{last}")
     return "\n".join(out)
 
