@@ -35,7 +35,8 @@ from smi_care.domain.records import Coverage, PopulationEntry
 from smi_care.indicators import STANDARD_INDICATORS, Period, evaluate
 from smi_care.indicators.columnar import evaluate_tables
 from smi_care.indicators.evaluate import Dimension, EvaluationPolicy
-from smi_care.indicators.facts import FACTS, patient_facts
+from smi_care.indicators.facts import FACTS
+from tests.oracle.facts import patient_facts
 from smi_care.indicators.facts_table import facts_table
 from smi_care.indicators.standard import FOLLOWUPS_AND_HEALTH_CHECK, FOUR_FOLLOWUPS, NO_GAP_OVER_3_MONTHS
 from smi_care.rules.status import StatusPolicy
