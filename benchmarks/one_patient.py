@@ -63,8 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     per_patient(1, records[:5], steps["status on a day, one patient per call (status_on)"][0], False)  # warm up
     load = os.getloadavg()
-    print(f"{len(records)} synthetic patients (smi_care.synth.generate), period {PERIOD}, day {DAY}; median of {args.repeat} rounds; "
-          f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(f"{len(records)} synthetic patients (smi_care.synth.generate), period {PERIOD}, day {DAY}; "
+          f"median of {args.repeat} rounds; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     for name, (call, batch) in steps.items():
         print(f"  {name:<55} {per_patient(args.repeat, records, call, batch):7.3f} ms/patient")
     return 0
