@@ -16,8 +16,8 @@ over the fact names, so it runs on a :class:`PatientFacts` or on the facts table
 >>> from smi_care.rules.status import NATIONAL as STATUS, covers_nothing
 >>> p = Patient(patient_id="P1", sex=Sex.MALE, birth_date=dt.date(1980, 1, 2),
 ...             area_code=AreaCode("110105001002"), disorder=Disorder.SCHIZOPHRENIA,
-...             diagnosis_date=dt.date(2020, 5, 1), registered_on=dt.date(2020, 5, 8))
->>> visit = FollowUp("P1", dt.date(2025, 3, 1), FollowUpForm.HOME, seen={SeenPerson.PATIENT}, risk_level=0)
+...             diagnosis_date=dt.date(2020, 5, 1), registered_on=dt.date(2020, 5, 8), consent=Consent.REFUSED)
+>>> visit = FollowUp("P1", dt.date(2025, 3, 1), FollowUpForm.HOME, hospitalisation=Hospitalisation.IN_HOSPITAL_NOW)
 >>> f = patient_facts(PatientRecord(p, (visit,)), Period.parse("2025"), covers_nothing, FOUR_FOLLOWUPS,
 ...                   STATUS, CLASSES)
 >>> f.registered, f.completed, f.last == visit, f.required_followups, f.standard

@@ -12,10 +12,11 @@ its record, which is date order with ties in record order).
 >>> from smi_care.domain import *
 >>> p = Patient(patient_id="P1", sex=Sex.MALE, birth_date=dt.date(1980, 1, 2),
 ...             area_code=AreaCode("110105001002"), disorder=Disorder.SCHIZOPHRENIA,
-...             diagnosis_date=dt.date(2020, 5, 1), registered_on=dt.date(2020, 5, 8))
->>> t = record_tables([PatientRecord(p, (FollowUp("P1", dt.date(2025, 3, 1), FollowUpForm.HOME, risk_level=0),))])
->>> t.patients.height, t.followups.select("risk_level", "row").rows(), t.events.height
-(1, [(0, 0)], 0)
+...             diagnosis_date=dt.date(2020, 5, 1), registered_on=dt.date(2020, 5, 8), consent=Consent.REFUSED)
+>>> visit = FollowUp("P1", dt.date(2025, 3, 1), FollowUpForm.HOME, hospitalisation=Hospitalisation.IN_HOSPITAL_NOW)
+>>> t = record_tables([PatientRecord(p, (visit,))])
+>>> t.patients.height, t.followups.select("hospitalisation", "row").rows(), t.events.height
+(1, [(1, 0)], 0)
 """
 
 from __future__ import annotations
