@@ -56,50 +56,36 @@ class RecordTables:
 
 
 def _code(v: Any) -> int | None:
-    return None if v is None else int(v.code)
+    return None if v is None else v._value_  # an int code list's code (``.code`` without its check)
 
 
 def _codes(values: Iterable[Any]) -> str | None:
-    text = ";".join(str(v.code) for v in sorted(values, key=lambda v: v.code))
-    return text or None
-
-
-def _columns(names: Iterable[str]) -> dict[str, list[Any]]:
-    return {name: [] for name in names}
+    if not values:
+        return None
+    return ";".join(str(c) for c in sorted(v._value_ for v in values))
 
 
 def record_tables(records: Iterable[PatientRecord]) -> RecordTables:
     """The records as the engine's tables (rows in record order; ``row`` numbers each record's
     follow-ups and events from 0, so a row maps back to ``record.followups[row]``)."""
-    pats, fus, evs = _columns(PATIENTS), _columns(FOLLOWUPS), _columns(EVENTS)
+    pats: list[tuple[Any, ...]] = []
+    fus: list[tuple[Any, ...]] = []
+    evs: list[tuple[Any, ...]] = []
     for i, rec in enumerate(records):
         p = rec.patient
-        for name, value in (("patient_id", p.patient_id), ("sex", p.sex.code), ("birth_date", p.birth_date),
-                            ("area_code", p.area_code.code), ("disorder", p.disorder.code),
-                            ("diagnosis_date", p.diagnosis_date), ("registered_on", p.registered_on),
-                            ("consent", p.consent.code), ("consent_date", p.consent_date),
-                            ("past_lockup", _code(p.past_lockup)), ("row", i)):
-            pats[name].append(value)
+        pats.append((p.patient_id, p.sex.code, p.birth_date, p.area_code.code, p.disorder.code, p.diagnosis_date,
+                     p.registered_on, p.consent.code, p.consent_date, _code(p.past_lockup), i))
         for j, f in enumerate(rec.followups):
             s = f.social
-            acts = ";".join(f"{a.act.code}:{a.count}" for a in f.acts) or None
-            for name, value in (
-                    ("patient_id", f.patient_id), ("visit_date", f.visit_date), ("form", f.form.code),
-                    ("seen", _codes(f.seen)), ("loss_reason", _code(f.loss_reason)), ("risk_level", f.risk_level),
-                    ("symptoms", _codes(f.symptoms)), ("symptom_severity", _code(f.symptom_severity)),
-                    ("insight", _code(f.insight)), ("sf_self_care", _code(s.self_care)),
-                    ("sf_housework", _code(s.housework)), ("sf_work", _code(s.work)),
-                    ("sf_learning", _code(s.learning)), ("sf_social", _code(s.social)), ("acts", acts),
-                    ("lockup", _code(f.lockup)), ("hospitalisation", _code(f.hospitalisation)),
-                    ("adherence", _code(f.adherence)), ("adr", _code(f.adr)), ("adr_serious", f.adr_serious),
-                    ("physical_illness", _code(f.physical_illness)), ("classification", _code(f.classification)),
-                    ("next_visit_date", f.next_visit_date), ("counselling", f.counselling), ("row", j)):
-                fus[name].append(value)
+            fus.append((f.patient_id, f.visit_date, f.form.code, _codes(f.seen), _code(f.loss_reason), f.risk_level,
+                        _codes(f.symptoms), _code(f.symptom_severity), _code(f.insight), _code(s.self_care),
+                        _code(s.housework), _code(s.work), _code(s.learning), _code(s.social),
+                        ";".join(f"{a.act.code}:{a.count}" for a in f.acts) or None, _code(f.lockup),
+                        _code(f.hospitalisation), _code(f.adherence), _code(f.adr), f.adr_serious,
+                        _code(f.physical_illness), _code(f.classification), f.next_visit_date, f.counselling, j))
         for j, e in enumerate(rec.events):
-            for name, value in (("patient_id", e.patient_id), ("date", e.date), ("event", e.kind.text_code),
-                                ("detail", e.detail or None),
-                                ("other_area", e.other_area.code if e.other_area else None),
-                                ("contract_end", e.contract_end), ("row", j)):
-                evs[name].append(value)
-    return RecordTables(pl.DataFrame(pats, schema=PATIENTS), pl.DataFrame(fus, schema=FOLLOWUPS),
-                        pl.DataFrame(evs, schema=EVENTS))
+            evs.append((e.patient_id, e.date, e.kind.text_code, e.detail or None,
+                        e.other_area.code if e.other_area else None, e.contract_end, j))
+    return RecordTables(pl.DataFrame(pats, schema=PATIENTS, orient="row"),
+                        pl.DataFrame(fus, schema=FOLLOWUPS, orient="row"),
+                        pl.DataFrame(evs, schema=EVENTS, orient="row"))
