@@ -52,12 +52,11 @@ from smi_care.domain.followup import FollowUp, SocialFunction
 from smi_care.indicators.expr import as_column
 from smi_care.indicators.fact_names import FACTS
 from smi_care.indicators.periods import Period
-from smi_care.indicators.standard import StandardPolicy, gaps_plan, months_later, required_followups
+from smi_care.indicators.standard import StandardPolicy, gaps_table, required_followups
 from smi_care.rules.classification import ClassificationPolicy, effective_class
 from smi_care.rules.history import (
     Covers,
     admitted_at,
-    covered_areas,
     in_hospital_expr,
     last_completed_at,
     lockup_at,
@@ -65,7 +64,6 @@ from smi_care.rules.history import (
     map_unique,
     ordered_followups,
     registration_at,
-    registration_plan,
 )
 from smi_care.rules.status import StatusPolicy
 
@@ -80,7 +78,7 @@ _FACE_TO_FACE = tuple(f.code for f in FollowUpForm if f.face_to_face)
 INCIDENT_ACTS = r"(^|;)\s*0*[23]\s*(:\s*(0*[1-9][0-9]*)?\s*)?(;|$)"
 
 
-def _followup_facts(f: pl.LazyFrame, period: Period, with_dates: bool) -> pl.LazyFrame:
+def _followup_facts(f: pl.DataFrame, period: Period, with_dates: bool) -> pl.DataFrame:
     """Per-patient aggregates of the follow-ups in P (``f``: :func:`ordered_followups` up to D)."""
     in_p = pl.col("visit_date") >= period.start
     done_in_p = pl.col("_completed") & in_p
@@ -93,6 +91,7 @@ def _followup_facts(f: pl.LazyFrame, period: Period, with_dates: bool) -> pl.Laz
         face_to_face=(done_in_p & pl.col("form").is_in(_FACE_TO_FACE)).any(),
         _counselling_followup=(in_p & pl.col("counselling").fill_null(False)).any(),
         incident=(in_p & acts).any(),
+        _last_i=pl.col("_i").filter(done_in_p).last(),
         _last_row=pl.col("row").filter(done_in_p).last(),
     )
 
@@ -146,11 +145,11 @@ def with_rule_class(rows: pl.DataFrame, classes: ClassificationPolicy, name: str
             .drop("_derived"))
 
 
-def _last_followups(f: pl.DataFrame, period: Period, classes: ClassificationPolicy) -> pl.DataFrame:
+def _last_followups(f: pl.DataFrame, agg: pl.DataFrame, classes: ClassificationPolicy) -> pl.DataFrame:
     """The last completed follow-up in P of each patient: date, adherence, hospitalisation and
     class — the recorded class, else the §4 rule's (applied to those rows only)."""
-    done_in_p = f.filter(pl.col("_completed") & (pl.col("visit_date") >= period.start))
-    last = done_in_p.unique("patient_id", keep="last", maintain_order=True).select(*_CLASS_INPUTS, "classification")
+    last = (f.join(agg.select("_last_i").drop_nulls(), left_on="_i", right_on="_last_i", how="semi")
+            .select(*_CLASS_INPUTS, "classification"))
     return (with_rule_class(last, classes, "last_class")
             .select("patient_id", last_date="visit_date", last_adherence="adherence",
                     last_hospitalisation="hospitalisation", last_class=pl.col("last_class")))
@@ -163,7 +162,7 @@ def registration(patients: pl.DataFrame, events: pl.DataFrame, period: Period, c
         "patient_id", "registered", "area", "registration_start")
 
 
-def _event_facts(events: pl.LazyFrame, period: Period) -> pl.LazyFrame:
+def _event_facts(events: pl.DataFrame, period: Period) -> pl.DataFrame:
     """Events in P, and the family-doctor contract in force on D (signed on or before D, its end
     on or after D or not recorded)."""
     end = period.end
@@ -180,20 +179,17 @@ def _event_facts(events: pl.LazyFrame, period: Period) -> pl.LazyFrame:
     )
 
 
-def _gaps(f: pl.DataFrame, base: pl.LazyFrame, period: Period, months: int, starts: pl.Series) -> pl.LazyFrame:
-    """``gaps_within_limit``: :func:`~smi_care.indicators.standard.gaps_plan` on the chain from
+def _gaps(f: pl.DataFrame, base: pl.DataFrame, period: Period, months: int) -> pl.DataFrame:
+    """``gaps_within_limit``: :func:`~smi_care.indicators.standard.gaps_table` on the chain from
     max(P start, registration start) through the completed follow-ups in P to D."""
     anchors = base.select("patient_id", _anchor=pl.max_horizontal(pl.lit(period.start), "registration_start"))
-    done = f.filter(pl.col("_completed") & (pl.col("visit_date") >= period.start)).select("patient_id", "visit_date",
-                                                                                           "_i")
-    days = pl.concat([done.get_column("visit_date"), starts, pl.Series([period.start], dtype=pl.Date)])
-    return gaps_plan(done.lazy(), anchors, period.end, months_later(days, months))
+    done = (f.filter(pl.col("_completed") & (pl.col("visit_date") >= period.start))
+            .select("patient_id", "visit_date", "_i"))
+    return gaps_table(done, anchors, period.end, months)
 
 
-def _starts(patients: pl.DataFrame, events: pl.DataFrame) -> pl.Series:
-    """Every day a registration can start on: a registration date or a transfer in."""
-    transfers = events.filter(pl.col("event") == EventKind.TRANSFER_IN.text_code).get_column("date")
-    return pl.concat([patients.get_column("registered_on"), transfers]).drop_nulls().unique()
+def _required(starts: pl.Series, period: Period, per_year: int) -> pl.Series:
+    return map_unique(starts, lambda d: required_followups(period, d, per_year), pl.Int64)
 
 
 def fact_columns(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame, period: Period,
@@ -202,32 +198,21 @@ def fact_columns(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.Dat
     """Every fact of :data:`~smi_care.indicators.fact_names.FACTS` and the columns behind them:
     ``_last_row`` (the ``row`` of the last completed follow-up in P) and, with ``with_dates``,
     ``completed_dates`` (the dates of the completed follow-ups in P, in §6 order). One row per
-    patient, in the order of ``patients``.
-
-    One query: the follow-ups are ordered once, the §4 class is worked out for the last
-    completed follow-ups without a recorded one, the scalar rules (coverage, calendar months,
-    follow-ups required) are applied once per distinct input, and the rest is one lazy plan
-    collected at the end (a single patient's rows pay the per-query cost once, not per step)."""
+    patient, in the order of ``patients``."""
     end = period.end
     f = ordered_followups(followups, end)
-    fl, ev = f.lazy(), events.lazy()
-    starts = _starts(patients, events)
-    required = pl.DataFrame({"registration_start": starts,
-                             "required_followups": map_unique(starts, lambda d: required_followups(
-                                 period, d, standard.per_year), pl.Int64)},
-                            schema={"registration_start": pl.Date, "required_followups": pl.Int64})
+    fu = _followup_facts(f, period, with_dates)
+    last = _last_followups(f, fu, classes)
+    reg = registration(patients, events, period, covers)
     join: dict[str, Any] = {"on": "patient_id", "how": "left", "maintain_order": "left"}
-    reg = registration_plan(patients.lazy(), ev, end, covered_areas(events, covers)).select(
-        "patient_id", "registered", "area", "registration_start")
-    base = (patients.lazy().select("patient_id", "sex", "birth_date", "disorder", "consent", "past_lockup")
-            .join(reg, **join).join(_followup_facts(fl, period, with_dates), **join)
-            .join(_last_followups(f, period, classes).lazy(), **join)
-            .join(_event_facts(ev, period), **join)
-            .join(admitted_at(ev, end), **join)
-            .join(lost_at(fl, status.consecutive_failures_lost).select("patient_id", "lost"), **join)
-            .join(last_completed_at(fl).select("patient_id", "last_done_hospitalisation"), **join)
-            .join(lockup_at(fl), **join))
-    base = base.join(_gaps(f, base, period, standard.gap_months, starts), **join)
+    base = (patients.select("patient_id", "sex", "birth_date", "disorder", "consent", "past_lockup")
+            .join(reg, **join).join(fu, **join).join(last, **join)
+            .join(_event_facts(events, period), **join)
+            .join(admitted_at(events, end), **join)
+            .join(lost_at(f, status.consecutive_failures_lost).select("patient_id", "lost"), **join)
+            .join(last_completed_at(f).select("patient_id", "last_done_hospitalisation"), **join)
+            .join(lockup_at(f), **join))
+    base = base.join(_gaps(f, base, period, standard.gap_months), **join)
     birth = pl.col("birth_date")
     before_birthday = (pl.lit(end.month) < birth.dt.month()) | (
         (pl.lit(end.month) == birth.dt.month()) & (pl.lit(end.day) < birth.dt.day()))
@@ -245,10 +230,11 @@ def fact_columns(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.Dat
         counselling=pl.col("_counselling_event").fill_null(False) | pl.col("_counselling_followup").fill_null(False),
         lockup=pl.coalesce(pl.col("recorded_lockup"), pl.col("past_lockup")).cast(pl.Int8),
         **false,
-    ).join(required.lazy(), on="registration_start", how="left", maintain_order="left")
+    )
+    out = out.with_columns(required_followups=_required(out["registration_start"], period, standard.per_year))
     out = out.with_columns(standard=as_column(standard.expression()))
     extra = ["_last_row", *(["completed_dates"] if with_dates else [])]
-    return out.select(*FACTS, *extra).collect()
+    return out.select(*FACTS, *extra)
 
 
 def facts_table(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame, period: Period,

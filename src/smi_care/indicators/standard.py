@@ -143,40 +143,27 @@ def required_followups(period: Period, registration_start: dt.date, per_year: in
     return blocks_between(start, period.end, months)
 
 
-def months_later(days: pl.Series, months: int) -> pl.DataFrame:
-    """``_d`` (each distinct day) and ``_plus`` (``months`` calendar months later,
-    :func:`~smi_care.rules.schedule.add_months`): the calendar rule applied once per day, to be
-    joined into a plan."""
-    distinct = days.drop_nulls().unique().alias("_d")
-    return pl.DataFrame({"_d": distinct, "_plus": map_unique(distinct, lambda d: add_months(d, months), pl.Date)},
-                        schema={"_d": pl.Date, "_plus": pl.Date})
+def _plus_months(column: pl.Series, months: int) -> pl.Series:
+    return map_unique(column, lambda d: add_months(d, months), pl.Date)
 
 
-def gaps_plan(done: pl.LazyFrame, anchors: pl.LazyFrame, end: dt.date, later: pl.DataFrame) -> pl.LazyFrame:
+def gaps_table(done: pl.DataFrame, anchors: pl.DataFrame, end: dt.date, months: int) -> pl.DataFrame:
     """The NO_GAP_OVER_3_MONTHS chain of every patient at once, the one home of the rule.
 
     ``anchors``: ``patient_id`` and ``_anchor`` (the later of P's start and the registration
     start), one row per patient; ``done``: ``patient_id``, ``visit_date`` and ``_i`` (their
-    order) of the completed follow-ups in P; ``later``: :func:`months_later` of every anchor and
-    visit date. The result: ``patient_id`` and ``gaps_within_limit`` (the chain anchor, the
-    follow-ups, ``end`` has no step over the months), in the order of ``anchors``."""
-    plus = later.lazy()
+    order) of the completed follow-ups in P. The result: ``patient_id`` and
+    ``gaps_within_limit`` (the chain anchor, the follow-ups, ``end`` has no step over ``months``
+    calendar months), in the order of ``anchors``."""
     done = done.join(anchors, on="patient_id", how="inner").sort("_i")
     done = done.with_columns(_prev=pl.max_horizontal("_anchor", pl.col("visit_date").shift(1).over("patient_id")))
-    done = (done.join(plus, left_on="_prev", right_on="_d", how="left")
-            .with_columns(_ok=pl.col("visit_date") <= pl.col("_plus")))
+    done = done.with_columns(_ok=pl.col("visit_date") <= _plus_months(done["_prev"], months))
     per = done.group_by("patient_id").agg(_chain_ok=pl.col("_ok").all(), _last_day=pl.col("visit_date").max())
-    tail = (anchors.join(per, on="patient_id", how="left", maintain_order="left")
-            .with_columns(_from=pl.max_horizontal("_anchor", "_last_day"))
-            .join(plus, left_on="_from", right_on="_d", how="left", maintain_order="left"))
+    tail = anchors.join(per, on="patient_id", how="left", maintain_order="left").with_columns(
+        _from=pl.max_horizontal("_anchor", "_last_day"))
+    tail = tail.with_columns(_limit=_plus_months(tail["_from"], months))
     return tail.select("patient_id", gaps_within_limit=pl.col("_chain_ok").fill_null(True)
-                       & (pl.lit(end) <= pl.col("_plus")))
-
-
-def gaps_table(done: pl.DataFrame, anchors: pl.DataFrame, end: dt.date, months: int) -> pl.DataFrame:
-    """:func:`gaps_plan` on eager tables (the months added to every anchor and visit date)."""
-    later = months_later(pl.concat([done.get_column("visit_date"), anchors.get_column("_anchor")]), months)
-    return gaps_plan(done.lazy(), anchors.lazy(), end, later).collect()
+                       & (pl.lit(end) <= pl.col("_limit")))
 
 
 def gaps_within(completed: Iterable[dt.date], anchor: dt.date, end: dt.date, months: int) -> bool:

@@ -83,11 +83,6 @@ def ordered_followups(followups: pl.DataFrame, end: dt.date) -> pl.DataFrame:
     >>> ordered_followups(f, dt.date(2025, 12, 31)).select("visit_date", "_completed", "_i").rows()
     [(datetime.date(2025, 2, 1), True, 0), (datetime.date(2025, 3, 1), False, 1)]
     """
-    return ordered_plan(followups.lazy(), end).collect()
-
-
-def ordered_plan(followups: pl.LazyFrame, end: dt.date) -> pl.LazyFrame:
-    """:func:`ordered_followups` as a lazy query (to be collected with the rest of a plan)."""
     return (followups.filter(pl.col("visit_date") <= end)
             .sort(["patient_id", "visit_date", "row"])
             .with_columns(_reached=reached_expr(), _completed=completed_expr())
@@ -97,14 +92,6 @@ def ordered_plan(followups: pl.LazyFrame, end: dt.date) -> pl.LazyFrame:
 def covered(areas: pl.Series, covers: Covers) -> pl.Series:
     """Whether each area code lies in the registry's coverage (null areas: not covered)."""
     return map_unique(areas, lambda code: covers(AreaCode(code)), pl.Boolean).fill_null(False)
-
-
-def covered_areas(events: pl.DataFrame, covers: Covers) -> pl.DataFrame:
-    """``other_area`` and ``_covered`` for every distinct other area of ``events``: the
-    coverage rule applied once per area, to be joined into a plan."""
-    areas = events.get_column("other_area").drop_nulls().unique()
-    return pl.DataFrame({"other_area": areas, "_covered": covered(areas, covers)},
-                        schema={"other_area": pl.String, "_covered": pl.Boolean})
 
 
 def registration_at(patients: pl.DataFrame, events: pl.DataFrame, day: dt.date, covers: Covers) -> pl.DataFrame:
@@ -117,15 +104,8 @@ def registration_at(patients: pl.DataFrame, events: pl.DataFrame, day: dt.date, 
     does not cover ends it, one to a covered area moves the home area there; a transfer in
     registers the patient (from the registration date) and brings the home area back. A
     patient whose first transfer is a transfer in after ``day`` was elsewhere until then (§5)."""
-    return registration_plan(patients.lazy(), events.lazy(), day, covered_areas(events, covers)).collect()
-
-
-def registration_plan(patients: pl.LazyFrame, events: pl.LazyFrame, day: dt.date,
-                      covered_table: pl.DataFrame) -> pl.LazyFrame:
-    """:func:`registration_at` as a lazy query; ``covered_table``: :func:`covered_areas`."""
-    ev = (events.filter(pl.col("event").is_in(STATUS_EVENTS)).sort(["patient_id", "date", "row"])
-          .join(covered_table.lazy(), on="other_area", how="left", maintain_order="left")
-          .with_columns(pl.col("_covered").fill_null(False)))
+    ev = events.filter(pl.col("event").is_in(STATUS_EVENTS)).sort(["patient_id", "date", "row"])
+    ev = ev.with_columns(_covered=covered(ev["other_area"], covers))
     out_, in_ = pl.col("event") == _OUT, pl.col("event") == _IN
     transfer = out_ | in_
     le_d = pl.col("date") <= day
@@ -159,7 +139,7 @@ def registration_plan(patients: pl.LazyFrame, events: pl.LazyFrame, day: dt.date
     return p.select("patient_id", registered=registered, area=area, registration_start=start, ended_by=ended)
 
 
-def lost_at(ordered: pl.LazyFrame, consecutive_failures: int) -> pl.LazyFrame:
+def lost_at(ordered: pl.DataFrame, consecutive_failures: int) -> pl.DataFrame:
     """Per patient with an attempt in ``ordered`` (:func:`ordered_followups` up to D): ``lost``
     on D and ``lost_row`` (the ``row`` of the attempt that made the patient lost, null if not
     lost). After the last completed attempt on or before D: the last attempt with a loss reason,
@@ -176,7 +156,7 @@ def lost_at(ordered: pl.LazyFrame, consecutive_failures: int) -> pl.LazyFrame:
         lost=pl.col("lost_row").is_not_null())
 
 
-def admitted_at(events: pl.LazyFrame, day: dt.date) -> pl.LazyFrame:
+def admitted_at(events: pl.DataFrame, day: dt.date) -> pl.DataFrame:
     """Per patient with an admission or discharge on or before ``day``: ``admitted`` (the last of
     them, in date and file order, is an admission)."""
     stays = (events.filter(pl.col("event").is_in([_ADMISSION, _DISCHARGE]) & (pl.col("date") <= day))
@@ -184,7 +164,7 @@ def admitted_at(events: pl.LazyFrame, day: dt.date) -> pl.LazyFrame:
     return stays.group_by("patient_id").agg(admitted=pl.col("event").last() == _ADMISSION)
 
 
-def last_completed_at(ordered: pl.LazyFrame, start: dt.date | None = None) -> pl.LazyFrame:
+def last_completed_at(ordered: pl.DataFrame, start: dt.date | None = None) -> pl.DataFrame:
     """Per patient with a completed follow-up in ``ordered`` (on or after ``start``, if given):
     ``last_done_row`` (its ``row``), ``last_done_i`` (its place in ``ordered``) and
     ``last_done_hospitalisation``."""
@@ -194,7 +174,7 @@ def last_completed_at(ordered: pl.LazyFrame, start: dt.date | None = None) -> pl
         last_done_hospitalisation=pl.col("hospitalisation").last())
 
 
-def lockup_at(ordered: pl.LazyFrame) -> pl.LazyFrame:
+def lockup_at(ordered: pl.DataFrame) -> pl.DataFrame:
     """Per patient: ``recorded_lockup``, the last lock-up status recorded in ``ordered``."""
     return ordered.group_by("patient_id").agg(recorded_lockup=pl.col("lockup").drop_nulls().last())
 
@@ -217,11 +197,10 @@ def day_status(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataF
     not), ``at_home``, ``status`` (one of :data:`STATUS_CODES`), ``last_done_row``
     and ``recorded_lockup``. Lost and in hospital hold only for a registered patient; in
     hospital comes before lost."""
-    ordered = ordered_plan(followups.lazy(), day)
-    ev = events.lazy()
-    reg = registration_plan(patients.lazy(), ev, day, covered_areas(events, covers))
+    ordered = ordered_followups(followups, day)
+    reg = registration_at(patients, events, day, covers)
     out = (reg.join(lost_at(ordered, consecutive_failures), on="patient_id", how="left", maintain_order="left")
-           .join(admitted_at(ev, day), on="patient_id", how="left", maintain_order="left")
+           .join(admitted_at(events, day), on="patient_id", how="left", maintain_order="left")
            .join(last_completed_at(ordered), on="patient_id", how="left", maintain_order="left")
            .join(lockup_at(ordered), on="patient_id", how="left", maintain_order="left"))
     registered = pl.col("registered")
@@ -239,4 +218,4 @@ def day_status(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataF
     return out.select("patient_id", "registered", "area", "ended_by", "registration_start", "lost", "lost_row",
                       "in_hospital", "hospitalised", at_home=registered & ~pl.col("in_hospital"), status=status,
                       last_done_row="last_done_row", recorded_lockup="recorded_lockup",
-                      admitted=pl.col("admitted").fill_null(False)).collect()
+                      admitted=pl.col("admitted").fill_null(False))

@@ -49,7 +49,6 @@ from smi_care.rules.history import (
     day_status,
     last_completed_at,
     ordered_followups,
-    ordered_plan,
     registration_at,
 )
 from smi_care.rules.limits import at_least
@@ -140,7 +139,7 @@ def completed_in(record: PatientRecord, start: dt.date, end: dt.date) -> tuple[F
 
 def last_completed(record: PatientRecord, on: dt.date, start: dt.date | None = None) -> FollowUp | None:
     """The last completed follow-up on or before ``on`` (and on or after ``start``)."""
-    last = last_completed_at(ordered_plan(_tables(record).followups.lazy(), on), start).collect()
+    last = last_completed_at(ordered_followups(_tables(record).followups, on), start)
     return _at(record, last.get_column("last_done_row")[0] if last.height else None)
 
 
@@ -158,7 +157,7 @@ def is_lost(record: PatientRecord, day: dt.date, policy: StatusPolicy = NATIONAL
 
 def admitted_on(record: PatientRecord, day: dt.date) -> bool:
     """An admission on or before ``day`` without a later discharge on or before it."""
-    admitted = admitted_at(_tables(record).events.lazy(), day).collect()
+    admitted = admitted_at(_tables(record).events, day)
     return bool(admitted.height and admitted.get_column("admitted")[0])
 
 
