@@ -19,7 +19,9 @@ from smi_care.domain.errors import ArgumentTypeError
 from smi_care.domain.identity import AreaCode, AreaLevel
 from smi_care.domain.records import PopulationEntry
 from smi_care.indicators.definitions import STANDARD_INDICATORS, Indicator
-from smi_care.indicators.evaluate import (
+from smi_care.indicators.expr import as_column
+from smi_care.indicators.facts_table import facts_table, map_unique
+from smi_care.indicators.partial import (
     DEFAULT_POLICY,
     TEXT_FORMS,
     By,
@@ -30,10 +32,10 @@ from smi_care.indicators.evaluate import (
     area_group,
     source_of,
 )
-from smi_care.indicators.expr import as_column
-from smi_care.indicators.facts_table import facts_table, map_unique
 from smi_care.indicators.periods import Period
 from smi_care.rules.status import Covers
+
+__all__ = ["Tables", "count", "counted_partials", "evaluate_tables", "group_keys", "population_entries"]
 
 
 @runtime_checkable
@@ -99,6 +101,19 @@ def count(facts: pl.DataFrame, indicators: Sequence[Indicator], bys: Sequence[By
     return out
 
 
+def counted_partials(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame, period: Period,
+                     bys: Sequence[By], indicators: tuple[Indicator, ...], policy: EvaluationPolicy, covers: Covers,
+                     population: frozenset[PopulationEntry]) -> list[Partial]:
+    """One :class:`Partial` per breakdown in ``bys``, from one facts table of these tables."""
+    facts = facts_table(patients, followups, events, period, covers, policy.standard, policy.status, policy.classes)
+    visits = followups.get_column("visit_date")
+    seen = int(((visits >= period.start) & (visits <= period.end)).sum())
+    sources = frozenset({source_of(patients.get_column("patient_id").to_list(),
+                                   patients.get_column("area_code").to_list())})
+    return [Partial(period, b, indicators, policy, counts, population, facts.height, seen, sources)
+            for b, counts in zip(bys, count(facts, indicators, bys, policy), strict=True)]
+
+
 @checked_with(skip=("tables",), advice=TEXT_FORMS)
 def evaluate_tables(tables: Tables, period: Period, by: By | Sequence[By] = None,
                     indicators: Iterable[Indicator] = STANDARD_INDICATORS,
@@ -108,13 +123,5 @@ def evaluate_tables(tables: Tables, period: Period, by: By | Sequence[By] = None
     if not isinstance(tables, Tables):
         raise ArgumentTypeError("evaluate_tables", "tables", tables, "registry tables (smi_care.registry.read_tables)")
     bys: list[By] = list(by) if isinstance(by, list | tuple) else [by]  # type: ignore[list-item]
-    inds = tuple(indicators)
-    facts = facts_table(tables.patients, tables.followups, tables.events, period, covers or tables.covers,
-                        policy.standard, policy.status, policy.classes)
-    population = population_entries(tables.population)
-    visits = tables.followups.get_column("visit_date")
-    seen = int(((visits >= period.start) & (visits <= period.end)).sum())
-    sources = frozenset({source_of(tables.patients.get_column("patient_id").to_list(),
-                                   tables.patients.get_column("area_code").to_list())})
-    return [Partial(period, b, inds, policy, counts, population, facts.height, seen, sources)
-            for b, counts in zip(bys, count(facts, inds, bys, policy), strict=True)]
+    return counted_partials(tables.patients, tables.followups, tables.events, period, bys, tuple(indicators), policy,
+                            covers or tables.covers, population_entries(tables.population))

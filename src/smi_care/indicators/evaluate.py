@@ -1,6 +1,8 @@
 """Evaluation of indicators over many patients, as mergeable partial counts.
 
-:func:`evaluate` turns patient records and a period into a :class:`Partial`: numerator and
+:func:`evaluate` turns patient records (or registry tables) and a period into a
+:class:`~smi_care.indicators.partial.Partial`, always with the one engine
+(:mod:`smi_care.indicators.columnar`: records are first turned into small tables): numerator and
 denominator counts per indicator and group. Partials of disjoint sets of patients
 :meth:`merge <Partial.merge>` into exactly the partial of their union (counts add), so a
 province can evaluate county by county, in parallel or on a cluster. :func:`finalize` turns
@@ -15,219 +17,63 @@ True
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
-from enum import Enum
 
 import attrs
 
 from smi_care.domain.arguments import checked_with
-from smi_care.domain.errors import ArgumentTypeError, SmiCareError
+from smi_care.domain.errors import ArgumentTypeError
 from smi_care.domain.identity import AreaCode, AreaLevel
-from smi_care.domain.named import short_repr
 from smi_care.domain.records import PatientRecord, PopulationEntry, Registry, population_lookup
+from smi_care.indicators.columnar import count, counted_partials, evaluate_tables, group_keys
 from smi_care.indicators.definitions import STANDARD_INDICATORS, Indicator
-from smi_care.indicators.facts import PatientFacts, patient_facts
+from smi_care.indicators.partial import (
+    DEFAULT_POLICY,
+    TEXT_FORMS,
+    UNKNOWN_GROUP,
+    AgeBands,
+    By,
+    Counts,
+    Dimension,
+    EvaluationPolicy,
+    Partial,
+    PartialMergeError,
+    Source,
+    area_group,
+    by_name,
+    parse_by,
+    source_of,
+)
 from smi_care.indicators.periods import Period
-from smi_care.indicators.standard import FOUR_FOLLOWUPS, StandardPolicy
 from smi_care.indicators.targets import NATIONAL_TARGETS, PERIOD_KINDS, Target, applicable
-from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
-from smi_care.rules.classification import ClassificationPolicy
-from smi_care.rules.status import NATIONAL as NATIONAL_STATUS
-from smi_care.rules.status import Covers, StatusPolicy, covers_nothing
+from smi_care.rules.record_tables import record_tables
+from smi_care.rules.status import Covers, covers_nothing
 
-
-class Dimension(Enum):
-    """Breakdowns other than area."""
-
-    SEX = "sex"
-    AGE = "age"
-    DISORDER = "disorder"
-
-
-By = AreaLevel | Dimension | None
-
-
-def parse_by(text: str | None) -> By:
-    """``province``, ``city``, ``county``, ``township``, ``village``, ``sex``, ``age``,
-    ``disorder`` or None/``total``."""
-    if text is None or text.strip().lower() in ("", "total", "none"):
-        return None
-    t = text.strip().lower()
-    for d in Dimension:
-        if d.value == t:
-            return d
-    return AreaLevel.parse(t)
-
-
-def by_name(by: By) -> str | None:
-    if by is None:
-        return None
-    return by.value if isinstance(by, Dimension) else by.name.lower()
-
-
-@short_repr
-@attrs.frozen
-class AgeBands:
-    """Age bands at the period end, by their lower bounds **[0, 15, 35, 60]**."""
-
-    bounds: tuple[int, ...] = (0, 15, 35, 60)
-
-    def band(self, age: int) -> str:
-        label = ""
-        for i, lo in enumerate(self.bounds):
-            if age >= lo:
-                hi = self.bounds[i + 1] - 1 if i + 1 < len(self.bounds) else None
-                label = f"{lo}-{hi}" if hi is not None else f"{lo}+"
-        return label or f"<{self.bounds[0]}"
-
-
-@short_repr
-@attrs.frozen
-class EvaluationPolicy:
-    """Every choice evaluation makes, in one value: standard management, status and class
-    rules, and age bands."""
-
-    standard: StandardPolicy = FOUR_FOLLOWUPS
-    status: StatusPolicy = NATIONAL_STATUS
-    classes: ClassificationPolicy = NATIONAL_CLASSES
-    age_bands: AgeBands = AgeBands()
-
-
-DEFAULT_POLICY = EvaluationPolicy()
-
-#: How to convert the text forms of the entry points' arguments (for their argument errors).
-TEXT_FORMS = {"period": "convert with Period.parse(text) ('2025', '2025Q3', '2025-07', '2025-01-01..2025-06-30')",
-              "by": "convert with parse_by(text) ('township', 'sex', ...)"}
-UNKNOWN_GROUP = "unknown"
-
-
-def group_of(facts: PatientFacts, by: By, policy: EvaluationPolicy) -> str:
-    """The group key of a patient for a breakdown."""
-    if by is None:
-        return ""
-    if by is Dimension.SEX:
-        return str(facts.sex.code)
-    if by is Dimension.DISORDER:
-        return str(facts.disorder.code)
-    if by is Dimension.AGE:
-        return policy.age_bands.band(facts.age)
-    assert isinstance(by, AreaLevel)
-    return area_group(facts.area, by)
-
-
-def area_group(area: AreaCode, level: AreaLevel) -> str:
-    """The group of a home area at ``level``: its ancestor's code, or ``unknown`` when the
-    code is less specific than the level."""
-    if area.level.value < level.value:
-        return UNKNOWN_GROUP
-    return area.at(level).code
-
-
-Counts = Mapping[tuple[str, str], tuple[int, int]]
-
-
-def _add(a: Counts, b: Counts) -> dict[tuple[str, str], tuple[int, int]]:
-    out = dict(a)
-    for k, (n, d) in b.items():
-        n0, d0 = out.get(k, (0, 0))
-        out[k] = (n0 + n, d0 + d)
-    return out
-
-
-class PartialMergeError(SmiCareError, ValueError):
-    """Partials that cannot be added up: the same source twice, or a different period,
-    breakdown, policy or list of indicators (the message names what differs)."""
-
-
-@attrs.frozen(order=True)
-class Source:
-    """Where a partial's patients come from, so that the same patients are never added twice.
-
-    ``id``: the counties of the patients' home areas (their first six digits, comma-separated);
-    ``fingerprint``: the first 16 hex digits of the SHA-256 of the sorted patient ids;
-    ``patients``: their number.
-
-    >>> source_of(["P2", "P1"], ["360102001", "360102002"])
-    Source(id='360102', fingerprint='bff3e6c20ec3ede3', patients=2)
-    """
-
-    id: str
-    fingerprint: str
-    patients: int
-
-
-def source_of(patient_ids: Iterable[str], areas: Iterable[str]) -> Source:
-    """The source of a set of patients (their ids and home area codes)."""
-    ids = sorted(patient_ids)
-    digest = hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()[:16]
-    return Source(",".join(sorted({a[:6] for a in areas})), digest, len(ids))
-
-
-def _differences(a: Partial, b: Partial) -> list[str]:
-    out: list[str] = []
-    if a.period != b.period:
-        out.append(f"period {a.period} vs {b.period}")
-    if a.by != b.by:
-        out.append(f"breakdown {by_name(a.by) or 'total'} vs {by_name(b.by) or 'total'}")
-    if a.policy != b.policy:
-        fields = [f.name for f in attrs.fields(EvaluationPolicy) if getattr(a.policy, f.name) != getattr(b.policy, f.name)]
-        out.append("policy (" + "; ".join(f"{n}: {getattr(a.policy, n)!r} vs {getattr(b.policy, n)!r}"
-                                          for n in fields) + ")")
-    ia, ib = [i.id for i in a.indicators], [i.id for i in b.indicators]
-    if ia != ib:
-        only_a, only_b = sorted(set(ia) - set(ib)), sorted(set(ib) - set(ia))
-        words = ", ".join(w for w in (f"only in the first: {' '.join(only_a)}" if only_a else "",
-                                      f"only in the second: {' '.join(only_b)}" if only_b else "") if w)
-        if not words:
-            words = "the same indicators, with another definition or order"
-        out.append(f"indicators ({words})")
-    elif a.indicators != b.indicators:
-        changed = [x.id for x, y in zip(a.indicators, b.indicators, strict=True) if x != y]
-        out.append(f"indicators (other definitions of {', '.join(changed)})")
-    return out
-
-
-@attrs.frozen
-class Partial:
-    """Mergeable counts: ``counts[(indicator, group)] = (numerator, denominator)``.
-
-    ``followups_in_period``: the follow-ups (completed or not) dated in the period, over all
-    patients (None when unknown, e.g. a partial saved by an older version): 0 makes the report
-    warn that the data may not reach the period. ``sources``: where the patients come from
-    (:class:`Source`); the same source is never merged twice. Sources are provenance, not
-    counts: two partials with equal counts compare equal however the patients were cut."""
-
-    period: Period
-    by: By
-    indicators: tuple[Indicator, ...]
-    policy: EvaluationPolicy
-    counts: Counts
-    population: frozenset[PopulationEntry] = frozenset()
-    patients: int = 0
-    followups_in_period: int | None = None
-    sources: frozenset[Source] = attrs.field(default=frozenset(), eq=False)  # provenance: not part of the counts
-
-    def merge(self, other: Partial) -> Partial:
-        """The partial of the union of two disjoint sets of patients.
-
-        Refused (:class:`PartialMergeError`) when a source is in both (naming it), or when the
-        period, breakdown, policy or indicators differ (naming what differs)."""
-        differs = _differences(self, other)
-        if differs:
-            raise PartialMergeError("only partials of the same period, breakdown, policy and indicators can be merged; "
-                                    "these differ in " + "; ".join(differs))
-        mine = {s.fingerprint: s for s in self.sources if s.patients}
-        twice = sorted((s for s in other.sources if s.patients and s.fingerprint in mine), key=lambda s: s.id)
-        if twice:
-            shown = "; ".join(f"source {s.id} ({s.patients} patients, fingerprint {s.fingerprint})" for s in twice)
-            raise PartialMergeError(f"the same patients are in both partials ({shown}): merging them would count "
-                                    "them twice")
-        known = None if self.followups_in_period is None or other.followups_in_period is None else (
-            self.followups_in_period + other.followups_in_period)
-        return attrs.evolve(self, counts=_add(self.counts, other.counts), population=self.population | other.population,
-                            patients=self.patients + other.patients, followups_in_period=known,
-                            sources=self.sources | other.sources)
+__all__ = [
+    "DEFAULT_POLICY",
+    "TEXT_FORMS",
+    "UNKNOWN_GROUP",
+    "AgeBands",
+    "By",
+    "Counts",
+    "Dimension",
+    "EvaluationPolicy",
+    "IndicatorResult",
+    "Partial",
+    "PartialMergeError",
+    "Report",
+    "Source",
+    "area_group",
+    "by_name",
+    "count",
+    "evaluate",
+    "finalize",
+    "group_keys",
+    "parse_by",
+    "registry_area",
+    "report",
+    "source_of",
+]
 
 
 @checked_with(skip=("records",), advice=TEXT_FORMS)
@@ -240,39 +86,22 @@ def evaluate(records: Iterable[PatientRecord] | Registry, period: Period, by: By
     registry *tables* (polars, from the columnar reader), the columnar engine counts the same
     definitions (:func:`smi_care.indicators.columnar.evaluate_tables`)."""
     if hasattr(records, "followups") and not isinstance(records, Registry):
-        from smi_care.indicators.columnar import evaluate_tables
-
         return evaluate_tables(records, period, by, indicators, policy, covers)[0]  # type: ignore[arg-type]
     if not isinstance(records, Registry) and (isinstance(records, str | bytes | Mapping)
                                               or not isinstance(records, Iterable)):
         raise ArgumentTypeError("evaluate", "records", records, "a Registry, registry tables or PatientRecords")
-    inds = tuple(indicators)
     pop = frozenset(population)
     if isinstance(records, Registry):
         pop = pop | frozenset(records.population)
         covers = covers or records.coverage()
-    covers = covers or covers_nothing
-    counts: dict[tuple[str, str], tuple[int, int]] = {}
-    n = 0
-    seen = 0
-    ids: list[str] = []
-    areas: list[str] = []
-    for record in records:
+    recs: list[PatientRecord] = []
+    for n, record in enumerate(records):
         if not isinstance(record, PatientRecord):
             raise ArgumentTypeError("evaluate", f"records[{n}]", record, "PatientRecord")
-        n += 1
-        ids.append(record.patient.patient_id)
-        areas.append(record.patient.area_code.code)
-        seen += sum(1 for f in record.followups if period.start <= f.visit_date <= period.end)
-        facts = patient_facts(record, period, covers, policy.standard, policy.status, policy.classes)
-        group = group_of(facts, by, policy)
-        for ind in inds:
-            num = ind.in_numerator(facts)
-            den = not ind.population_denominator and ind.in_denominator(facts)
-            if num or den:
-                c = counts.get((ind.id, group), (0, 0))
-                counts[(ind.id, group)] = (c[0] + num, c[1] + den)
-    return Partial(period, by, inds, policy, counts, pop, n, seen, frozenset({source_of(ids, areas)}))
+        recs.append(record)
+    t = record_tables(recs)
+    return counted_partials(t.patients, t.followups, t.events, period, [by], tuple(indicators), policy,
+                            covers or covers_nothing, pop)[0]
 
 
 @attrs.frozen

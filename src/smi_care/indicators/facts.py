@@ -1,15 +1,33 @@
-"""Everything the indicators need to know about one patient in one period, computed once.
+"""Everything the indicators need to know about one patient in one period.
 
-The facts are the contract between the two engines: :func:`patient_facts` computes them for one
-patient from the domain objects (apps, audit, and the reference in the tests), and
-:func:`smi_care.indicators.facts_table.facts_table` computes the same names with the same
-meaning for every patient at once, as columns. Every indicator's numerator and denominator is
-an expression over these names (:data:`FACTS`), so it runs on either.
+:func:`patient_facts` gives one patient's facts (:data:`~smi_care.indicators.fact_names.FACTS`)
+as a :class:`PatientFacts` value: it runs the one engine,
+:func:`smi_care.indicators.facts_table.fact_columns`, on that patient's rows
+(:func:`smi_care.rules.record_tables.record_tables`), so an app's or an audit's answer is the
+report's answer for that patient. :func:`patients_facts` does the same for many records in one
+pass (the batch call for apps). Every indicator's numerator and denominator is an expression
+over the fact names, so it runs on a :class:`PatientFacts` or on the facts table alike.
+
+>>> import datetime as dt
+>>> from smi_care.domain import *
+>>> from smi_care.indicators import Period
+>>> from smi_care.indicators.standard import FOUR_FOLLOWUPS
+>>> from smi_care.rules.classification import NATIONAL as CLASSES
+>>> from smi_care.rules.status import NATIONAL as STATUS, covers_nothing
+>>> p = Patient(patient_id="P1", sex=Sex.MALE, birth_date=dt.date(1980, 1, 2),
+...             area_code=AreaCode("110105001002"), disorder=Disorder.SCHIZOPHRENIA,
+...             diagnosis_date=dt.date(2020, 5, 1), registered_on=dt.date(2020, 5, 8), consent=Consent.REFUSED)
+>>> visit = FollowUp("P1", dt.date(2025, 3, 1), FollowUpForm.HOME, hospitalisation=Hospitalisation.IN_HOSPITAL_NOW)
+>>> f = patient_facts(PatientRecord(p, (visit,)), Period.parse("2025"), covers_nothing, FOUR_FOLLOWUPS,
+...                   STATUS, CLASSES)
+>>> f.registered, f.completed, f.last == visit, f.required_followups, f.standard
+(True, (datetime.date(2025, 3, 1),), True, 4, False)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -17,66 +35,22 @@ import attrs
 from smi_care.domain.codes import (
     Adherence,
     Classification,
-    DangerousAct,
     Disorder,
-    EventKind,
-    Hospitalisation,
     Lockup,
     Sex,
 )
 from smi_care.domain.followup import FollowUp
 from smi_care.domain.identity import AreaCode
 from smi_care.domain.records import PatientRecord
-from smi_care.indicators.expr import holds
+from smi_care.indicators.fact_names import FACTS
+from smi_care.indicators.facts_table import fact_columns
 from smi_care.indicators.periods import Period
-from smi_care.indicators.standard import StandardPolicy, gaps_within
-from smi_care.rules.classification import ClassificationPolicy, effective_class
-from smi_care.rules.schedule import add_months
-from smi_care.rules.status import (
-    Covers,
-    StatusPolicy,
-    admitted_on,
-    in_hospital,
-    is_lost,
-    last_lockup,
-    managed,
-    registration_on,
-)
+from smi_care.indicators.standard import StandardPolicy, blocks_between, required_followups
+from smi_care.rules.classification import ClassificationPolicy
+from smi_care.rules.record_tables import record_tables
+from smi_care.rules.status import Covers, StatusPolicy, managed
 
-#: The facts of one patient in one period: name → (kind, meaning). ``kind`` is the column type
-#: of the facts table (``code`` columns hold the official code, null when not recorded).
-FACTS: dict[str, tuple[str, str]] = {
-    "patient_id": ("text", "the registry's patient identifier"),
-    "registered": ("bool", "registered (在册) on D, the period's last day (§5)"),
-    "area": ("text", "home area code on D (§6 Area: transfers within the registry move it)"),
-    "sex": ("code", "sex code (GB/T 2261.1)"),
-    "age": ("int", "age in whole years on D"),
-    "disorder": ("code", "diagnosis code (§1)"),
-    "consented": ("bool", "consent to community management given (知情同意)"),
-    "registration_start": ("date", "when the current registration began: registration date or a later transfer in"),
-    "completed_count": ("int", "completed follow-ups dated in P"),
-    "attempts": ("int", "follow-up attempts dated in P"),
-    "last_date": ("date", "date of the last completed follow-up in P (ties: later row)"),
-    "last_adherence": ("code", "medication adherence at the last completed follow-up in P"),
-    "last_hospitalisation": ("code", "hospitalisation at the last completed follow-up in P"),
-    "last_class": ("code", "class of the last completed follow-up in P: recorded, else the §4 rule's"),
-    "face_to_face": ("bool", "a completed clinic or home follow-up in P"),
-    "in_hospital": ("bool", "registered and in hospital on D (admission rule, else the last completed "
-                    "follow-up on or before D)"),
-    "hospital_for_medication": ("bool", "registered and in hospital for the medication numerator (admission "
-                                "rule, else the last completed follow-up in P)"),
-    "lost": ("bool", "registered and lost to follow-up on D"),
-    "health_check": ("bool", "a health check event in P"),
-    "rehabilitation": ("bool", "a community rehabilitation event in P"),
-    "counselling": ("bool", "a counselling event in P or a follow-up in P that records counselling"),
-    "contract": ("bool", "a family-doctor contract in force on D"),
-    "incident": ("bool", "a follow-up in P records 肇事 or 肇祸"),
-    "lockup": ("code", "the last lock-up status recorded on or before D, else past_lockup"),
-    "required_followups": ("int", "completed follow-ups needed in P (pro-rated, §6)"),
-    "gaps_within_limit": ("bool", "no gap over the standard policy's gap_months from the registration or "
-                          "period start, through the completed follow-ups in P, to D"),
-    "standard": ("bool", "managed to standard under the evaluation's standard policy (its expression over the facts above)"),
-}
+__all__ = ["FACTS", "PatientFacts", "blocks_between", "patient_facts", "patients_facts", "required_followups"]
 
 
 @attrs.frozen
@@ -131,7 +105,11 @@ class PatientFacts:
     def on_medication(self) -> bool:
         """Last follow-up adherence regular or intermittent, or in hospital (§6). "In hospital"
         here never rests on a follow-up before P (§6 "Only follow-ups dated inside P count"):
-        see :func:`in_hospital_for_period`."""
+        an admission on or before D without a later discharge, else the last completed
+        follow-up *in P* records "in hospital now" (``hospital_for_medication``). §6 defines "in
+        hospital on D" with the last completed follow-up on or before D (used for "at home"),
+        but also says a follow-up before P never puts a patient on medication in P; this
+        reading honours both."""
         return self.hospital_for_medication or self.last_adherence in (Adherence.REGULAR, Adherence.INTERMITTENT)
 
     @property
@@ -162,81 +140,38 @@ class PatientFacts:
         }
 
 
-def blocks_between(start: dt.date, end: dt.date, months: int = 3) -> int:
-    """Started ``months``-month blocks from ``start`` to ``end`` (a started block counts whole).
-
-    >>> blocks_between(dt.date(2025, 7, 1), dt.date(2025, 12, 31))
-    2
-    >>> blocks_between(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-    4
-    """
-    if end < start:
-        return 0
-    k = 1
-    while add_months(start, months * k) <= end:
-        k += 1
-    return k
-
-
-def required_followups(period: Period, registration_start: dt.date, per_year: int = 4) -> int:
-    """Completed follow-ups needed for standard management in ``period`` (§6 pro-rating):
-    a patient registered during P needs one per started 3-month block from registration to D;
-    one registered before P needs 4 in a year and one per started quarter in a shorter period."""
-    start = registration_start if registration_start > period.start else period.start
-    months = 12 // per_year
-    return blocks_between(start, period.end, months)
+def _facts_of(record: PatientRecord, period: Period, row: Mapping[str, Any]) -> PatientFacts:
+    p = record.patient
+    last_row = row["_last_row"]
+    cls, lockup = row["last_class"], row["lockup"]
+    return PatientFacts(
+        patient_id=p.patient_id, period=period, registered=bool(row["registered"]), area=AreaCode(row["area"]),
+        sex=p.sex, age=int(row["age"]), disorder=p.disorder, consented=bool(row["consented"]),
+        registration_start=row["registration_start"], completed=tuple(row["completed_dates"] or ()),
+        attempts=int(row["attempts"]), last=None if last_row is None else record.followups[last_row],
+        last_class=None if cls is None else Classification.from_code(cls),
+        face_to_face=bool(row["face_to_face"]), in_hospital=bool(row["in_hospital"]),
+        hospital_for_medication=bool(row["hospital_for_medication"]), lost=bool(row["lost"]),
+        health_check=bool(row["health_check"]), rehabilitation=bool(row["rehabilitation"]),
+        counselling=bool(row["counselling"]), contract=bool(row["contract"]), incident=bool(row["incident"]),
+        lockup=None if lockup is None else Lockup.from_code(lockup),
+        required_followups=int(row["required_followups"]), gaps_within_limit=bool(row["gaps_within_limit"]),
+        standard=bool(row["standard"]),
+    )
 
 
-def registration_start(record: PatientRecord, day: dt.date) -> dt.date:
-    """When the patient's current registration here began: the registration date, or a later
-    transfer in on or before ``day``."""
-    start = record.patient.registered_on
-    for e in record.events:
-        if e.kind is EventKind.TRANSFER_IN and start < e.date <= day:
-            start = e.date
-    return start
-
-
-def in_hospital_for_period(record: PatientRecord, period: Period, last: FollowUp | None) -> bool:
-    """In hospital for the medication numerator: an admission on or before D without a later
-    discharge on or before D, or else the last completed follow-up *in P* records "in hospital
-    now". §6 defines "in hospital on D" with the last completed follow-up on or before D
-    (used for "at home"), but also says a follow-up before P never puts a patient on
-    medication in P; this reading honours both."""
-    if admitted_on(record, period.end):
-        return True
-    return last is not None and last.hospitalisation is Hospitalisation.IN_HOSPITAL_NOW
+def patients_facts(records: Iterable[PatientRecord], period: Period, covers: Covers, standard: StandardPolicy,
+                   status: StatusPolicy, classes: ClassificationPolicy) -> list[PatientFacts]:
+    """The facts of many records in one pass of the engine, in the order of ``records`` (the
+    batch call: one call for a list of patients is much cheaper than one call each)."""
+    recs = list(records)
+    t = record_tables(recs)
+    table = fact_columns(t.patients, t.followups, t.events, period, covers, standard, status, classes,
+                         with_dates=True)
+    return [_facts_of(rec, period, row) for rec, row in zip(recs, table.iter_rows(named=True), strict=True)]
 
 
 def patient_facts(record: PatientRecord, period: Period, covers: Covers, standard: StandardPolicy,
                   status: StatusPolicy, classes: ClassificationPolicy) -> PatientFacts:
-    p = record.patient
-    start, end = period.start, period.end
-    reg = registration_on(record, end, covers)
-    in_p = [f for f in record.followups if start <= f.visit_date <= end]
-    done = [f for f in in_p if f.completed]
-    last = done[-1] if done else None
-    events_in_p = [e for e in record.events if start <= e.date <= end]
-    kinds_in_p = {e.kind for e in events_in_p}
-    contract = any(e.kind is EventKind.FAMILY_DOCTOR_CONTRACT and e.date <= end
-                   and (e.contract_end is None or e.contract_end >= end) for e in record.events)
-    incident = any(f.act_count(DangerousAct.TROUBLE) or f.act_count(DangerousAct.DISASTER) for f in in_p)
-    reg_start = registration_start(record, end)
-    required = required_followups(period, reg_start, standard.per_year)
-    completed_dates = tuple(f.visit_date for f in done)
-    health_check = EventKind.HEALTH_CHECK in kinds_in_p
-    facts = PatientFacts(
-        patient_id=p.patient_id, period=period, registered=reg.registered, area=reg.area, sex=p.sex,
-        age=p.age_on(end), disorder=p.disorder, consented=p.consented, registration_start=reg_start,
-        completed=completed_dates, attempts=len(in_p), last=last,
-        last_class=effective_class(last, classes) if last else None,
-        face_to_face=any(f.face_to_face for f in done), in_hospital=reg.registered and in_hospital(record, end),
-        hospital_for_medication=reg.registered and in_hospital_for_period(record, period, last),
-        lost=reg.registered and is_lost(record, end, status), health_check=health_check,
-        rehabilitation=EventKind.COMMUNITY_REHABILITATION in kinds_in_p,
-        counselling=EventKind.COUNSELLING in kinds_in_p or any(f.counselling for f in in_p),
-        contract=contract, incident=incident, lockup=last_lockup(record, end), required_followups=required,
-        gaps_within_limit=gaps_within(completed_dates, max(start, reg_start), end, standard.gap_months),
-        standard=False,
-    )
-    return attrs.evolve(facts, standard=holds(standard.expression(), facts.row()))
+    """One patient's facts in ``period``: the facts table on that patient's rows."""
+    return patients_facts((record,), period, covers, standard, status, classes)[0]

@@ -11,16 +11,33 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import attrs
+import polars as pl
 
 from smi_care.domain.named import short_repr
 from smi_care.indicators.expr import Expr, fact, holds
+from smi_care.indicators.periods import Period
+from smi_care.rules.history import map_unique
+from smi_care.rules.limits import at_least
 from smi_care.rules.schedule import add_months
 
-if TYPE_CHECKING:
-    from smi_care.indicators.facts import PatientFacts
+
+class JudgedFacts(Protocol):
+    """What :meth:`StandardPolicy.met` reads of one patient's facts
+    (:class:`smi_care.indicators.facts.PatientFacts` has it)."""
+
+    @property
+    def period(self) -> Period: ...
+
+    @property
+    def registration_start(self) -> dt.date: ...
+
+    @property
+    def completed(self) -> tuple[dt.date, ...]: ...
+
+    def row(self) -> dict[str, Any]: ...
 
 
 class StandardRule(Enum):
@@ -40,11 +57,20 @@ class StandardPolicy:
     first completed follow-up must come within 3 months of the later of P's start and the
     registration start, every next one within 3 months of the one before, and D within 3
     months of the last.
+
+    ``per_year`` is a count (1 or more: 0 would divide by zero), ``gap_months`` a number of
+    months (1 or more):
+
+    >>> StandardPolicy(per_year=0)
+    Traceback (most recent call last):
+    ...
+    smi_care.domain.errors.ArgumentValueError: StandardPolicy(per_year=0): expected an integer of 1 or more
     """
 
-    rule: StandardRule = StandardRule.FOUR_FOLLOWUPS
-    per_year: int = 4
-    gap_months: int = 3
+    rule: StandardRule = attrs.field(default=StandardRule.FOUR_FOLLOWUPS,
+                                     validator=attrs.validators.instance_of(StandardRule))
+    per_year: int = attrs.field(default=4, validator=at_least(1))
+    gap_months: int = attrs.field(default=3, validator=at_least(1))
 
     def expression(self) -> Expr:
         """The rule as an expression over the facts (``standard`` in the facts table is this
@@ -61,12 +87,10 @@ class StandardPolicy:
             return enough & fact("health_check")
         return enough
 
-    def met(self, facts: PatientFacts) -> bool:
+    def met(self, facts: JudgedFacts) -> bool:
         """Whether this policy's expression holds for one patient's facts; the gap and the
         required count are taken from the facts' own dates under *this* policy's settings, so
         facts computed under another policy can be judged too."""
-        from smi_care.indicators.facts import required_followups
-
         row = facts.row()
         row["gaps_within_limit"] = gaps_within(facts.completed, max(facts.period.start, facts.registration_start),
                                                facts.period.end, self.gap_months)
@@ -94,10 +118,58 @@ FOLLOWUPS_AND_HEALTH_CHECK = StandardPolicy(StandardRule.FOLLOWUPS_AND_HEALTH_CH
 NO_GAP_OVER_3_MONTHS = StandardPolicy(StandardRule.NO_GAP_OVER_3_MONTHS)
 
 
+def blocks_between(start: dt.date, end: dt.date, months: int = 3) -> int:
+    """Started ``months``-month blocks from ``start`` to ``end`` (a started block counts whole).
+
+    >>> blocks_between(dt.date(2025, 7, 1), dt.date(2025, 12, 31))
+    2
+    >>> blocks_between(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    4
+    """
+    if end < start:
+        return 0
+    k = 1
+    while add_months(start, months * k) <= end:
+        k += 1
+    return k
+
+
+def required_followups(period: Period, registration_start: dt.date, per_year: int = 4) -> int:
+    """Completed follow-ups needed for standard management in ``period`` (§6 pro-rating):
+    a patient registered during P needs one per started 3-month block from registration to D;
+    one registered before P needs 4 in a year and one per started quarter in a shorter period."""
+    start = registration_start if registration_start > period.start else period.start
+    months = 12 // per_year
+    return blocks_between(start, period.end, months)
+
+
+def _plus_months(column: pl.Series, months: int) -> pl.Series:
+    return map_unique(column, lambda d: add_months(d, months), pl.Date)
+
+
+def gaps_table(done: pl.DataFrame, anchors: pl.DataFrame, end: dt.date, months: int) -> pl.DataFrame:
+    """The NO_GAP_OVER_3_MONTHS chain of every patient at once, the one home of the rule.
+
+    ``anchors``: ``patient_id`` and ``_anchor`` (the later of P's start and the registration
+    start), one row per patient; ``done``: ``patient_id``, ``visit_date`` and ``_i`` (their
+    order) of the completed follow-ups in P. The result: ``patient_id`` and
+    ``gaps_within_limit`` (the chain anchor, the follow-ups, ``end`` has no step over ``months``
+    calendar months), in the order of ``anchors``."""
+    done = done.join(anchors, on="patient_id", how="inner").sort("_i")
+    done = done.with_columns(_prev=pl.max_horizontal("_anchor", pl.col("visit_date").shift(1).over("patient_id")))
+    done = done.with_columns(_ok=pl.col("visit_date") <= _plus_months(done["_prev"], months))
+    per = done.group_by("patient_id").agg(_chain_ok=pl.col("_ok").all(), _last_day=pl.col("visit_date").max())
+    tail = anchors.join(per, on="patient_id", how="left", maintain_order="left").with_columns(
+        _from=pl.max_horizontal("_anchor", "_last_day"))
+    tail = tail.with_columns(_limit=_plus_months(tail["_from"], months))
+    return tail.select("patient_id", gaps_within_limit=pl.col("_chain_ok").fill_null(True)
+                       & (pl.lit(end) <= pl.col("_limit")))
+
+
 def gaps_within(completed: Iterable[dt.date], anchor: dt.date, end: dt.date, months: int) -> bool:
     """No gap longer than ``months`` calendar months in the chain ``anchor``, the completed
     follow-up dates (in order), ``end`` (the NO_GAP_OVER_3_MONTHS rule; ``anchor`` is the later
-    of the period's start and the registration start).
+    of the period's start and the registration start): :func:`gaps_table` on one chain.
 
     >>> gaps_within([dt.date(2025, 3, 31), dt.date(2025, 6, 30), dt.date(2025, 9, 30), dt.date(2025, 12, 1)],
     ...             dt.date(2025, 1, 1), dt.date(2025, 12, 31), 3)
@@ -105,8 +177,9 @@ def gaps_within(completed: Iterable[dt.date], anchor: dt.date, end: dt.date, mon
     >>> gaps_within([dt.date(2025, 4, 2)], dt.date(2025, 1, 1), dt.date(2025, 6, 30), 3)
     False
     """
-    for day in (*completed, end):
-        if day > add_months(anchor, months):
-            return False
-        anchor = max(anchor, day)
-    return True
+    days = list(completed)
+    done = pl.DataFrame({"patient_id": ["-"] * len(days), "visit_date": days, "_i": list(range(len(days)))},
+                        schema={"patient_id": pl.String, "visit_date": pl.Date, "_i": pl.UInt32})
+    anchors = pl.DataFrame({"patient_id": ["-"], "_anchor": [anchor]},
+                           schema={"patient_id": pl.String, "_anchor": pl.Date})
+    return bool(gaps_table(done, anchors, end, months).get_column("gaps_within_limit")[0])

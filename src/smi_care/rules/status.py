@@ -17,18 +17,25 @@ Source: 严重精神障碍管理治疗工作规范（2018年版） (WS2018), 患
   consecutive failed attempts, with no completed follow-up after it.
 - In hospital on D: an admission on or before D without a later discharge on or before D, or
   else the last completed follow-up on or before D records "in hospital now".
+
+Every one of these rules is written once, in the columnar engine (:mod:`smi_care.rules.history`);
+the functions here run it on the record's rows (:mod:`smi_care.rules.record_tables`), so one
+patient's answer is the province's answer for that patient. :func:`statuses_on` answers for
+many records in one call.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sized
+from collections.abc import Iterable, Mapping, Sized
 from enum import Enum
+from typing import Any
 
 import attrs
+import polars as pl
 
 from smi_care.domain.arguments import checked
-from smi_care.domain.codes import Classification, EventKind, Hospitalisation, Lockup
+from smi_care.domain.codes import Classification, EventKind, Lockup
 from smi_care.domain.events import Event
 from smi_care.domain.followup import FollowUp
 from smi_care.domain.identity import AreaCode
@@ -36,9 +43,21 @@ from smi_care.domain.named import short_repr
 from smi_care.domain.records import PatientRecord
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
 from smi_care.rules.classification import ClassificationPolicy, effective_class
+from smi_care.rules.history import (
+    Covers,
+    admitted_at,
+    day_status,
+    last_completed_at,
+    ordered_followups,
+    registration_at,
+)
+from smi_care.rules.limits import at_least
+from smi_care.rules.record_tables import RecordTables, record_tables
 
-#: Whether an area lies inside the registry (a transfer there keeps the patient registered).
-Covers = Callable[[AreaCode], bool]
+__all__ = ["NATIONAL", "Covers", "DayStatus", "PeriodStatus", "Registration", "Status", "StatusChange",
+           "StatusPolicy", "admitted_on", "completed_in", "covers_nothing", "death", "in_hospital", "is_lost",
+           "is_registered", "last_completed", "last_lockup", "lost_since", "managed", "registration_on",
+           "status_in", "status_on", "statuses_on", "timeline", "under_management"]
 
 
 def covers_nothing(area: AreaCode) -> bool:
@@ -50,9 +69,16 @@ def covers_nothing(area: AreaCode) -> bool:
 @attrs.frozen
 class StatusPolicy:
     """``consecutive_failures_lost`` **[default 3]**: failed attempts in a row that make a
-    patient lost to follow-up (§5)."""
+    patient lost to follow-up (§5); 1 or more (0 would make every patient lost before any
+    attempt failed, and is refused).
 
-    consecutive_failures_lost: int = 3
+    >>> StatusPolicy(consecutive_failures_lost=0)
+    Traceback (most recent call last):
+    ...
+    smi_care.domain.errors.ArgumentValueError: StatusPolicy(consecutive_failures_lost=0): expected an integer of 1 or more
+    """
+
+    consecutive_failures_lost: int = attrs.field(default=3, validator=at_least(1))
 
 
 NATIONAL = StatusPolicy()
@@ -67,35 +93,31 @@ class Registration:
     ended_by: EventKind | None
 
 
+def _tables(record: PatientRecord) -> RecordTables:
+    return record_tables((record,))
+
+
+def _day_rows(tables: RecordTables, day: dt.date, covers: Covers, policy: StatusPolicy) -> list[dict[str, Any]]:
+    return day_status(tables.patients, tables.followups, tables.events, day, covers,
+                      policy.consecutive_failures_lost).to_dicts()
+
+
+def _at(record: PatientRecord, row: int | None) -> FollowUp | None:
+    return None if row is None else record.followups[row]
+
+
+def _registration(row: Mapping[str, Any]) -> Registration:
+    ended = row["ended_by"]
+    return Registration(bool(row["registered"]), AreaCode(row["area"]),
+                        None if ended is None else EventKind.from_code(ended))
+
+
 def registration_on(record: PatientRecord, day: dt.date, covers: Covers = covers_nothing) -> Registration:
     """Registration and home area on ``day`` from the registration date and the status events
-    (death, transfers, withdrawal) on or before it, in date order."""
-    p = record.patient
-    area = p.area_code
-    status_events = [e for e in record.events if e.kind in _REGISTRATION_KINDS]
-    transfers = [e for e in status_events if e.kind in (EventKind.TRANSFER_IN, EventKind.TRANSFER_OUT)]
-    # A patient whose first transfer is a transfer in was elsewhere until it (§5).
-    registered = p.registered_on <= day and not (transfers and transfers[0].kind is EventKind.TRANSFER_IN
-                                                  and transfers[0].date > day)
-    ended: EventKind | None = None
-    for e in status_events:
-        if e.date > day:
-            break
-        if e.kind is EventKind.DEATH or e.kind is EventKind.DIAGNOSIS_WITHDRAWN:
-            return Registration(False, area, e.kind)
-        if e.kind is EventKind.TRANSFER_OUT:
-            if e.other_area is not None and covers(e.other_area):
-                area = e.other_area
-            else:
-                registered, ended = False, e.kind
-        elif e.kind is EventKind.TRANSFER_IN:
-            registered, ended = p.registered_on <= day, None
-            area = p.area_code if e.other_area is None or not covers(e.other_area) else area
-    return Registration(registered, area, ended)
-
-
-_REGISTRATION_KINDS = frozenset({EventKind.DEATH, EventKind.DIAGNOSIS_WITHDRAWN, EventKind.TRANSFER_OUT,
-                                 EventKind.TRANSFER_IN})
+    (death, transfers, withdrawal) on or before it, in date order
+    (:func:`smi_care.rules.history.registration_at` on the record's rows)."""
+    t = _tables(record)
+    return _registration(registration_at(t.patients, t.events, day, covers).row(0, named=True))
 
 
 @checked
@@ -104,36 +126,28 @@ def is_registered(record: PatientRecord, day: dt.date, covers: Covers = covers_n
 
 
 def death(record: PatientRecord) -> Event | None:
+    """The record's death event, if any (the first, in date order)."""
     return next((e for e in record.events if e.kind is EventKind.DEATH), None)
 
 
 def completed_in(record: PatientRecord, start: dt.date, end: dt.date) -> tuple[FollowUp, ...]:
-    """Completed follow-ups dated in [start, end], in order."""
-    return tuple(f for f in record.followups if f.completed and start <= f.visit_date <= end)
+    """Completed follow-ups dated in [start, end], in §6 order."""
+    rows = (ordered_followups(_tables(record).followups, end)
+            .filter(pl.col("_completed") & (pl.col("visit_date") >= start)).get_column("row").to_list())
+    return tuple(record.followups[r] for r in rows)
 
 
 def last_completed(record: PatientRecord, on: dt.date, start: dt.date | None = None) -> FollowUp | None:
     """The last completed follow-up on or before ``on`` (and on or after ``start``)."""
-    for f in reversed(record.followups):
-        if f.visit_date <= on and f.completed and (start is None or f.visit_date >= start):
-            return f
-    return None
+    last = last_completed_at(ordered_followups(_tables(record).followups, on), start)
+    return _at(record, last.get_column("last_done_row")[0] if last.height else None)
 
 
 def lost_since(record: PatientRecord, day: dt.date, policy: StatusPolicy = NATIONAL) -> FollowUp | None:
-    """The attempt that made the patient lost to follow-up on ``day``, or None (§5, §6)."""
-    lost: FollowUp | None = None
-    failures = 0
-    for f in record.followups:
-        if f.visit_date > day:
-            break
-        if f.completed:
-            lost, failures = None, 0
-            continue
-        failures += 1
-        if f.loss_reason is not None or (lost is None and failures >= policy.consecutive_failures_lost):
-            lost = f
-    return lost
+    """The attempt that made the patient lost to follow-up on ``day``, or None (§5, §6), whether
+    or not the patient is registered on ``day``."""
+    row = _day_rows(_tables(record), day, covers_nothing, policy)[0]
+    return _at(record, row["lost_row"])
 
 
 @checked
@@ -143,33 +157,22 @@ def is_lost(record: PatientRecord, day: dt.date, policy: StatusPolicy = NATIONAL
 
 def admitted_on(record: PatientRecord, day: dt.date) -> bool:
     """An admission on or before ``day`` without a later discharge on or before it."""
-    admitted = False
-    for e in record.events:
-        if e.date > day:
-            break
-        if e.kind is EventKind.ADMISSION:
-            admitted = True
-        elif e.kind is EventKind.DISCHARGE:
-            admitted = False
-    return admitted
+    admitted = admitted_at(_tables(record).events, day)
+    return bool(admitted.height and admitted.get_column("admitted")[0])
 
 
 @checked
 def in_hospital(record: PatientRecord, day: dt.date) -> bool:
-    """In hospital on ``day`` (§6 "In hospital on D")."""
-    if admitted_on(record, day):
-        return True
-    last = last_completed(record, day)
-    return last is not None and last.hospitalisation is Hospitalisation.IN_HOSPITAL_NOW
+    """In hospital on ``day`` (§6 "In hospital on D"), whether or not registered."""
+    return bool(_day_rows(_tables(record), day, covers_nothing, NATIONAL)[0]["hospitalised"])
 
 
 def last_lockup(record: PatientRecord, day: dt.date) -> Lockup | None:
     """The last lock-up status recorded at a follow-up on or before ``day``, else the
     patient's ``past_lockup`` (§6)."""
-    for f in reversed(record.followups):
-        if f.visit_date <= day and f.lockup is not None:
-            return f.lockup
-    return record.patient.past_lockup
+    row = _day_rows(_tables(record), day, covers_nothing, NATIONAL)[0]
+    code = row["recorded_lockup"]
+    return record.patient.past_lockup if code is None else Lockup.from_code(code)
 
 
 class Status(Enum):
@@ -188,6 +191,9 @@ class Status(Enum):
         return self.value[1]
 
 
+_STATUS_BY_CODE = {s.value[0]: s for s in Status}
+
+
 @attrs.frozen
 class DayStatus:
     """Everything §5 says about a patient on one day."""
@@ -202,24 +208,26 @@ class DayStatus:
     consented: bool
 
 
+def _day_status(day: dt.date, row: Mapping[str, Any], consented: bool) -> DayStatus:
+    return DayStatus(day, _STATUS_BY_CODE[row["status"]], bool(row["registered"]), AreaCode(row["area"]),
+                     bool(row["lost"]), bool(row["in_hospital"]), bool(row["at_home"]), consented)
+
+
 @checked
 def status_on(record: PatientRecord, day: dt.date, covers: Covers = covers_nothing,
               policy: StatusPolicy = NATIONAL) -> DayStatus:
-    """The patient's status on ``day``."""
-    reg = registration_on(record, day, covers)
-    lost = reg.registered and is_lost(record, day, policy)
-    hosp = reg.registered and in_hospital(record, day)
-    if not reg.registered:
-        status = {EventKind.DEATH: Status.DEAD, EventKind.TRANSFER_OUT: Status.TRANSFERRED_OUT,
-                  EventKind.DIAGNOSIS_WITHDRAWN: Status.WITHDRAWN}.get(reg.ended_by, Status.NOT_REGISTERED)  # type: ignore[arg-type]
-    elif hosp:
-        status = Status.IN_HOSPITAL
-    elif lost:
-        status = Status.LOST
-    else:
-        status = Status.AT_HOME
-    return DayStatus(day, status, reg.registered, reg.area, lost, hosp, reg.registered and not hosp,
-                     record.patient.consented)
+    """The patient's status on ``day`` (:func:`smi_care.rules.history.day_status` on the record's rows)."""
+    return _day_status(day, _day_rows(_tables(record), day, covers, policy)[0], record.patient.consented)
+
+
+def statuses_on(records: Iterable[PatientRecord], day: dt.date, covers: Covers = covers_nothing,
+                policy: StatusPolicy = NATIONAL) -> dict[str, DayStatus]:
+    """The status on ``day`` of many records in one pass of the engine, by patient id: what an
+    app calls for a list of patients (one call, not one per patient)."""
+    recs = list(records)
+    consented = {r.patient_id: r.patient.consented for r in recs}
+    rows = _day_rows(record_tables(recs), day, covers, policy)
+    return {row["patient_id"]: _day_status(day, row, consented[row["patient_id"]]) for row in rows}
 
 
 def under_management(record: PatientRecord, start: dt.date, end: dt.date, covers: Covers = covers_nothing) -> bool:
@@ -274,13 +282,12 @@ def timeline(record: PatientRecord, until: dt.date, covers: Covers = covers_noth
              policy: StatusPolicy = NATIONAL) -> tuple[StatusChange, ...]:
     """The dated status changes from registration until ``until``: evaluated on every day
     something is recorded (registration, follow-ups, events)."""
-    days = sorted({record.patient.registered_on, *(f.visit_date for f in record.followups),
-                   *(e.date for e in record.events)})
+    days = sorted(d for d in {record.patient.registered_on, *(f.visit_date for f in record.followups),
+                              *(e.date for e in record.events)} if d <= until)
+    tables = _tables(record)
     out: list[StatusChange] = []
     for d in days:
-        if d > until:
-            break
-        s = status_on(record, d, covers, policy).status
+        s = _STATUS_BY_CODE[_day_rows(tables, d, covers, policy)[0]["status"]]
         if not out or out[-1].status is not s:
             out.append(StatusChange(d, s))
     return tuple(out)

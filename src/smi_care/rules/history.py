@@ -1,0 +1,221 @@
+"""A patient's history on a day, for every patient at once: the one home of the status rules.
+
+Source: 严重精神障碍管理治疗工作规范（2018年版） (WS2018), 患者管理 and 工作指标 (在册, 在管, 失访);
+国家基本公共卫生服务规范（第三版）— 严重精神障碍患者管理服务规范 (BPHS2017), 工作指标;
+national-rules §5 (status) and §6 (Order, Area, In hospital on D, Lost).
+
+Every rule over a patient's history that the status of a day rests on is written here once, as
+column expressions over the registry's tables (:mod:`smi_care.rules.record_tables` gives the
+same tables for a few :class:`~smi_care.domain.records.PatientRecord` objects):
+
+- :func:`ordered_followups`: the §6 order (visit date, then file row) and the completed flag;
+- :func:`registration_at`: registered and home area on D, what ended the registration, and
+  when the current registration began (death, diagnosis withdrawn, transfers in and out);
+- :func:`lost_at`: lost to follow-up on D and the attempt that made the patient lost;
+- :func:`admitted_at`, :func:`last_completed_at`, :func:`lockup_at`;
+- :func:`day_status`: everything §5 says of every patient on D, built from the above.
+
+The per-patient functions of :mod:`smi_care.rules.status` and the facts table of the indicators
+read these; an independent per-patient implementation lives only in ``tests/oracle/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+
+from smi_care.domain.codes import EventKind, Hospitalisation
+from smi_care.domain.identity import AreaCode
+
+#: Whether an area lies inside the registry (a transfer there keeps the patient registered).
+Covers = Callable[[AreaCode], bool]
+
+IN_HOSPITAL_NOW = Hospitalisation.IN_HOSPITAL_NOW.code
+STATUS_EVENTS = tuple(k.text_code for k in (EventKind.DEATH, EventKind.DIAGNOSIS_WITHDRAWN, EventKind.TRANSFER_OUT,
+                                            EventKind.TRANSFER_IN))
+_DEATH, _WITHDRAWN = EventKind.DEATH.text_code, EventKind.DIAGNOSIS_WITHDRAWN.text_code
+_OUT, _IN = EventKind.TRANSFER_OUT.text_code, EventKind.TRANSFER_IN.text_code
+_ADMISSION, _DISCHARGE = EventKind.ADMISSION.text_code, EventKind.DISCHARGE.text_code
+
+
+def map_unique(column: pl.Series, rule: Callable[[Any], Any], dtype: Any) -> pl.Series:
+    """Apply a rule once per distinct non-null value of ``column`` and map every row to its
+    result (nulls stay null): how a per-value rule runs at column speed.
+
+    >>> map_unique(pl.Series([2, None, 2, 3]), lambda n: n * 10, pl.Int64).to_list()
+    [20, None, 20, 30]
+    """
+    values = column.drop_nulls().unique().to_list()
+    if not values:
+        return pl.Series(column.name, [None] * len(column), dtype=dtype)
+    table = {v: rule(v) for v in values}
+    return column.replace_strict(table, default=None, return_dtype=dtype)
+
+
+def completed_expr() -> pl.Expr:
+    """A completed follow-up (§6): someone reached (``seen`` recorded, or no loss reason and any
+    assessment recorded) and a risk level recorded, or the patient in hospital now. The same
+    rule as :attr:`FollowUp.completed <smi_care.domain.followup.FollowUp.completed>` on one
+    follow-up, as a column (one of the twins docs/architecture.md names)."""
+    risk, hosp = pl.col("risk_level"), pl.col("hospitalisation")
+    return (reached_expr() & risk.is_not_null()) | (hosp == IN_HOSPITAL_NOW).fill_null(False)
+
+
+def reached_expr() -> pl.Expr:
+    """Someone reached (随访到): ``seen`` recorded, or no loss reason and any assessment."""
+    return pl.col("seen").is_not_null() | (
+        pl.col("loss_reason").is_null()
+        & pl.any_horizontal(pl.col("risk_level").is_not_null(), pl.col("insight").is_not_null(),
+                            pl.col("hospitalisation").is_not_null(), pl.col("adherence").is_not_null()))
+
+
+def ordered_followups(followups: pl.DataFrame, end: dt.date) -> pl.DataFrame:
+    """Follow-up attempts on or before ``end`` in §6 order (patient, visit date, file row), with the
+    row flags every fact uses: ``_reached``, ``_completed`` and ``_i`` (the row's place in that
+    order, from 0).
+
+    >>> f = pl.DataFrame({"patient_id": ["P1", "P1"], "visit_date": [dt.date(2025, 3, 1), dt.date(2025, 2, 1)],
+    ...                   "row": [0, 1], "seen": [None, "1"], "loss_reason": [3, None], "risk_level": [None, 2],
+    ...                   "insight": [None, None], "hospitalisation": [None, None], "adherence": [None, None]})
+    >>> ordered_followups(f, dt.date(2025, 12, 31)).select("visit_date", "_completed", "_i").rows()
+    [(datetime.date(2025, 2, 1), True, 0), (datetime.date(2025, 3, 1), False, 1)]
+    """
+    return (followups.filter(pl.col("visit_date") <= end)
+            .sort(["patient_id", "visit_date", "row"])
+            .with_columns(_reached=reached_expr(), _completed=completed_expr())
+            .with_row_index("_i"))
+
+
+def covered(areas: pl.Series, covers: Covers) -> pl.Series:
+    """Whether each area code lies in the registry's coverage (null areas: not covered)."""
+    return map_unique(areas, lambda code: covers(AreaCode(code)), pl.Boolean).fill_null(False)
+
+
+def registration_at(patients: pl.DataFrame, events: pl.DataFrame, day: dt.date, covers: Covers) -> pl.DataFrame:
+    """Per patient (in the order of ``patients``): ``registered`` on ``day``, home ``area`` on
+    ``day``, ``registration_start`` (the registration date or a later transfer in on or before
+    ``day``) and ``ended_by`` (the event kind that ended the registration, null if none).
+
+    The status events on or before ``day`` are read in date order, file row for ties: death or
+    diagnosis withdrawn ends the registration for good; a transfer out to an area the registry
+    does not cover ends it, one to a covered area moves the home area there; a transfer in
+    registers the patient (from the registration date) and brings the home area back. A
+    patient whose first transfer is a transfer in after ``day`` was elsewhere until then (§5)."""
+    ev = events.filter(pl.col("event").is_in(STATUS_EVENTS)).sort(["patient_id", "date", "row"])
+    ev = ev.with_columns(_covered=covered(ev["other_area"], covers))
+    out_, in_ = pl.col("event") == _OUT, pl.col("event") == _IN
+    transfer = out_ | in_
+    le_d = pl.col("date") <= day
+    stop = pl.col("event").is_in([_DEATH, _WITHDRAWN])
+    before_stop = (stop & le_d).cast(pl.UInt32).cum_sum() == 0
+    decisive = le_d & (in_ | (out_ & ~pl.col("_covered")))
+    sets_area = le_d & before_stop & ((out_ & pl.col("_covered")) | (in_ & ~(pl.col("other_area").is_not_null()
+                                                                            & pl.col("_covered"))))
+    per = ev.group_by("patient_id").agg(
+        _first_transfer_in_after=(pl.col("event").filter(transfer).first() == _IN)
+        & (pl.col("date").filter(transfer).first() > day),
+        _stop=pl.col("event").filter(stop & le_d).first(),
+        _decisive=pl.col("event").filter(decisive).last(),
+        _area_event=pl.col("event").filter(sets_area).last(),
+        _area_other=pl.col("other_area").filter(sets_area).last(),
+        _last_transfer_in=pl.col("date").filter(in_ & le_d).max(),
+    )
+    p = patients.select("patient_id", "registered_on", "area_code").join(per, on="patient_id", how="left",
+                                                                          maintain_order="left")
+    on_or_before = pl.col("registered_on") <= day
+    registered = (pl.when(pl.col("_stop").is_not_null()).then(False)
+                  .when(pl.col("_decisive").is_not_null())
+                  .then((pl.col("_decisive") == _IN) & on_or_before)
+                  .otherwise(on_or_before & ~pl.col("_first_transfer_in_after").fill_null(False)))
+    area = (pl.when(pl.col("_area_event") == _OUT).then(pl.col("_area_other"))
+            .otherwise(pl.col("area_code")))
+    start = (pl.when(pl.col("_last_transfer_in") > pl.col("registered_on")).then(pl.col("_last_transfer_in"))
+             .otherwise(pl.col("registered_on")))
+    ended = (pl.when(pl.col("_stop").is_not_null()).then(pl.col("_stop"))
+             .when(pl.col("_decisive") == _OUT).then(pl.lit(_OUT)).otherwise(pl.lit(None, dtype=pl.String)))
+    return p.select("patient_id", registered=registered, area=area, registration_start=start, ended_by=ended)
+
+
+def lost_at(ordered: pl.DataFrame, consecutive_failures: int) -> pl.DataFrame:
+    """Per patient with an attempt in ``ordered`` (:func:`ordered_followups` up to D): ``lost``
+    on D and ``lost_row`` (the ``row`` of the attempt that made the patient lost, null if not
+    lost). After the last completed attempt on or before D: the last attempt with a loss reason,
+    else the ``consecutive_failures``-th attempt that was not completed (§5, §6)."""
+    done = pl.col("_completed")
+    after_last_done = done.cast(pl.UInt32).cum_sum(reverse=True) == 0
+    failure_no = after_last_done.cast(pl.UInt32).cum_sum()
+    reason = after_last_done & pl.col("loss_reason").is_not_null()
+    nth = after_last_done & (failure_no == consecutive_failures)
+    return ordered.group_by("patient_id", maintain_order=True).agg(
+        _reason_row=pl.col("row").filter(reason).last(),
+        _nth_row=pl.col("row").filter(nth).first(),
+    ).select("patient_id", lost_row=pl.coalesce("_reason_row", "_nth_row")).with_columns(
+        lost=pl.col("lost_row").is_not_null())
+
+
+def admitted_at(events: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+    """Per patient with an admission or discharge on or before ``day``: ``admitted`` (the last of
+    them, in date and file order, is an admission)."""
+    stays = (events.filter(pl.col("event").is_in([_ADMISSION, _DISCHARGE]) & (pl.col("date") <= day))
+             .sort(["patient_id", "date", "row"]))
+    return stays.group_by("patient_id").agg(admitted=pl.col("event").last() == _ADMISSION)
+
+
+def last_completed_at(ordered: pl.DataFrame, start: dt.date | None = None) -> pl.DataFrame:
+    """Per patient with a completed follow-up in ``ordered`` (on or after ``start``, if given):
+    ``last_done_row`` (its ``row``), ``last_done_i`` (its place in ``ordered``) and
+    ``last_done_hospitalisation``."""
+    keep = pl.col("_completed") if start is None else pl.col("_completed") & (pl.col("visit_date") >= start)
+    return ordered.filter(keep).group_by("patient_id").agg(
+        last_done_row=pl.col("row").last(), last_done_i=pl.col("_i").last(),
+        last_done_hospitalisation=pl.col("hospitalisation").last())
+
+
+def lockup_at(ordered: pl.DataFrame) -> pl.DataFrame:
+    """Per patient: ``recorded_lockup``, the last lock-up status recorded in ``ordered``."""
+    return ordered.group_by("patient_id").agg(recorded_lockup=pl.col("lockup").drop_nulls().last())
+
+
+def in_hospital_expr(admitted: pl.Expr, hospitalisation: pl.Expr) -> pl.Expr:
+    """In hospital (§6 "In hospital on D"): admitted, else the given follow-up's hospitalisation
+    is "in hospital now"."""
+    return admitted.fill_null(False) | (hospitalisation == IN_HOSPITAL_NOW).fill_null(False)
+
+
+#: The status codes of :func:`day_status`, most final first (the values of :class:`smi_care.rules.status.Status`).
+STATUS_CODES = ("not_registered", "dead", "transferred_out", "withdrawn", "lost", "in_hospital", "at_home")
+
+
+def day_status(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame, day: dt.date,
+               covers: Covers, consecutive_failures: int) -> pl.DataFrame:
+    """Everything §5 says of every patient on ``day``, one row per patient in the order of
+    ``patients``: ``registered``, ``area``, ``ended_by``, ``lost``, ``lost_row``,
+    ``in_hospital`` (registered and in hospital), ``hospitalised`` (in hospital, registered or
+    not), ``at_home``, ``status`` (one of :data:`STATUS_CODES`), ``last_done_row``
+    and ``recorded_lockup``. Lost and in hospital hold only for a registered patient; in
+    hospital comes before lost."""
+    ordered = ordered_followups(followups, day)
+    reg = registration_at(patients, events, day, covers)
+    out = (reg.join(lost_at(ordered, consecutive_failures), on="patient_id", how="left", maintain_order="left")
+           .join(admitted_at(events, day), on="patient_id", how="left", maintain_order="left")
+           .join(last_completed_at(ordered), on="patient_id", how="left", maintain_order="left")
+           .join(lockup_at(ordered), on="patient_id", how="left", maintain_order="left"))
+    registered = pl.col("registered")
+    out = out.with_columns(hospitalised=in_hospital_expr(pl.col("admitted"), pl.col("last_done_hospitalisation")))
+    out = out.with_columns(lost=registered & pl.col("lost").fill_null(False),
+                           in_hospital=registered & pl.col("hospitalised"))
+    status = (pl.when(~registered).then(
+        pl.when(pl.col("ended_by") == _DEATH).then(pl.lit("dead"))
+        .when(pl.col("ended_by") == _OUT).then(pl.lit("transferred_out"))
+        .when(pl.col("ended_by") == _WITHDRAWN).then(pl.lit("withdrawn"))
+        .otherwise(pl.lit("not_registered")))
+        .when(pl.col("in_hospital")).then(pl.lit("in_hospital"))
+        .when(pl.col("lost")).then(pl.lit("lost"))
+        .otherwise(pl.lit("at_home")))
+    return out.select("patient_id", "registered", "area", "ended_by", "registration_start", "lost", "lost_row",
+                      "in_hospital", "hospitalised", at_home=registered & ~pl.col("in_hospital"), status=status,
+                      last_done_row="last_done_row", recorded_lockup="recorded_lockup",
+                      admitted=pl.col("admitted").fill_null(False))
