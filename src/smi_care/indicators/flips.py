@@ -42,6 +42,9 @@ from smi_care.indicators.expr import AllOf, AnyOf, Cmp, Expr, Fact, IsIn, IsNull
 Part = Literal["numerator", "denominator"]
 PARTS: tuple[Part, ...] = ("numerator", "denominator")
 LOST, GAINED = "lost", "gained"
+#: The mark of a leaf only one of two compared definitions has (the first, or the other); a ``+``
+#: follows when the leaf is one way among others (an OR) rather than a requirement (an AND).
+FIRST_ONLY, OTHER_ONLY = " #first", " #other"
 
 #: The words for the leaves of the standard definitions (rendered by :func:`render`), English and
 #: Chinese: what holds when the leaf holds. A leaf not listed is shown as its expression.
@@ -93,7 +96,18 @@ def render(e: Expr) -> str:
 def reason_words(code: str, lang: str = "en") -> str:
     """A ``direction|condition|leaf`` reason in words."""
     direction, condition, leaf = code.split("|", 2)
-    en, zh = LEAF_WORDS.get(leaf, (leaf, leaf))
+    counted = leaf.endswith("+")
+    bare = leaf.removesuffix("+").removesuffix(FIRST_ONLY).removesuffix(OTHER_ONLY)
+    en, zh = LEAF_WORDS.get(bare, (bare, bare))
+    if bare != leaf:  # a part of one definition only: not met where it is required, met where it counts
+        first = FIRST_ONLY in leaf
+        if counted:
+            if lang == "zh":
+                return f"仅{'第一种' if first else '本'}口径计入：{zh}（{condition}）"
+            return f"counted by {'the first' if first else 'this'} reading only: {en} ({condition})"
+        if lang == "zh":
+            return f"不满足{'第一种' if first else '本'}口径独有的条件：{zh}（{condition}）"
+        return f"not met, required by {'the first' if first else 'this'} reading only: {en} ({condition})"
     if lang == "zh":
         return f"{'新满足' if direction == GAINED else '不再满足'}：{zh}（{condition}）"
     return f"{'now' if direction == GAINED else 'no longer'}: {en} ({condition})"
@@ -138,23 +152,21 @@ def _union(a: Sequence[Expr], b: Sequence[Expr]) -> list[tuple[Expr | None, Expr
     return out
 
 
-def _pair(ea: Expr | None, eb: Expr | None, cid: str, pa: EvaluationPolicy, pb: EvaluationPolicy) -> _Node:
+def _pair(ea: Expr | None, eb: Expr | None, cid: str, pa: EvaluationPolicy, pb: EvaluationPolicy,
+          within: str = "and") -> _Node:
     ea, eb = _expand(ea, pa), _expand(eb, pb)
-    if ea is not None and eb is not None and ea.same(eb) and not isinstance(ea, AllOf | AnyOf | Not):
-        return _Node("leaf", ea, eb, label=f"{cid}|{render(ea)}")
-    if ea is None or eb is None:
+    if ea is None or eb is None:  # a part of one definition only: it is the reason as a whole
         one = ea if ea is not None else eb
-        if not isinstance(one, AllOf | AnyOf | Not):
-            return _Node("leaf", ea, eb, label=f"{cid}|{render(one)}")  # type: ignore[arg-type]
+        side = (FIRST_ONLY if eb is None else OTHER_ONLY) + ("+" if within == "or" else "")
+        return _Node("leaf", ea, eb, label=f"{cid}|{render(one)}{side}")  # type: ignore[arg-type]
+    if ea.same(eb) and not isinstance(ea, AllOf | AnyOf | Not):
+        return _Node("leaf", ea, eb, label=f"{cid}|{render(ea)}")
     if isinstance(ea, Not) and isinstance(eb, Not):
         return _Node("not", ea, eb, (_pair(ea.operand, eb.operand, cid, pa, pb),))
-    if (isinstance(ea, AnyOf) and isinstance(eb, AnyOf)) or (
-            ea is None and isinstance(eb, AnyOf)) or (eb is None and isinstance(ea, AnyOf)):
-        kids = tuple(_pair(x, y, cid, pa, pb) for x, y in _union(_parts(ea, AnyOf), _parts(eb, AnyOf)))
+    if (isinstance(ea, AnyOf) and not isinstance(eb, AllOf)) or (
+            isinstance(eb, AnyOf) and not isinstance(ea, AllOf)):
+        kids = tuple(_pair(x, y, cid, pa, pb, "or") for x, y in _union(_parts(ea, AnyOf), _parts(eb, AnyOf)))
         return _Node("or", ea, eb, kids)
-    if (ea is None and isinstance(eb, Not)) or (eb is None and isinstance(ea, Not)):
-        return _Node("not", ea, eb, (_pair(ea.operand if isinstance(ea, Not) else None,
-                                            eb.operand if isinstance(eb, Not) else None, cid, pa, pb),))
     kids = tuple(_pair(x, y, cid, pa, pb) for x, y in _union(_parts(ea, AllOf), _parts(eb, AllOf)))
     return _Node("and", ea, eb, kids)
 
@@ -173,7 +185,7 @@ def _plan(ca: Sequence[Condition], cb: Sequence[Condition], pa: EvaluationPolicy
     kids: list[_Node] = []
     rest = list(cb)
     for c in ca:
-        match = next((d for d in rest if d == c), None)
+        match = next((d for d in rest if d.id == c.id), None)
         if match is not None:
             rest.remove(match)
         kids.append(_pair(c.expr, match.expr if match else None, c.id, pa, pb))
