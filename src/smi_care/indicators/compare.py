@@ -189,8 +189,9 @@ def compare(tables: Tables, period: Period, variants: Sequence[Variant], by: By 
     variants = list(variants)
     _check(variants)
     if indicators is not None:
-        chosen = [by_id(i, variants[0].indicators).id for i in indicators]
-        variants = [attrs.evolve(v, indicators=tuple(i for i in v.indicators if i.id in chosen)) for v in variants]
+        chosen = {by_id(name, variants[0].indicators).id for name in indicators}
+        variants = [attrs.evolve(v, indicators=tuple(ind for ind in v.indicators if ind.id in chosen))
+                    for v in variants]
     tgts = tuple(targets)
     facts: dict[EvaluationPolicy, pl.DataFrame] = {}
     for v in variants:
