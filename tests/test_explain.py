@@ -15,6 +15,8 @@ from smi_care.indicators import STANDARD_INDICATORS, Period
 from smi_care.indicators.columnar import evaluate_tables
 from smi_care.indicators.evaluate import finalize
 from smi_care.indicators.explain import ExplainError, Explanation, explain, to_json_data, words
+from smi_care.indicators.outliers import OutlierPolicy, modified_z, outliers
+from smi_care.indicators.trend import TrendRow
 from smi_care.registry.tables import RegistryTables, read_tables
 from smi_care.synth import write_province
 from smi_care.testing import registries
@@ -165,3 +167,56 @@ def test_every_standard_indicator_is_explained() -> None:
     reg = Registry.of([record(Q2_VISIT)])
     ex = explain(tables_of(reg), Q2, Q3)
     assert {c.indicator for c in ex.changes} == {i.id for i in STANDARD_INDICATORS}
+
+
+# --- outliers in a trend -----------------------------------------------------------------------------
+
+def trend_row(period: str, group: str, value: float | None) -> TrendRow:
+    return TrendRow(period, D(2025, 1, 1), D(2025, 3, 31), group, group or None, "management_rate", 0, 0, value, "%",
+                    None, None)
+
+
+@given(st.lists(st.integers(0, 1000), min_size=1, max_size=12), st.integers(-500, 500),
+       st.sampled_from([0.25, 0.5, 2.0, 8.0]))
+def test_modified_z_ignores_shift_and_scale(values: list[int], shift: int, scale: float) -> None:
+    plain = modified_z([float(v) for v in values])
+    moved = modified_z([v * scale + shift for v in values])
+    for a, b in zip(plain, moved, strict=True):
+        assert (a is None) == (b is None)
+        if a is not None and b is not None:
+            assert abs(a - b) < 1e-9 * max(1.0, abs(a))
+
+
+@pytest.mark.parametrize(("values", "flagged"), [
+    ([80, 81, 79, 80.5, 60], {60}),          # a fall from the usual level
+    ([80, 81, 79, 80.5, 78], set()),         # ordinary noise
+    ([80, 80, 80, 80, 60], {60}),            # a flat history (MAD 0): the mean deviation stands in
+    ([80, 80, 80, 80, 80], set()),           # every value the median
+    ([80, 81, 60, 79], set()),               # too few values for a score
+])
+def test_history_outliers(values: list[float], flagged: set[float]) -> None:
+    rows = [trend_row(f"2025Q{i}", "360102001", v) for i, v in enumerate(values)]
+    found = outliers(rows)
+    assert {o.value for o in found} == flagged
+    assert all(o.against == "history" and abs(o.score) > 3.5 for o in found)
+
+
+def test_the_threshold_is_strict() -> None:
+    # median 0, MAD 1: M = 0.6745 x; x = 3.5 / 0.6745 is exactly at the threshold
+    at = 3.5 / 0.6745
+    rows = [trend_row("2025Q1", g, v) for g, v in zip("abcdefg", [-1, 1, 0, 0, -1, 1, at], strict=True)]
+    assert outliers(rows, OutlierPolicy(threshold=3.5 + 1e-9)) == []
+    assert [o.group for o in outliers(rows, OutlierPolicy(threshold=3.5 - 1e-9))] == ["g"]
+    assert all(o.against == "peers" for o in outliers(rows, OutlierPolicy(threshold=3.4)))
+
+
+def test_missing_values_are_left_out() -> None:
+    rows = [trend_row(f"2025Q{i}", "a", v) for i, v in enumerate([None, 80, 81, 79, 80.5, 60])]
+    assert [o.value for o in outliers(rows)] == [60]
+
+
+def test_outlier_policy_is_checked() -> None:
+    with pytest.raises(ValueError, match="threshold"):
+        OutlierPolicy(threshold=0)
+    with pytest.raises(ValueError, match="min_values"):
+        OutlierPolicy(min_values=2)

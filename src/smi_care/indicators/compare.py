@@ -51,13 +51,17 @@ class CompareError(SmiCareError, ValueError):
     """Variants that cannot be compared (none, a name twice, different indicators)."""
 
 
+def _indicators(values: Iterable[Indicator]) -> tuple[Indicator, ...]:
+    return tuple(values)
+
+
 @attrs.frozen
 class Variant:
     """One reading: a name, the evaluation policy and the indicator definitions."""
 
     name: str
     policy: EvaluationPolicy = DEFAULT_POLICY
-    indicators: tuple[Indicator, ...] = attrs.field(default=STANDARD_INDICATORS, converter=tuple)
+    indicators: tuple[Indicator, ...] = attrs.field(default=STANDARD_INDICATORS, converter=_indicators)
 
 
 def standard_variants(names: Iterable[str], base: Variant = Variant("national")) -> list[Variant]:
@@ -190,8 +194,7 @@ def compare(tables: Tables, period: Period, variants: Sequence[Variant], by: By 
     _check(variants)
     if indicators is not None:
         chosen = {by_id(name, variants[0].indicators).id for name in indicators}
-        variants = [attrs.evolve(v, indicators=tuple(ind for ind in v.indicators if ind.id in chosen))
-                    for v in variants]
+        variants = [Variant(v.name, v.policy, [ind for ind in v.indicators if ind.id in chosen]) for v in variants]
     tgts = tuple(targets)
     facts: dict[EvaluationPolicy, pl.DataFrame] = {}
     for v in variants:
