@@ -766,6 +766,9 @@ def parser() -> argparse.ArgumentParser:
     from smi_care.cli.programme import register as register_programme
 
     register_programme(sub, _folder)  # programme, key-patients, suspected, assessments-due, guardians, supplies
+    from smi_care.cli.explain import register as register_explain
+
+    register_explain(sub, _folder)  # explain, compare
     return p
 
 
