@@ -134,3 +134,23 @@ def test_reason_words() -> None:
         "counted by the first reading only: in hospital (counted as on medication) (on_medication)")
     assert words("lost|standard|health_check #other", "zh") == "不满足本口径独有的条件：期内有健康体检（standard）"
     assert words("gained|x|some_fact", "en") == "now: some_fact (x)"
+
+
+def test_compare_command(tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from smi_care.cli.main import main
+    from smi_care.registry.tables import read_tables
+    from smi_care.synth import write_province
+
+    demo = write_province(tmp_path_factory.mktemp("demo"), patients=300, seed=5)
+    args = ["compare", str(demo), "--period", "2025", "--by", "township", "--standard", ",".join(STANDARDS)]
+    assert main([*args, "--format", "json", "--chart", str(tmp_path_factory.mktemp("c") / "c.svg")]) == 0
+    data = json.loads(capsys.readouterr().out)
+    cmp = compare(read_tables(demo).tables, Y2025, standard_variants(STANDARDS), AreaLevel.TOWNSHIP)
+    assert_flips_add_up(cmp)
+    assert len(data["rows"]) == len(cmp.rows) and data["variants"] == STANDARDS
+    assert main([*args[:-2], "--definition", "registered,followed_up", "--format", "xlsx", "--output",
+                 str(tmp_path_factory.mktemp("x") / "c.xlsx")]) == 0
+    assert main(args[:-2]) == 2
+    assert "--standard" in capsys.readouterr().err

@@ -220,3 +220,45 @@ def test_outlier_policy_is_checked() -> None:
         OutlierPolicy(threshold=0)
     with pytest.raises(ValueError, match="min_values"):
         OutlierPolicy(min_values=2)
+
+
+# --- the command, the outputs --------------------------------------------------------------------
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    from smi_care.cli.main import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_explain_command(demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", str(demo), "--from", "2025Q2", "--to", "2025Q3", "--by", "township",
+                       "--indicator", "规范管理率", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    for c in data["changes"]:
+        for part in ("numerator", "denominator"):
+            assert c["to"][part] - c["from"][part] == sum(e["change"] for e in c["entries"] if e["part"] == part)
+    code, out, _ = run(capsys, "explain", str(demo), "--from", "2025Q2", "--to", "2025Q3", "--lang", "en",
+                       "--chart", str(tmp_path / "w.png"))
+    assert code == 0 and "standard_management_rate · total" in out and (tmp_path / "w.png").stat().st_size > 0
+    code, _, err = run(capsys, "explain", str(demo), "--from", "2025Q2")
+    assert code == 2 and "--to" in err
+    code, out, _ = run(capsys, "explain", str(demo), "--periods", "2024Q1..2025Q4", "--by", "township")
+    assert code == 0 and out.startswith("离群值")
+
+
+def test_explain_workbook_has_no_live_formula(tmp_path: Path) -> None:
+    import openpyxl
+
+    from smi_care.export.explain import write_xlsx
+
+    p = patient("=1+1")
+    reg = Registry.of([record(visit(D(2025, 5, 10), pid="=1+1"), p=p)])
+    ex = explain(tables_of(reg), Q2, Q3, AreaLevel.TOWNSHIP)
+    wb = openpyxl.load_workbook(write_xlsx(ex, tmp_path / "e.xlsx", lang="en"))
+    cells = [c.value for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
+    assert "=1+1" in cells  # the identifier, written as text
+    assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
+    assert wb.sheetnames == ["figures", "reasons"]
