@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 def registry(scale: int, seed: int) -> Path:
     """The cached registry of run.py for this scale and seed, else a new one beside it."""
     cache = HERE / ".cache"
-    for root in (cache, Path("/work/main/benchmarks/.cache")):
+    for root in (cache,):
         candidate = root / f"seed{seed}-n{scale}" / "csv"  # run.py's cached_registry
         if (candidate / "patients.csv").exists():
             return candidate
