@@ -139,6 +139,12 @@ def test_no_completed_followup() -> None:
     assert words(got.pop(), "en") == "no longer: a completed follow-up in the period (under_management)"
 
 
+def test_last_adherence_not_recorded() -> None:
+    got = only(Registry.of([record(Q2_VISIT)]), indicator="medication_rate")
+    assert got == {"lost|on_medication|last_adherence in (1, 2) #none"}
+    assert words(got.pop(), "en").endswith("— not recorded (no completed follow-up in the period, or left blank)")
+
+
 def test_too_few_for_the_pro_rated_count() -> None:
     visits = [visit(D(2024, m, 5)) for m in (2, 5, 8, 11)] + [visit(D(2025, m, 5)) for m in (2, 5)]
     got = only(Registry.of([record(*visits)]), Period.parse("2024"), Period.parse("2025"))

@@ -45,6 +45,9 @@ LOST, GAINED = "lost", "gained"
 #: The mark of a leaf only one of two compared definitions has (the first, or the other); a ``+``
 #: follows when the leaf is one way among others (an OR) rather than a requirement (an AND).
 FIRST_ONLY, OTHER_ONLY = " #first", " #other"
+#: The mark of a leaf that fails because every fact it reads is missing (a last adherence or class
+#: when there is no completed follow-up in the period, or none was recorded).
+MISSING = " #none"
 
 #: The words for the leaves of the standard definitions (rendered by :func:`render`), English and
 #: Chinese: what holds when the leaf holds. A leaf not listed is shown as its expression.
@@ -96,6 +99,10 @@ def render(e: Expr) -> str:
 def reason_words(code: str, lang: str = "en") -> str:
     """A ``direction|condition|leaf`` reason in words."""
     direction, condition, leaf = code.split("|", 2)
+    if leaf.endswith(MISSING):
+        words = reason_words(f"{direction}|{condition}|{leaf.removesuffix(MISSING)}", lang)
+        return words + ("，无记录（期内无完成的随访或未填写）" if lang == "zh" else
+                        " — not recorded (no completed follow-up in the period, or left blank)")
     counted = leaf.endswith("+")
     bare = leaf.removesuffix("+").removesuffix(FIRST_ONLY).removesuffix(OTHER_ONLY)
     en, zh = LEAF_WORDS.get(bare, (bare, bare))
@@ -214,9 +221,19 @@ class _Columns:
         return [as_column(e).alias(name) for name, e in table.values()]
 
 
+def _leaf(node: _Node, direction: str, cols: _Columns) -> pl.Expr:
+    """The leaf's reason, marked when every fact it reads is missing where it fails."""
+    label = f"{direction}|{node.label}"
+    side, e = ("b", node.b) if direction == LOST else ("a", node.a)
+    if e is None or not e.columns():
+        return pl.lit(label)
+    missing = cols.key(side, AllOf(tuple(Fact(c).is_null() for c in sorted(e.columns()))), True)
+    return pl.when(missing).then(pl.lit(label + MISSING)).otherwise(pl.lit(label))
+
+
 def _reason(node: _Node, direction: str, cols: _Columns) -> pl.Expr:
     if node.kind == "leaf":
-        return pl.lit(f"{direction}|{node.label}")
+        return _leaf(node, direction, cols)
     if node.kind == "not":
         return _reason(node.children[0], GAINED if direction == LOST else LOST, cols)
     chain: pl.Expr | None = None
