@@ -737,6 +737,9 @@ def parser() -> argparse.ArgumentParser:
     from smi_care.cli.pilot import register as register_pilot
 
     register_pilot(sub, _folder)  # pilot
+    from smi_care.cli.explain import register as register_explain
+
+    register_explain(sub, _folder)  # explain, compare
     return p
 
 
