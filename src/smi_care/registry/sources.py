@@ -203,7 +203,8 @@ def _read_plain(header: tuple[str, ...], text: str, body: str) -> pl.DataFrame |
 _BOM = b"\xef\xbb\xbf"
 
 
-def _read_plain_bytes(file: str, raw: bytes, compact: bool = False) -> tuple[tuple[str, ...], pl.DataFrame] | None:
+def _read_plain_bytes(file: str, raw: bytes, compact: bool = False, columns: frozenset[str] | None = None
+                      ) -> tuple[tuple[str, ...], pl.DataFrame] | None:
     """:func:`_read_plain` on the file's bytes, without decoding them in Python (polars checks
     they are UTF-8). None when the file needs the general path."""
     start = 3 if raw.startswith(_BOM) else 0
@@ -216,21 +217,21 @@ def _read_plain_bytes(file: str, raw: bytes, compact: bool = False) -> tuple[tup
         head = raw[start:nl].decode("utf-8").rstrip("\r")
     except UnicodeDecodeError:
         return None
-    header = _check_header(file, [h.strip() for h in next(csv.reader([head]), [])])
+    names = next(csv.reader([head]), [])
+    header = _check_header(file, [h.strip() for h in names])
     expected = raw.count(b"\n", nl + 1) + (0 if raw.endswith(b"\n") else 1)
     source = raw[start:] if start else raw
-    text = [pl.Categorical if compact else pl.Utf8] * len(header)
+    picked = [(n, h) for n, h in zip(names, header, strict=True) if columns is None or h in columns]
+    text = {n: pl.Categorical if compact else pl.Utf8 for n, _ in picked}
+    header = tuple(h for _, h in picked)
     try:
-        try:
-            df = pl.read_csv(source, has_header=True, infer_schema=False, quote_char=None, new_columns=list(header),
-                             schema_overrides=text, raise_if_empty=False, empty_string_is_null=False)
-        except TypeError:  # a polars without empty_string_is_null
-            df = pl.read_csv(source, has_header=True, infer_schema=False, quote_char=None, new_columns=list(header),
-                             schema_overrides=text, raise_if_empty=False)
+        df = pl.read_csv(source, has_header=True, infer_schema=False, quote_char=None, columns=list(text),
+                         schema_overrides=text, raise_if_empty=False, empty_string_is_null=False)
     except Exception:  # not UTF-8, ragged: the general path reports it row by row
         return None
     if df.height != expected or df.width != len(header):
         return None
+    df.columns = list(header)
     spaced = raw.find(b" ", nl) >= 0 or raw.find(b"\t", nl) >= 0 or raw.find(b"\r", nl) >= 0
     if spaced:  # rare: cells to strip are plain text
         df = plain_text(df)
@@ -275,17 +276,22 @@ def _read_with_csv(file: str, header: tuple[str, ...], body: str) -> tuple[pl.Da
     return _frame(header, records), problems
 
 
-def read_csv_file(path: Path, file: str, encoding: str | None = None, compact: bool = False) -> RawFile:
+def read_csv_file(path: Path, file: str, encoding: str | None = None, compact: bool = False,
+                  columns: frozenset[str] | None = None) -> RawFile:
     """A CSV file of the registry format, in UTF-8, UTF-8 with BOM or GB18030 (or ``encoding``).
-    ``compact=True`` keeps the cells of a plain file as ``Categorical`` (see the module's text)."""
+    ``compact=True`` keeps the cells of a plain file as ``Categorical`` (see the module's text).
+    ``columns``: read only these (the header keeps the file's order; None reads every column)."""
     raw = path.read_bytes()
     if encoding is None or encoding.replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig"):
-        fast = _read_plain_bytes(file, raw, compact)
+        fast = _read_plain_bytes(file, raw, compact, columns)
         if fast is not None:
             header, data = fast
             return _finish(file, header, data, [], "utf-8-sig" if raw.startswith(_BOM) else "utf-8")
     text, used, bad, notices = _decode(file, raw, encoding)
     header, data, problems = read_csv_text(file, text)
+    if columns is not None:
+        header = tuple(h for h in header if h in columns)
+        data = data.select("line", *header)
     for line, reason in bad:
         if line == 1:
             raise RegistryReadError(Problem(file, 1, "", "", f"the header {reason}", "bad_file"))
@@ -330,12 +336,15 @@ def _as_text(df: pl.DataFrame) -> pl.DataFrame:
     return df.select(out)
 
 
-def read_frame(file: str, df: pl.DataFrame, encoding: str) -> RawFile:
+def read_frame(file: str, df: pl.DataFrame, encoding: str, columns: frozenset[str] | None = None) -> RawFile:
     """A table read from Parquet or a workbook sheet: ``line`` is the row's line as if it were
-    the CSV file (header on line 1)."""
+    the CSV file (header on line 1). ``columns``: keep only these."""
     df = df.drop([c for c in ("row", "line") if c in df.columns])
     header = _check_header(file, [str(c).strip() for c in df.columns])
     df.columns = list(header)
+    if columns is not None:
+        header = tuple(h for h in header if h in columns)
+        df = df.select(header)
     # text columns as the CSV reader gives them; typed columns (Parquet written by write_tables)
     # stay typed and are checked value by value in the screen
     text = [h for h in header if df.schema[h] in (pl.Utf8, pl.Null) or not _typed_ok(df.schema[h])]
@@ -353,7 +362,11 @@ def _typed_ok(dtype: pl.DataType) -> bool:
     return dtype in (pl.Int8, pl.Date, pl.Boolean)
 
 
-def read_parquet_file(path: Path, file: str) -> RawFile:
+def read_parquet_file(path: Path, file: str, columns: frozenset[str] | None = None) -> RawFile:
+    """A Parquet table; with ``columns``, only those columns are read from the file."""
+    if columns is not None:
+        names = [n for n in pl.read_parquet_schema(path) if n.strip() in columns]
+        return read_frame(file, pl.read_parquet(path, columns=names), "parquet", columns)
     return read_frame(file, pl.read_parquet(path), "parquet")
 
 

@@ -104,6 +104,7 @@ from smi_care.registry.columns import (
     described,
 )
 from smi_care.registry.problems import FileCounts, Problem, RegistryReadError, counts_for
+from smi_care.registry.projection import projections
 from smi_care.registry.sources import (
     RawFile,
     _as_text,
@@ -269,9 +270,10 @@ class RegistryTables:
     _coverage: Coverage = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_coverage", Coverage.of(
-            (AreaCode(a) for a in self.covered_areas()),
-            (AreaCode(a) for a in self.patients.get_column("area_code").unique().to_list())))
+        covered = self.covered_areas()  # sorted and distinct: Coverage.of's sort is then one pass
+        homes = () if covered else self.patients.get_column("area_code").unique().to_list()
+        object.__setattr__(self, "_coverage", Coverage.of((AreaCode(a) for a in covered),
+                                                          (AreaCode(a) for a in homes)))
 
     def covered_areas(self) -> tuple[str, ...]:
         """The area codes of the population table (national-rules §6 "Area"), sorted."""
@@ -344,9 +346,10 @@ def _row(raw: RawFile, values: Mapping[str, Any], extra: tuple[str, ...]) -> rea
     return reader.Row(raw.file, int(values["line"]), cells_, tuple((h, cells_[h]) for h in extra if cells_[h]))
 
 
-def _sources(folder: Path, encoding: str | None) -> tuple[dict[str, RawFile], list[Problem]]:
-    """The raw files of a folder (CSV, Parquet or the sheets of ``registry.xlsx``) and the
-    unknown files found there."""
+def _sources(folder: Path, encoding: str | None, wanted: Mapping[str, frozenset[str] | None]
+             ) -> tuple[dict[str, RawFile], list[Problem]]:
+    """The raw files of a folder (CSV, Parquet or the sheets of ``registry.xlsx``), each with
+    the ``wanted`` columns only (None: all), and the unknown files found there."""
     found: dict[str, RawFile] = {}
     notices: list[Problem] = []
     sheets: dict[str, pl.DataFrame] | None = None
@@ -355,11 +358,11 @@ def _sources(folder: Path, encoding: str | None) -> tuple[dict[str, RawFile], li
     for table, file in TABLE_FILES.items():
         csv_path, pq_path = folder / file, folder / f"{table}.parquet"
         if csv_path.is_file():
-            found[file] = read_csv_file(csv_path, file, encoding, compact=file == FOLLOWUPS)
+            found[file] = read_csv_file(csv_path, file, encoding, compact=file == FOLLOWUPS, columns=wanted[file])
         elif pq_path.is_file():
-            found[file] = read_parquet_file(pq_path, file)
+            found[file] = read_parquet_file(pq_path, file, wanted[file])
         elif sheets is not None and table in sheets:
-            found[file] = read_frame(file, sheets[table], "xlsx")
+            found[file] = read_frame(file, sheets[table], "xlsx", wanted[file])
     known = OTHER_FILES | set(TABLE_FILES.values()) | {f"{t}.parquet" for t in TABLE_FILES} | SUPPORT_FILE_NAMES
     for path in sorted(folder.iterdir()):
         if path.is_file() and not path.name.startswith(".") and path.name not in known:
@@ -784,7 +787,8 @@ def _population(f: _File, out: list[Problem]) -> pl.DataFrame:
     return accepted.filter(first)
 
 
-def read_tables(folder: str | Path, *, strict: bool = False, encoding: str | None = None) -> TableLoad:
+def read_tables(folder: str | Path, *, strict: bool = False, encoding: str | None = None,
+                columns: Mapping[str, Iterable[str]] | None = None) -> TableLoad:
     """Read and validate a registry folder into polars tables.
 
     The folder holds ``patients``, ``followups``, ``events`` and ``population`` as ``.csv``
@@ -792,9 +796,16 @@ def read_tables(folder: str | Path, *, strict: bool = False, encoding: str | Non
     as ``.parquet``, or as sheets of ``registry.xlsx``. ``strict=True`` raises
     :class:`RegistryReadError` on the first problem (a notice about the encoding excepted).
     A folder without patients raises in either mode.
+
+    ``columns`` (``{file: columns}``, e.g. from
+    :func:`smi_care.indicators.columns_needed.columns_needed`) reads only those columns of the
+    files it names (with the columns the format's checks need: :mod:`smi_care.registry.projection`)
+    and validates exactly those cells; a column not read is absent from the table, as when the
+    file lacks it (a typed column is then null). None reads and validates everything.
     """
     folder = Path(folder)
-    raws, notices = _sources(folder, encoding)
+    wanted = projections(columns, TABLE_FILES.values())
+    raws, notices = _sources(folder, encoding, wanted)
     if PATIENTS not in raws:
         raise RegistryReadError(Problem(PATIENTS, 0, "", "", f"there is no {PATIENTS} (nor patients.parquet, nor a "
                                         f"patients sheet in {WORKBOOK}) in {folder.name or folder}", "bad_file"))
