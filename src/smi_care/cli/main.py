@@ -56,10 +56,10 @@ def _load(folder: Path, encoding: str | None = None) -> LoadResult:
     return result
 
 
-def _load_tables(folder: Path, encoding: str | None = None) -> Any:
+def _load_tables(folder: Path, encoding: str | None = None, columns: Any = None) -> Any:
     from smi_care.registry.tables import read_tables
 
-    load = read_tables(folder, encoding=encoding)
+    load = read_tables(folder, encoding=encoding, columns=columns)
     if load.problems:
         rejected = sum(c.rejected for c in load.counts)
         sys.stderr.write(f"note: {len(load.problems)} problem(s), {rejected} row(s) not loaded; "
@@ -166,7 +166,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     with stages(["reading the registry", "evaluating", "writing"]) as start:
         start("reading the registry")
-        load = _load_tables(args.registry, args.encoding)
+        from smi_care.indicators.columns_needed import columns_needed
+
+        load = _load_tables(args.registry, args.encoding, columns_needed(inds, bys, policy))
         areas = _areas(args.registry)
         start("evaluating")
         partials = evaluate_tables(load.tables, period, bys, inds, policy=policy, covers=_coverage(args.coverage))

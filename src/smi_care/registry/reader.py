@@ -95,6 +95,7 @@ from smi_care.registry.columns import (
     described,
 )
 from smi_care.registry.problems import FileCounts, Problem, RegistryReadError, counts_for
+from smi_care.registry.sources import reading
 
 T = TypeVar("T")
 E = TypeVar("E", bound=CodedEnum)
@@ -445,16 +446,17 @@ def _population(row: Row, out: _Collector) -> PopulationEntry | None:
 
 def read_edition(folder: Path) -> FormEdition:
     """The form edition from ``registry.toml`` or ``registry.json`` (default ``WS2018``)."""
-    meta: dict[str, Any] = {}
+    meta: Any = {}
     toml, js = folder / "registry.toml", folder / "registry.json"
-    try:
+    name = toml.name if toml.exists() else js.name
+    with reading(name):
         if toml.exists():
-            meta = tomllib.loads(toml.read_text(encoding="utf-8-sig"))
+            meta = tomllib.loads(_metadata_text(toml))
         elif js.exists():
-            meta = json.loads(js.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise RegistryReadError(Problem(toml.name if toml.exists() else js.name, 1, "", "",
-                                        f"cannot be parsed: {exc}", "bad_file")) from None
+            meta = json.loads(_metadata_text(js))
+    if not isinstance(meta, dict):
+        raise RegistryReadError(Problem(name, 1, "", "", f"must hold a table of settings (format_version, "
+                                        f"edition), not {type(meta).__name__}", "bad_file"))
     version = meta.get("format_version", 1)
     if version != 1:
         raise RegistryReadError(Problem("registry.toml", 1, "format_version", str(version),
@@ -465,6 +467,22 @@ def read_edition(folder: Path) -> FormEdition:
     except SmiCareError:
         raise RegistryReadError(Problem("registry.toml", 1, "edition", str(edition),
                                         f"edition must be one of {FormEdition.expected()}", "bad_file")) from None
+
+
+def _metadata_text(path: Path) -> str:
+    """The text of ``registry.toml``/``registry.json``: UTF-8 (BOM allowed), else GB18030 as
+    for the other files; a byte valid in neither is an error naming the file and the byte."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise RegistryReadError(Problem(path.name, data.count(b"\n", 0, exc.start) + 1, "", "",
+                                        f"byte {exc.start + 1} is valid neither as UTF-8 nor as GB18030",
+                                        "bad_file")) from None
 
 
 def read_followup_rows(path: Path, *, strict: bool = False, edition: FormEdition = FormEdition.WS2018

@@ -469,6 +469,11 @@ def _with_typed(data: pl.DataFrame, specs: list[tuple[str, Callable[[str], Any],
     """Add the typed columns (named ``column``, the text kept as ``column__text``) and return the
     mask of rows with a cell its parser rejects."""
     data = data.with_columns(pl.lit("", dtype=pl.Utf8).alias(c) for c, _, _ in specs if c not in data.columns)
+    # a true/false (Parquet) column where the format has a code or a date: its cells as the words,
+    # which no parser of a code or a date accepts
+    data = data.with_columns(pl.when(pl.col(c)).then(pl.lit("true")).when(~pl.col(c)).then(pl.lit("false"))
+                             .otherwise(pl.lit("")).alias(c)
+                             for c, _, kind in specs if kind != "flag" and data.schema[c] == pl.Boolean)
     uniques = data.select(pl.col(c).unique().implode() for c, _, _ in specs).row(0) if specs else ()
     exprs = [_screen_column(f"{c}__text", u, parse, kind) if data.schema[c] == pl.Utf8
              else _screen_typed(f"{c}__text", u, parse, kind, data.schema[c])
