@@ -269,3 +269,22 @@ def test_fuzz_every_case_is_answered_or_refused_by_the_library(tmp_path: Path) -
         for c in load.counts:
             assert c.read == c.accepted + c.rejected, (case, c)
     assert cases >= 20
+
+
+def test_validate_reads_the_support_files_and_areas(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = folder_with(tmp_path, {
+        "patients.csv": PATIENTS,
+        "dispensings.csv": "patient_id,date,drug,quantity,days_supplied\nP1,2025-01-01,risperidone,x,30\n"
+                           "P9,2025-01-01,risperidone,30,30\n",
+        "areas.csv": "area_code,name,level\n11010X,朝阳区,county\n"})
+    code = main(["validate", str(folder)])
+    out = capsys.readouterr().out
+    assert code == 1 and "clean" not in out.splitlines()[-1]
+    assert "dispensings.csv line 2" in out and "dispensings.csv line 3" in out and "areas.csv line 2" in out
+    many = PATIENTS + "".join(f"P{i},7,1980-01-02,110105001002,1,2020-05-01,2020-05-08,0,\n" for i in range(10, 30))
+    folder_with(tmp_path, {"patients.csv": many})
+    main(["validate", str(folder)])
+    summary = capsys.readouterr().out
+    assert "20 rows (lines 5, 6, 7, ...)" in summary
+    main(["validate", str(folder), "--all"])
+    assert capsys.readouterr().out.count("column sex") == 20
