@@ -19,8 +19,8 @@ import attrs
 from smi_care.indicators.quality_table import quality_table
 from smi_care.registry.optional import OptionalLoad
 from smi_care.registry.problems import FileCounts, Problem
-from smi_care.registry.reader import LoadResult, read_registry
-from smi_care.registry.tables import TableLoad, read_tables
+from smi_care.registry.reader import LoadResult
+from smi_care.registry.tables import TableLoad, read_registry, read_tables
 from smi_care.rules.quality import NATIONAL, Finding, QualityPolicy, registry_findings
 
 

@@ -25,7 +25,8 @@ from smi_care.domain.identity import AreaLevel
 from smi_care.indicators.output import BOM
 from smi_care.registry.areas import NO_NAMES, AreaNames, read_areas
 from smi_care.registry.problems import Problem, RegistryReadError
-from smi_care.registry.reader import LoadResult, read_edition, read_followup_rows, read_registry
+from smi_care.registry.reader import LoadResult, read_edition, read_followup_rows
+from smi_care.registry.tables import read_registry
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 

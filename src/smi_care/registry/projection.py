@@ -19,8 +19,8 @@ everything (``columns=None``).
 ['form', 'patient_id', 'visit_date']
 >>> len(closed("followups.csv", {"risk_level"}))
 16
->>> sorted(closed("patients.csv", {"consent"}) - closed("patients.csv", set()))
-['consent_date']
+>>> "consent_date" in closed("patients.csv", set())  # consent is required, and pairs with its date
+True
 >>> closed("followups.csv", None) is None
 True
 """

@@ -10,7 +10,7 @@ rows still load, and per-file counts show ``read == accepted + rejected``.
 ...     "patient_id,sex,birth_date,area_code,disorder,diagnosis_date,registered_on,consent,consent_date\\n"
 ...     "P1,1,1980-01-02,110105001002,1,2020-05-01,2020-05-08,1,2020-05-08\\n"
 ...     "P2,1,1980-01-02,110105001002,8,2020-05-01,2020-05-08,0,\\n", encoding="utf-8")
->>> result = read_registry(d)
+>>> result = read_registry_by_rows(d)
 >>> len(result.registry), [(p.line, p.column, p.kind) for p in result.problems]
 (1, [(3, 'disorder', 'bad_code')])
 >>> print(result.problems[0].reason.split(";")[0])
@@ -494,20 +494,6 @@ def read_followup_rows(path: Path, *, strict: bool = False, edition: FormEdition
     good = [(r.line, f) for r in rows if (f := _followup(r, out, edition)) is not None]
     read = len(rows) + pre
     return good, out.problems, FileCounts(FOLLOWUPS, read, len(good), read - len(good))
-
-
-def read_registry(folder: str | Path, *, strict: bool = False, encoding: str | None = None) -> LoadResult:
-    """Read a registry folder. ``strict=True`` raises :class:`RegistryReadError` on the first
-    problem; otherwise every problem is returned and the good rows load.
-
-    The folder is read by the columnar reader (:func:`smi_care.registry.tables.read_tables`:
-    CSV in UTF-8 or GB18030, Parquet or ``registry.xlsx``) and turned into objects. A folder
-    without patients (or with an unreadable header) is unusable and raises
-    :class:`RegistryReadError` in either mode.
-    """
-    from smi_care.registry.tables import read_tables
-
-    return read_tables(folder, strict=strict, encoding=encoding).to_load_result()
 
 
 def read_registry_by_rows(folder: str | Path, *, strict: bool = False) -> LoadResult:

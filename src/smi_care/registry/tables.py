@@ -290,7 +290,7 @@ class RegistryTables:
         return self._coverage(area)
 
     def to_registry(self) -> Registry:
-        """The same :class:`Registry` as :func:`~smi_care.registry.reader.read_registry` gives
+        """The same :class:`Registry` as :func:`read_registry` gives
         (objects: meant for small registries and tests)."""
         return _to_registry(self.patients, self.followups, self.events, self.population)
 
@@ -844,6 +844,18 @@ def read_tables(folder: str | Path, *, strict: bool = False, encoding: str | Non
     return TableLoad(tables, all_problems, counts, edition, extra, encodings)
 
 
+def read_registry(folder: str | Path, *, strict: bool = False, encoding: str | None = None) -> reader.LoadResult:
+    """Read a registry folder. ``strict=True`` raises :class:`RegistryReadError` on the first
+    problem; otherwise every problem is returned and the good rows load.
+
+    The folder is read by the columnar reader (:func:`smi_care.registry.tables.read_tables`:
+    CSV in UTF-8 or GB18030, Parquet or ``registry.xlsx``) and turned into objects. A folder
+    without patients (or with an unreadable header) is unusable and raises
+    :class:`RegistryReadError` in either mode.
+    """
+    return read_tables(folder, strict=strict, encoding=encoding).to_load_result()
+
+
 # --- back to objects ----------------------------------------------------------------------------
 
 def _text_rows(df: pl.DataFrame) -> Iterator[dict[str, Any]]:
@@ -928,4 +940,4 @@ def write_tables(tables: RegistryTables, folder: str | Path, *, format: Literal[
     return folder
 
 
-__all__ = ["RegistryTables", "TableLoad", "read_tables", "write_tables"]
+__all__ = ["RegistryTables", "TableLoad", "read_registry", "read_tables", "write_tables"]
