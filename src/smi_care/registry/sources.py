@@ -413,7 +413,7 @@ def _finish(file: str, header: tuple[str, ...], data: pl.DataFrame, problems: li
     return RawFile(file, header, data, tuple(problems), len(problems), encoding, notices)
 
 
-def _as_text(df: pl.DataFrame) -> pl.DataFrame:
+def as_text(df: pl.DataFrame) -> pl.DataFrame:
     """Every column as the registry format writes it: codes and numbers as digits, dates
     ``YYYY-MM-DD``, flags ``1``/``0``, empty for null."""
     out = []
@@ -444,7 +444,7 @@ def read_frame(file: str, df: pl.DataFrame, encoding: str, columns: frozenset[st
     # text columns as the CSV reader gives them; typed columns (Parquet written by write_tables)
     # stay typed and are checked value by value in the screen
     text = [h for h in header if df.schema[h] in (pl.Utf8, pl.Null) or not _typed_ok(df.schema[h])]
-    df = df.with_columns(_as_text(df.select(text))) if text else df
+    df = df.with_columns(as_text(df.select(text))) if text else df
     data = df.with_columns(line=pl.int_range(2, pl.len() + 2, dtype=pl.UInt32))
     if header:
         blank = pl.all_horizontal((pl.col(h) == "") if data.schema[h] == pl.Utf8 else pl.col(h).is_null()
