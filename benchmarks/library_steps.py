@@ -43,9 +43,23 @@ CORE_COUNTS = (
 
 
 
-def read(folder: Path) -> tuple[Any, int, int]:
-    """Read and validate a registry folder: (what the report takes, rows accepted, problems)."""
-    load = registry.read_tables(folder) if HAS_TABLES else registry.read_registry(folder)
+def report_columns() -> Any:
+    """The columns the annual report by township reads (projection from the indicator
+    definitions), or None when the installed smi_care cannot say."""
+    try:
+        from smi_care.indicators.columns_needed import columns_needed
+    except ImportError:
+        return None
+    return columns_needed(bys=(AreaLevel.TOWNSHIP,))
+
+
+def read(folder: Path, columns: Any = None) -> tuple[Any, int, int]:
+    """Read and validate a registry folder: (what the report takes, rows accepted, problems).
+    ``columns`` (``{file: columns}``): read and validate only those (a report's projection)."""
+    if columns is not None:
+        load = registry.read_tables(folder, columns=columns)
+    else:
+        load = registry.read_tables(folder) if HAS_TABLES else registry.read_registry(folder)
     accepted = sum(c.accepted for c in load.counts)
     return (load.tables if HAS_TABLES else load.registry), accepted, len(load.problems)
 

@@ -81,15 +81,12 @@ def run_step(step: str, folder: Path, period_text: str, on: dt.date) -> dict[str
         import baseline
 
         db = baseline.connect()
-        baseline.load(db, folder)
-        phases["load"] = time.perf_counter() - t
-        t = time.perf_counter()
-        out["counts"] = baseline.core_counts(db, period.start, period.end)
-        phases["indicators"] = time.perf_counter() - t
+        out["counts"] = baseline.core_counts(db, folder, period.start, period.end)
+        phases["query"] = time.perf_counter() - t
     else:
         import library_steps as lib
 
-        data, accepted, problems = lib.read(folder)
+        data, accepted, problems = lib.read(folder, lib.report_columns() if step.startswith("report") else None)
         phases["read"] = time.perf_counter() - t
         out.update(rows=accepted, problems=problems, path="tables" if lib.HAS_TABLES else "objects")
         t = time.perf_counter()

@@ -42,9 +42,7 @@ def compare(folder: Path, period: Period) -> tuple[dict[str, dict[str, int]], di
     """(smi_care's six core counts by township, the baseline's) for one registry folder."""
     data, _, _ = library_steps.read(folder)
     ours = library_steps.core_counts(library_steps.annual_report(data, period))
-    db = baseline.connect()
-    baseline.load(db, folder)
-    return ours, baseline.core_counts(db, period.start, period.end)
+    return ours, baseline.core_counts(baseline.connect(), folder, period.start, period.end)
 
 
 def test_run_py_measures_every_step_and_agrees(tmp_path: Path) -> None:

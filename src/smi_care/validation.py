@@ -19,8 +19,8 @@ import attrs
 from smi_care.indicators.quality_table import quality_table
 from smi_care.registry.optional import OptionalLoad
 from smi_care.registry.problems import FileCounts, Problem
-from smi_care.registry.reader import LoadResult, read_registry
-from smi_care.registry.tables import TableLoad, read_tables
+from smi_care.registry.reader import LoadResult
+from smi_care.registry.tables import TableLoad, read_registry, read_tables
 from smi_care.rules.quality import NATIONAL, Finding, QualityPolicy, registry_findings
 
 
@@ -31,15 +31,20 @@ class ValidationReport:
     load: LoadResult | TableLoad
     findings: tuple[Finding, ...]
     programme: tuple[OptionalLoad, ...] = ()
+    #: The problems and counts of the support files (dispensings, guardians, teams, team reviews)
+    #: and of areas.csv: every file a command may read.
+    support_problems: tuple[Problem, ...] = ()
+    support_counts: tuple[FileCounts, ...] = ()
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        return self.load.problems + tuple(p for ld in self.programme for p in ld.problems)
+        return (self.load.problems + tuple(p for ld in self.programme for p in ld.problems)
+                + self.support_problems)
 
     @property
     def counts(self) -> tuple[FileCounts, ...]:
         """Rows read, accepted and rejected per file, the programme files after the v1 ones."""
-        return self.load.counts + tuple(ld.counts for ld in self.programme)
+        return self.load.counts + tuple(ld.counts for ld in self.programme) + self.support_counts
 
     @property
     def clean(self) -> bool:
@@ -82,5 +87,23 @@ def validate_tables(folder: str | Path, policy: QualityPolicy = NATIONAL, *,
     run over the columns (:func:`~smi_care.indicators.quality_table.quality_table`: the same
     findings, in the same order). ``load`` is then a :class:`~smi_care.registry.tables.TableLoad`."""
     load = read_tables(folder, encoding=encoding)
+    problems, counts = support_checks(folder, load, encoding)
     return ValidationReport(load, tuple(quality_table(load.tables.patients, load.tables.followups, policy)),
-                            programme_loads(folder, load, encoding))
+                            programme_loads(folder, load, encoding), problems, counts)
+
+
+def support_checks(folder: str | Path, load: TableLoad, encoding: str | None = None
+                   ) -> tuple[tuple[Problem, ...], tuple[FileCounts, ...]]:
+    """The problems and counts of the support files present (dispensings, guardians, teams, team
+    reviews, read against the accepted patients) and of ``areas.csv``."""
+    from smi_care.registry.areas import AREAS_FILE, read_areas
+    from smi_care.registry.support_files import read_support_files
+
+    support = read_support_files(folder, load.tables, encoding=encoding)
+    present = {c.file for c in support.counts if c.read} | {p.file for p in support.problems}
+    problems = [p for p in support.problems if p.file in present]
+    counts = [c for c in support.counts if c.file in present]
+    if (Path(folder) / AREAS_FILE).is_file():
+        _, area_problems = read_areas(folder, encoding)
+        problems += area_problems
+    return tuple(problems), tuple(counts)

@@ -16,13 +16,15 @@ from typing import Any
 
 from smi_care import __version__
 from smi_care.cli.progress import stages
+from smi_care.cli.registry import CONVERT_HELP, VALIDATE_HELP, add_convert, add_validate
 from smi_care.domain.codes import Disorder
 from smi_care.domain.errors import SmiCareError
 from smi_care.domain.identity import AreaLevel
 from smi_care.indicators.output import BOM
 from smi_care.registry.areas import NO_NAMES, AreaNames, read_areas
 from smi_care.registry.problems import Problem, RegistryReadError
-from smi_care.registry.reader import LoadResult, read_edition, read_followup_rows, read_registry
+from smi_care.registry.reader import LoadResult, read_edition, read_followup_rows
+from smi_care.registry.tables import read_registry
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -54,10 +56,10 @@ def _load(folder: Path, encoding: str | None = None) -> LoadResult:
     return result
 
 
-def _load_tables(folder: Path, encoding: str | None = None) -> Any:
+def _load_tables(folder: Path, encoding: str | None = None, columns: Any = None) -> Any:
     from smi_care.registry.tables import read_tables
 
-    load = read_tables(folder, encoding=encoding)
+    load = read_tables(folder, encoding=encoding, columns=columns)
     if load.problems:
         rejected = sum(c.rejected for c in load.counts)
         sys.stderr.write(f"note: {len(load.problems)} problem(s), {rejected} row(s) not loaded; "
@@ -164,7 +166,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     with stages(["reading the registry", "evaluating", "writing"]) as start:
         start("reading the registry")
-        load = _load_tables(args.registry, args.encoding)
+        from smi_care.indicators.columns_needed import columns_needed
+
+        load = _load_tables(args.registry, args.encoding, columns_needed(inds, bys, policy))
         areas = _areas(args.registry)
         start("evaluating")
         partials = evaluate_tables(load.tables, period, bys, inds, policy=policy, covers=_coverage(args.coverage))
@@ -342,11 +346,6 @@ CLASSIFY_COLUMNS = ("patient_id", "visit_date", "classification", "next_visit_da
                     "error")
 
 
-def _problem_dict(p: Problem) -> dict[str, Any]:
-    return {"file": p.file, "line": p.line, "column": p.column, "value": p.value, "kind": p.kind,
-            "patient_id": p.patient_id, "reason": p.reason}
-
-
 def cmd_classify(args: argparse.Namespace) -> int:
     path = Path(args.followups)
     if not path.is_file():
@@ -406,101 +405,6 @@ def cmd_worklist(args: argparse.Namespace) -> int:
                              + (f"  [{r['last_class_name']}]" if r["last_class_name"] else ""))
         _emit("\n".join(lines), args)
     return EXIT_OK
-
-
-# --- validate ------------------------------------------------------------------------------
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    from smi_care.validation import validate_tables
-
-    report = validate_tables(args.registry, encoding=args.encoding)
-    if args.format == "xlsx":
-        from smi_care.export.xlsx import write_validation
-
-        sys.stderr.write(f"written: {write_validation(report, _need_output(args, 'xlsx'), args.lang)}\n")
-    elif args.format == "json":
-        _print(json.dumps({
-            "clean": report.clean,
-            "counts": [{"file": c.file, "read": c.read, "accepted": c.accepted, "rejected": c.rejected}
-                       for c in report.counts],
-            "extra_columns": {k: list(v) for k, v in report.load.extra_columns.items()},
-            "problems": [_problem_dict(p) for p in report.problems],
-            "findings": [{"kind": f.kind, "patient_id": f.patient_id, "visit_date": f.visit_date.isoformat(),
-                          "field": f.field, "recorded": f.recorded, "expected": f.expected, "reason": f.reason}
-                         for f in report.findings],
-        }, ensure_ascii=False, indent=2))
-    else:
-        lines = [f"{c.file}: {c.read} read, {c.accepted} accepted, {c.rejected} rejected" for c in report.counts]
-        for file, cols in report.load.extra_columns.items():
-            lines.append(f"{file}: local columns kept: {', '.join(cols)}")
-        lines += _problem_lines(report.problems)
-        lines += [f"finding ({f.kind}): {f}" for f in report.findings]
-        lines.append("clean" if report.clean else f"{len(report.problems)} problem(s), {len(report.findings)} "
-                                                  "finding(s)")
-        _print("\n".join(lines))
-    return EXIT_OK if report.clean else EXIT_PROBLEMS
-
-
-def _problem_lines(problems: Sequence[Problem], fold: int = 3) -> list[str]:
-    """File-level problems first, once; then row problems, where more than ``fold`` rows share
-    the same file, column, kind and reason they are one line with the count and the first lines
-    (the JSON output lists every row)."""
-    from smi_care.registry.tables import FILE_KINDS
-
-    out = [f"file problem: {p.file}: {p.reason}" + (f" (column {p.column})" if p.column else "")
-           for p in problems if p.kind in FILE_KINDS]
-    groups: dict[tuple[str, str, str, str], list[Problem]] = {}
-    for p in problems:
-        if p.kind not in FILE_KINDS:
-            groups.setdefault((p.file, p.column, p.kind, p.reason), []).append(p)
-    for (file, column, _kind, reason), rows in groups.items():
-        if len(rows) > fold:
-            first = ", ".join(str(p.line) for p in rows[:fold])
-            col = f" column {column}" if column else ""
-            out.append(f"problem: {file}{col}: {reason} — {len(rows)} rows (lines {first}, ...)")
-        else:
-            out += [f"problem: {p}" for p in rows]
-    return out
-
-
-def cmd_convert(args: argparse.Namespace) -> int:
-    from smi_care.registry.tables import read_tables, write_tables
-
-    load = read_tables(args.source, encoding=args.encoding)
-    write_tables(load.tables, args.destination, format=args.to, include_identifying=args.include_identifying)
-    rejected = sum(c.rejected for c in load.counts)
-    for line in _problem_lines(load.problems):
-        sys.stderr.write(line + "\n")
-    rejected += _convert_programme(args, load.tables)
-    _print(f"wrote {args.destination} as {args.to}: " + ", ".join(f"{c.file} {c.accepted}" for c in load.counts)
-           + (f"; {rejected} rejected row(s) left out" if rejected else ""))
-    return EXIT_OK if not rejected else EXIT_PROBLEMS
-
-
-def _convert_programme(args: argparse.Namespace, tables: Any) -> int:
-    """The programme files of ``args.source`` that are there, written beside the registry tables in
-    the same format (identifying columns as ``--include-identifying`` says); their problems on
-    stderr. Returns the rows left out."""
-    from smi_care.programme.report import SPECS, read_programme
-    from smi_care.registry.columns import SUPPORT_FILES
-    from smi_care.registry.optional import write_rows
-
-    data = read_programme(args.source, tables, args.encoding)
-    for line in _problem_lines(data.problems):
-        sys.stderr.write(line + "\n")
-    source = Path(args.source)
-    for spec in SPECS:
-        if spec.stem in data.present:
-            write_rows(data.table(spec.stem), spec.file, spec.names, args.destination, format=args.to,
-                       include_identifying=args.include_identifying)
-    if data.support is not None:
-        loaded = {"dispensings.csv": data.support.dispensings, "guardians.csv": data.support.guardians,
-                  "teams.csv": data.support.teams, "team_reviews.csv": data.support.team_reviews}
-        for file, columns in SUPPORT_FILES.items():
-            if (source / file).exists() or (source / file.replace(".csv", ".parquet")).exists():
-                write_rows(loaded[file], file, columns, args.destination, format=args.to,
-                           include_identifying=args.include_identifying)
-    return sum(c.rejected for c in data.counts)
 
 
 # --- demo ----------------------------------------------------------------------------------
@@ -692,14 +596,7 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--format", default="table", choices=["table", "json", "csv", "xlsx"])
     w.set_defaults(func=cmd_worklist)
 
-    v = add("validate", "list every problem in a registry folder and every data-quality finding")
-    v.add_argument("registry", type=_folder)
-    v.add_argument("--format", default="table", choices=["table", "json", "xlsx"])
-    v.add_argument("--encoding", help="encoding of the CSV files (default: UTF-8, or GB18030 when a file is not "
-                   "valid UTF-8)")
-    v.add_argument("--lang", default="zh", choices=["zh", "en"], help="xlsx headers in Chinese (default) or English")
-    v.add_argument("--output", help="write to this file (needed for xlsx)")
-    v.set_defaults(func=cmd_validate)
+    add_validate(add("validate", VALIDATE_HELP), _folder)
 
     ch = add("chart", "draw each indicator against its target by township, or a trend over periods (PNG or SVG)")
     ch.add_argument("registry", type=_folder)
@@ -719,14 +616,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--period", required=True)
     a.set_defaults(func=cmd_audit)
 
-    cv = add("convert", "write a registry folder as CSV (registry format v1) or Parquet, validated on the way")
-    cv.add_argument("source", type=_folder, help="registry folder (CSV, Parquet or registry.xlsx)")
-    cv.add_argument("destination", type=Path, help="folder to write")
-    cv.add_argument("--to", required=True, choices=["csv", "parquet"])
-    cv.add_argument("--encoding", help="encoding of the source CSV files (default: detected)")
-    cv.add_argument("--include-identifying", action="store_true",
-                    help="also write names, identity numbers, phones and addresses (national-rules §10)")
-    cv.set_defaults(func=cmd_convert)
+    add_convert(add("convert", CONVERT_HELP), _folder)
 
     i = add("indicators", "list the indicator definitions")
     i.set_defaults(func=cmd_indicators)

@@ -15,7 +15,6 @@ lines still load.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import attrs
 from smi_care.domain.errors import AreaCodeError
 from smi_care.domain.identity import AreaCode, AreaLevel
 from smi_care.registry.problems import Problem
+from smi_care.registry.sources import read_csv_file
 
 AREAS_FILE = "areas.csv"
 AREA_COLUMNS = ("area_code", "name", "level")
@@ -68,43 +68,43 @@ class AreaNames:
 NO_NAMES = AreaNames()
 
 
-def read_areas(folder: str | Path) -> tuple[AreaNames, tuple[Problem, ...]]:
-    """Read ``areas.csv`` from a registry folder. A missing file gives no names and no problem;
-    a bad line gives a problem and is left out (never silently)."""
+def read_areas(folder: str | Path, encoding: str | None = None) -> tuple[AreaNames, tuple[Problem, ...]]:
+    """Read ``areas.csv`` from a registry folder (UTF-8, or GB18030 as Excel saves it, detected as
+    for the other files; or ``encoding``). A missing file gives no names and no problem; a bad
+    line gives a problem and is left out (never silently); an unreadable file raises
+    :class:`~smi_care.registry.problems.RegistryReadError` naming it."""
     path = Path(folder) / AREAS_FILE
     if not path.is_file():
         return NO_NAMES, ()
     problems: list[Problem] = []
     names: dict[str, AreaName] = {}
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
-        header = [h.strip() for h in next(reader, [])]
-        missing = [c for c in AREA_COLUMNS if c not in header]
-        if missing:
-            problems.append(Problem(AREAS_FILE, 1, missing[0], "", f"the header has no column {missing[0]}; "
-                                    f"expected {', '.join(AREA_COLUMNS)}", "bad_header"))
-            return NO_NAMES, tuple(problems)
-        at = {c: header.index(c) for c in AREA_COLUMNS}
-        for line, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            cells = {c: (row[i].strip() if i < len(row) else "") for c, i in at.items()}
-            try:
-                code = AreaCode(cells["area_code"]).code
-            except AreaCodeError as exc:
-                problems.append(Problem(AREAS_FILE, line, "area_code", cells["area_code"], str(exc), "bad_code"))
-                continue
-            if not cells["name"]:
-                problems.append(Problem(AREAS_FILE, line, "name", "", "the area has no name", "missing_required"))
-                continue
-            try:
-                level = AreaLevel.parse(cells["level"])
-            except AreaCodeError as exc:
-                problems.append(Problem(AREAS_FILE, line, "level", cells["level"], str(exc), "bad_code"))
-                continue
-            if code in names:
-                problems.append(Problem(AREAS_FILE, line, "area_code", code, "the area is named twice; the first "
-                                        "name is kept", "duplicate_area", rejected=True))
-                continue
-            names[code] = AreaName(code, cells["name"], level)
+    raw = read_csv_file(path, AREAS_FILE, encoding)  # encoding detected as for the other files
+    problems.extend(raw.notices)
+    problems.extend(raw.problems)
+    missing = [c for c in AREA_COLUMNS if c not in raw.header]
+    if missing:
+        problems.append(Problem(AREAS_FILE, 1, missing[0], "", f"the header has no column {missing[0]}; "
+                                f"expected {', '.join(AREA_COLUMNS)}", "bad_header"))
+        return NO_NAMES, tuple(problems)
+    for values in raw.data.select("line", *AREA_COLUMNS).iter_rows(named=True):
+        line = int(values["line"])
+        cells = {c: str(values[c] or "").strip() for c in AREA_COLUMNS}
+        try:
+            code = AreaCode(cells["area_code"]).code
+        except AreaCodeError as exc:
+            problems.append(Problem(AREAS_FILE, line, "area_code", cells["area_code"], str(exc), "bad_code"))
+            continue
+        if not cells["name"]:
+            problems.append(Problem(AREAS_FILE, line, "name", "", "the area has no name", "missing_required"))
+            continue
+        try:
+            level = AreaLevel.parse(cells["level"])
+        except AreaCodeError as exc:
+            problems.append(Problem(AREAS_FILE, line, "level", cells["level"], str(exc), "bad_code"))
+            continue
+        if code in names:
+            problems.append(Problem(AREAS_FILE, line, "area_code", code, "the area is named twice; the first "
+                                    "name is kept", "duplicate_area", rejected=True))
+            continue
+        names[code] = AreaName(code, cells["name"], level)
     return AreaNames(names), tuple(problems)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -32,9 +33,21 @@ class CellError(ValueError):
         super().__init__(reason)
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_date(text: str) -> dt.date:
+    """A date written ``YYYY-MM-DD`` and nothing else (Python's ``fromisoformat`` also reads
+    ``20200508`` and ``2020-W19-5``; the format does not).
+
+    >>> parse_date("2020-05-08")
+    datetime.date(2020, 5, 8)
+    >>> parse_date("2020-W19-5")
+    Traceback (most recent call last):
+    smi_care.registry.cells.CellError: is not a date in the form YYYY-MM-DD
+    """
     try:
-        if len(text) != 10:
+        if not _ISO_DATE.fullmatch(text):
             raise ValueError
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -43,8 +56,10 @@ def parse_date(text: str) -> dt.date:
 
 def parse_code(kind: type[E], text: str) -> E:
     try:
+        if len(text) > 64:  # no code is this long (and int() refuses thousands of digits)
+            raise ValueError(text)
         return kind.from_code(text)
-    except CodeError:
+    except (CodeError, ValueError):
         raise CellError("bad_code", f"is not a code of {kind.title()}; expected one of {kind.expected()}") from None
 
 
@@ -54,8 +69,13 @@ def parse_codes(kind: type[E], text: str) -> frozenset[E]:
 
 
 def parse_int(text: str, lo: int, hi: int) -> int:
-    if not text.lstrip("-").isdigit():
+    """A whole number in ``lo..hi`` (ASCII digits; a number of thousands of digits is refused
+    as out of range without being converted)."""
+    digits = text.lstrip("-")
+    if not (digits.isascii() and digits.isdigit()):
         raise CellError("bad_number", f"is not a whole number (expected {lo} to {hi})")
+    if len(digits.lstrip("0")) > len(str(max(abs(lo), abs(hi)))):
+        raise CellError("bad_code" if hi <= 9 else "bad_number", f"is outside {lo} to {hi}")
     value = int(text)
     if not lo <= value <= hi:
         raise CellError("bad_code" if hi <= 9 else "bad_number", f"is outside {lo} to {hi}")

@@ -25,8 +25,8 @@ from smi_care.domain.errors import HIDDEN, SmiCareError
 from smi_care.registry.cells import CellError
 from smi_care.registry.columns import PII_COLUMNS, described
 from smi_care.registry.problems import FileCounts, Problem
-from smi_care.registry.sources import RawFile, _as_text, read_csv_file, read_parquet_file
-from smi_care.registry.tables import _DTYPES, Kind, _with_typed
+from smi_care.registry.sources import RawFile, as_text, read_csv_file, read_parquet_file
+from smi_care.registry.tables import DTYPES, Kind, with_typed
 
 
 @attrs.frozen
@@ -92,7 +92,7 @@ def empty_table(spec: FileSpec) -> pl.DataFrame:
     typed, with ``row`` and ``line``, and no rows."""
     schema: dict[str, Any] = {"row": pl.UInt32, "line": pl.UInt32}
     for c in spec.columns:
-        schema[c.name] = pl.Utf8 if c.parse is None else _DTYPES[c.kind]
+        schema[c.name] = pl.Utf8 if c.parse is None else DTYPES[c.kind]
     return pl.DataFrame(schema=schema)
 
 
@@ -137,7 +137,7 @@ def read_raw(raw: RawFile, spec: FileSpec, patients: pl.DataFrame | None = None)
         problems.sort(key=lambda p: p.line)
         return OptionalLoad(file, empty_table(spec), tuple(problems), FileCounts(file, read, 0, read), True)
     parsed = [(c.name, c.parse, c.kind) for c in spec.columns if c.parse is not None]
-    typed, _ = _with_typed(data, parsed)
+    typed, _ = with_typed(data, parsed)
     texts = {c.name: (f"{c.name}__text" if c.parse is not None else c.name) for c in spec.columns}
     flags: list[pl.Expr] = []
     for c in spec.columns:
@@ -253,7 +253,7 @@ def write_rows(table: pl.DataFrame, file: str, columns: Sequence[str], folder: s
     df = df.select([c for c in columns if c in df.columns])
     if not include_identifying:
         df = df.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in PII_COLUMNS if c in df.columns)
-    text = _as_text(df)
+    text = as_text(df)
     stem = file.removesuffix(".csv")
     for gone in (f"{stem}.csv", f"{stem}.parquet"):
         (out / gone).unlink(missing_ok=True)

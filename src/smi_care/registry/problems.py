@@ -8,6 +8,21 @@ import attrs
 
 from smi_care.domain.errors import SmiCareError
 
+#: The longest cell value a problem shows whole; a longer one is cut, with its size.
+SHOWN_CHARS = 200
+
+
+def shown(value: str) -> str:
+    """A cell value as a message may show it: whole up to :data:`SHOWN_CHARS` characters, else
+    its start and its size.
+
+    >>> shown("x" * 100_000)[60:]
+    '… (100,000 characters in all)'
+    """
+    if len(value) <= SHOWN_CHARS:
+        return value
+    return f"{value[:60]}… ({len(value):,} characters in all)"
+
 
 @attrs.frozen
 class Problem:
@@ -23,7 +38,7 @@ class Problem:
     file: str
     line: int
     column: str
-    value: str
+    value: str = attrs.field(converter=shown)
     reason: str
     kind: str
     patient_id: str | None = None

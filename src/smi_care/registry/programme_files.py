@@ -44,7 +44,7 @@ from smi_care.registry import cells
 from smi_care.registry.cells import CellError, E
 from smi_care.registry.columns import ASSESSMENTS, SUSPECTED_CASES, UNLOCKING
 from smi_care.registry.optional import Column, FileSpec, OptionalLoad, Rule, read_optional
-from smi_care.registry.reader import _area, _code, _codes
+from smi_care.registry.reader import code_parser, codes_parser, parse_area
 
 
 def _resident_id(text: str) -> str:
@@ -114,12 +114,12 @@ def _enrolled() -> pl.Expr:
 SUSPECTED_SPEC = FileSpec(
     SUSPECTED_CASES,
     (Column("case_id", None, required=True), Column("reported_on", cells.parse_date, "date", True),
-     Column("source", _code(SuspectSource), "code", True), Column("area_code", _area, "area", True),
+     Column("source", code_parser(SuspectSource), "code", True), Column("area_code", parse_area, "area", True),
      Column("endangers_others", cells.parse_flag, "flag"), Column("screened_on", cells.parse_date, "date"),
      Column("referred_on", cells.parse_date, "date"), Column("diagnosed_on", cells.parse_date, "date"),
-     Column("disorder", _code(Disorder), "code"), Column("patient_id", None),
+     Column("disorder", code_parser(Disorder), "code"), Column("patient_id", None),
      Column("enrolled_on", cells.parse_date, "date"), Column("excluded_on", cells.parse_date, "date"),
-     Column("exclusion_reason", _code(ExclusionReason), "code"), Column("name", None),
+     Column("exclusion_reason", code_parser(ExclusionReason), "code"), Column("name", None),
      Column("resident_id", _resident_id, "raw")),
     key=("case_id",), patient_column="patient_id", patient_required=False,
     rules=(
@@ -153,16 +153,17 @@ SUSPECTED_SPEC = FileSpec(
 ASSESSMENT_SPEC = FileSpec(
     ASSESSMENTS,
     (Column("patient_id", None, required=True), Column("date", cells.parse_date, "date", True),
-     Column("kind", _code(AssessmentKind), "code", True),
-     Column("institution_level", _code(InstitutionLevel), "code"),
+     Column("kind", code_parser(AssessmentKind), "code", True),
+     Column("institution_level", code_parser(InstitutionLevel), "code"),
      Column("risk_level", lambda t: cells.parse_int(t, 0, 5), "int", True),
-     Column("symptoms", _codes(Symptom), "codes"), Column("symptom_severity", _code(SymptomSeverity), "code"),
-     Column("insight", _code(Insight), "code"), Column("physical_illness", _code(PhysicalIllness), "code"),
-     Column("adherence", _code(Adherence), "code"), Column("social_function", _code(Rating), "code"),
-     Column("living_ability", _code(Rating), "code"), Column("work_ability", _code(WorkRating), "code"),
+     Column("symptoms", codes_parser(Symptom), "codes"), Column("symptom_severity", code_parser(SymptomSeverity), "code"),
+     Column("insight", code_parser(Insight), "code"), Column("physical_illness", code_parser(PhysicalIllness), "code"),
+     Column("adherence", code_parser(Adherence), "code"), Column("social_function", code_parser(Rating), "code"),
+     Column("living_ability", code_parser(Rating), "code"), Column("work_ability", code_parser(WorkRating), "code"),
      Column("family_history", cells.parse_flag, "flag"), Column("first_onset_date", cells.parse_date, "date"),
-     Column("prior_treatment", _code(OutpatientHistory), "code"), Column("past_symptoms", _codes(Symptom), "codes"),
-     Column("classification", _code(Classification), "code")),
+     Column("prior_treatment", code_parser(OutpatientHistory), "code"),
+     Column("past_symptoms", codes_parser(Symptom), "codes"),
+     Column("classification", code_parser(Classification), "code")),
     key=("patient_id", "date", "kind"),
     rules=(
         Rule("institution_level", lambda: (c("kind") == AssessmentKind.COMPREHENSIVE.code)
@@ -176,7 +177,7 @@ ASSESSMENT_SPEC = FileSpec(
 UNLOCKING_SPEC = FileSpec(
     UNLOCKING,
     (Column("patient_id", None, required=True), Column("date", cells.parse_date, "date", True),
-     Column("action", _code(UnlockingAction), "code", True)),
+     Column("action", code_parser(UnlockingAction), "code", True)),
     key=("patient_id", "date", "action"),
     build=unlocking_record,
 )

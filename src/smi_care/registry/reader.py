@@ -10,7 +10,7 @@ rows still load, and per-file counts show ``read == accepted + rejected``.
 ...     "patient_id,sex,birth_date,area_code,disorder,diagnosis_date,registered_on,consent,consent_date\\n"
 ...     "P1,1,1980-01-02,110105001002,1,2020-05-01,2020-05-08,1,2020-05-08\\n"
 ...     "P2,1,1980-01-02,110105001002,8,2020-05-01,2020-05-08,0,\\n", encoding="utf-8")
->>> result = read_registry(d)
+>>> result = read_registry_by_rows(d)
 >>> len(result.registry), [(p.line, p.column, p.kind) for p in result.problems]
 (1, [(3, 'disorder', 'bad_code')])
 >>> print(result.problems[0].reason.split(";")[0])
@@ -95,6 +95,7 @@ from smi_care.registry.columns import (
     described,
 )
 from smi_care.registry.problems import FileCounts, Problem, RegistryReadError, counts_for
+from smi_care.registry.sources import reading
 
 T = TypeVar("T")
 E = TypeVar("E", bound=CodedEnum)
@@ -145,7 +146,7 @@ class LoadResult:
         return counts_for(self.counts, file)
 
 
-class _Collector:
+class Collector:
     """Gathers problems; in strict mode raises on the first."""
 
     def __init__(self, strict: bool) -> None:
@@ -163,7 +164,7 @@ class _Collector:
         self.add(Problem(row.file, row.line, column, value, reason, kind, patient_id or row.get("patient_id") or None))
 
 
-def _read_rows(path: Path, file: str, out: _Collector) -> tuple[list[Row], tuple[str, ...], int]:
+def _read_rows(path: Path, file: str, out: Collector) -> tuple[list[Row], tuple[str, ...], int]:
     """Rows of a CSV file (BOM, CRLF and surrounding blanks accepted); rows with too many
     cells are reported. Returns rows, extra columns and the count of rows that were rejected here."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -210,10 +211,10 @@ def _read_rows(path: Path, file: str, out: _Collector) -> tuple[list[Row], tuple
     return rows, extra, rejected
 
 
-class _RowParser:
+class RowParser:
     """Parses the cells of one row into typed values, recording every bad cell."""
 
-    def __init__(self, row: Row, out: _Collector) -> None:
+    def __init__(self, row: Row, out: Collector) -> None:
         self.row = row
         self.out = out
         self.bad = False
@@ -250,7 +251,7 @@ class _RowParser:
 def _known(value: T | None) -> T:
     """A cell taken with ``required=True``, once the row is known not to be bad.
 
-    :meth:`_RowParser.take` gives None for a required cell only after marking the row bad (its
+    :meth:`RowParser.take` gives None for a required cell only after marking the row bad (its
     parsers never return None), so None here is a bug of this module, not bad input.
     """
     if value is None:
@@ -258,15 +259,15 @@ def _known(value: T | None) -> T:
     return value
 
 
-def _code(kind: type[E]) -> Callable[[str], E]:
+def code_parser(kind: type[E]) -> Callable[[str], E]:
     return lambda t: cells.parse_code(kind, t)
 
 
-def _codes(kind: type[E]) -> Callable[[str], frozenset[E]]:
+def codes_parser(kind: type[E]) -> Callable[[str], frozenset[E]]:
     return lambda t: cells.parse_codes(kind, t)
 
 
-def _area(text: str) -> AreaCode:
+def parse_area(text: str) -> AreaCode:
     try:
         return AreaCode(text)
     except AreaCodeError:
@@ -277,29 +278,29 @@ def _text(row: Row, column: str) -> str | None:
     return row.get(column) or None
 
 
-def _patient(row: Row, out: _Collector) -> Patient | None:
-    p = _RowParser(row, out)
+def parse_patient(row: Row, out: Collector) -> Patient | None:
+    p = RowParser(row, out)
     # every cell is taken (in column order, so problems keep their order) before any return
     pid = p.take("patient_id", str, required=True)
-    sex = p.take("sex", _code(Sex), required=True)
+    sex = p.take("sex", code_parser(Sex), required=True)
     birth_date = p.take("birth_date", cells.parse_date, required=True)
-    area_code = p.take("area_code", _area, required=True)
-    disorder = p.take("disorder", _code(Disorder), required=True)
+    area_code = p.take("area_code", parse_area, required=True)
+    disorder = p.take("disorder", code_parser(Disorder), required=True)
     diagnosis_date = p.take("diagnosis_date", cells.parse_date, required=True)
     registered_on = p.take("registered_on", cells.parse_date, required=True)
-    consent = p.take("consent", _code(Consent), required=True)
+    consent = p.take("consent", code_parser(Consent), required=True)
     consent_date = p.take("consent_date", cells.parse_date)
     resident_id = p.take("resident_id", ResidentId.parse)
-    household_type = p.take("household_type", _code(HouseholdType))
-    employment = p.take("employment", _code(Employment))
-    economic_status = p.take("economic_status", _code(EconomicStatus))
-    past_lockup = p.take("past_lockup", _code(Lockup))
+    household_type = p.take("household_type", code_parser(HouseholdType))
+    employment = p.take("employment", code_parser(Employment))
+    economic_status = p.take("economic_status", code_parser(EconomicStatus))
+    past_lockup = p.take("past_lockup", code_parser(Lockup))
     first_onset_date = p.take("first_onset_date", cells.parse_date)
-    past_symptoms = p.take("past_symptoms", _codes(Symptom))
-    past_outpatient = p.take("past_outpatient", _code(OutpatientHistory))
+    past_symptoms = p.take("past_symptoms", codes_parser(Symptom))
+    past_outpatient = p.take("past_outpatient", code_parser(OutpatientHistory))
     first_antipsychotic_date = p.take("first_antipsychotic_date", cells.parse_date)
     past_admissions = p.take("past_admissions", lambda t: cells.parse_int(t, 0, 1000))
-    last_treatment_effect = p.take("last_treatment_effect", _code(LastTreatmentEffect))
+    last_treatment_effect = p.take("last_treatment_effect", code_parser(LastTreatmentEffect))
     past_acts = p.take("past_acts", cells.parse_acts)
     if p.bad:
         return None
@@ -324,49 +325,49 @@ def _patient(row: Row, out: _Collector) -> Patient | None:
         return None
 
 
-def _followup(row: Row, out: _Collector, edition: FormEdition) -> FollowUp | None:
-    p = _RowParser(row, out)
+def parse_followup(row: Row, out: Collector, edition: FormEdition) -> FollowUp | None:
+    p = RowParser(row, out)
     legacy = edition is FormEdition.BPHS2011
     cls_text = row.get("classification")
     not_reached_2011 = legacy and cls_text == "0"
     classification = (p.take("classification", lambda t: classification_from_2011(cells.parse_int(t, 0, 3)))
-                      if legacy else p.take("classification", _code(Classification)))
+                      if legacy else p.take("classification", code_parser(Classification)))
     adherence_of: Callable[[str], Adherence] = (
-        (lambda t: adherence_from_2011(cells.parse_int(t, 1, 3))) if legacy else _code(Adherence))
+        (lambda t: adherence_from_2011(cells.parse_int(t, 1, 3))) if legacy else code_parser(Adherence))
     effect_of: Callable[[str], TreatmentEffect] = (
-        (lambda t: treatment_effect_from_2011(cells.parse_int(t, 1, 4))) if legacy else _code(TreatmentEffect))
+        (lambda t: treatment_effect_from_2011(cells.parse_int(t, 1, 4))) if legacy else code_parser(TreatmentEffect))
     # every cell is taken (in this order, so problems keep their order) before any return
     pid = p.take("patient_id", str, required=True)
     visit_date = p.take("visit_date", cells.parse_date, required=True)
-    form = p.take("form", _code(FollowUpForm), required=True)
-    seen = p.take("seen", _codes(SeenPerson))
-    loss_reason = p.take("loss_reason", _code(LossReason))
+    form = p.take("form", code_parser(FollowUpForm), required=True)
+    seen = p.take("seen", codes_parser(SeenPerson))
+    loss_reason = p.take("loss_reason", code_parser(LossReason))
     risk_level = p.take("risk_level", lambda t: cells.parse_int(t, 0, 5))
-    symptoms = p.take("symptoms", _codes(Symptom))
-    symptom_severity = p.take("symptom_severity", _code(SymptomSeverity))
-    insight = p.take("insight", _code(Insight))
-    sleep = p.take("sleep", _code(Rating))
-    diet = p.take("diet", _code(Rating))
+    symptoms = p.take("symptoms", codes_parser(Symptom))
+    symptom_severity = p.take("symptom_severity", code_parser(SymptomSeverity))
+    insight = p.take("insight", code_parser(Insight))
+    sleep = p.take("sleep", code_parser(Rating))
+    diet = p.take("diet", code_parser(Rating))
     acts = p.take("acts", cells.parse_acts)
-    lockup = p.take("lockup", _code(Lockup))
-    hospitalisation = p.take("hospitalisation", _code(Hospitalisation))
+    lockup = p.take("lockup", code_parser(Lockup))
+    hospitalisation = p.take("hospitalisation", code_parser(Hospitalisation))
     last_discharge_date = p.take("last_discharge_date", cells.parse_date)
-    lab_tests = p.take("lab_tests", _code(LabTests))
+    lab_tests = p.take("lab_tests", code_parser(LabTests))
     adherence = p.take("adherence", adherence_of)
-    adr = p.take("adr", _code(AdverseReaction))
+    adr = p.take("adr", code_parser(AdverseReaction))
     adr_serious = p.take("adr_serious", cells.parse_flag)
-    physical_illness = p.take("physical_illness", _code(PhysicalIllness))
+    physical_illness = p.take("physical_illness", code_parser(PhysicalIllness))
     treatment_effect = p.take("treatment_effect", effect_of)
-    referral = p.take("referral", _code(Referral))
+    referral = p.take("referral", code_parser(Referral))
     medications = p.take("medications", cells.parse_medications)
     medication_guidance = p.take("medication_guidance", cells.parse_medications)
-    rehabilitation = p.take("rehabilitation", _codes(Rehabilitation))
+    rehabilitation = p.take("rehabilitation", codes_parser(Rehabilitation))
     next_visit_date = p.take("next_visit_date", cells.parse_date)
     counselling = p.take("counselling", cells.parse_flag)
     social = SocialFunction(
-        p.take("sf_self_care", _code(Rating)), p.take("sf_housework", _code(Rating)),
-        p.take("sf_work", _code(WorkRating)), p.take("sf_learning", _code(Rating)),
-        p.take("sf_social", _code(Rating)))
+        p.take("sf_self_care", code_parser(Rating)), p.take("sf_housework", code_parser(Rating)),
+        p.take("sf_work", code_parser(WorkRating)), p.take("sf_learning", code_parser(Rating)),
+        p.take("sf_social", code_parser(Rating)))
     if p.bad:
         return None
     try:
@@ -394,11 +395,11 @@ def _followup(row: Row, out: _Collector, edition: FormEdition) -> FollowUp | Non
     return followup
 
 
-def _event(row: Row, out: _Collector) -> Event | None:
-    p = _RowParser(row, out)
+def parse_event(row: Row, out: Collector) -> Event | None:
+    p = RowParser(row, out)
     pid_cell = p.take("patient_id", str, required=True)
     date_cell = p.take("date", cells.parse_date, required=True)
-    kind_cell = p.take("event", _code(EventKind), required=True)
+    kind_cell = p.take("event", code_parser(EventKind), required=True)
     if p.bad:
         return None
     pid, date, kind = _known(pid_cell), _known(date_cell), _known(kind_cell)
@@ -415,11 +416,11 @@ def _event(row: Row, out: _Collector) -> Event | None:
             if sub:
                 death_subcause = p.take("detail", lambda _t: cells.parse_code(PhysicalDeathCause, sub))
         elif kind in (EventKind.TRANSFER_OUT, EventKind.TRANSFER_IN):
-            other_area = p.take("detail", _area)
+            other_area = p.take("detail", parse_area)
         elif kind is EventKind.FAMILY_DOCTOR_CONTRACT:
             contract_end = p.take("detail", cells.parse_date)
         elif kind is EventKind.EMERGENCY:
-            emergency = p.take("detail", _code(EmergencyCategory))
+            emergency = p.take("detail", code_parser(EmergencyCategory))
         else:
             out.row(row, "detail", "bad_detail", f"detail (详情) is not expected for event {kind.text_code}")
             return None
@@ -433,9 +434,9 @@ def _event(row: Row, out: _Collector) -> Event | None:
         return None
 
 
-def _population(row: Row, out: _Collector) -> PopulationEntry | None:
-    p = _RowParser(row, out)
-    area = p.take("area_code", _area, required=True)
+def parse_population(row: Row, out: Collector) -> PopulationEntry | None:
+    p = RowParser(row, out)
+    area = p.take("area_code", parse_area, required=True)
     year = p.take("year", lambda t: cells.parse_int(t, 1900, 2200), required=True)
     population = p.take("population", lambda t: cells.parse_int(t, 0, 2_000_000_000), required=True)
     if p.bad:
@@ -445,16 +446,17 @@ def _population(row: Row, out: _Collector) -> PopulationEntry | None:
 
 def read_edition(folder: Path) -> FormEdition:
     """The form edition from ``registry.toml`` or ``registry.json`` (default ``WS2018``)."""
-    meta: dict[str, Any] = {}
+    meta: Any = {}
     toml, js = folder / "registry.toml", folder / "registry.json"
-    try:
+    name = toml.name if toml.exists() else js.name
+    with reading(name):
         if toml.exists():
-            meta = tomllib.loads(toml.read_text(encoding="utf-8-sig"))
+            meta = tomllib.loads(_metadata_text(toml))
         elif js.exists():
-            meta = json.loads(js.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise RegistryReadError(Problem(toml.name if toml.exists() else js.name, 1, "", "",
-                                        f"cannot be parsed: {exc}", "bad_file")) from None
+            meta = json.loads(_metadata_text(js))
+    if not isinstance(meta, dict):
+        raise RegistryReadError(Problem(name, 1, "", "", f"must hold a table of settings (format_version, "
+                                        f"edition), not {type(meta).__name__}", "bad_file"))
     version = meta.get("format_version", 1)
     if version != 1:
         raise RegistryReadError(Problem("registry.toml", 1, "format_version", str(version),
@@ -467,29 +469,31 @@ def read_edition(folder: Path) -> FormEdition:
                                         f"edition must be one of {FormEdition.expected()}", "bad_file")) from None
 
 
+def _metadata_text(path: Path) -> str:
+    """The text of ``registry.toml``/``registry.json``: UTF-8 (BOM allowed), else GB18030 as
+    for the other files; a byte valid in neither is an error naming the file and the byte."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise RegistryReadError(Problem(path.name, data.count(b"\n", 0, exc.start) + 1, "", "",
+                                        f"byte {exc.start + 1} is valid neither as UTF-8 nor as GB18030",
+                                        "bad_file")) from None
+
+
 def read_followup_rows(path: Path, *, strict: bool = False, edition: FormEdition = FormEdition.WS2018
                        ) -> tuple[list[tuple[int, FollowUp]], list[Problem], FileCounts]:
     """Read a ``followups.csv`` on its own (for the ``classify`` command): the follow-ups with
     their line numbers, the problems and the counts. Patients are not checked."""
-    out = _Collector(strict)
+    out = Collector(strict)
     rows, _, pre = _read_rows(path, FOLLOWUPS, out)
-    good = [(r.line, f) for r in rows if (f := _followup(r, out, edition)) is not None]
+    good = [(r.line, f) for r in rows if (f := parse_followup(r, out, edition)) is not None]
     read = len(rows) + pre
     return good, out.problems, FileCounts(FOLLOWUPS, read, len(good), read - len(good))
-
-
-def read_registry(folder: str | Path, *, strict: bool = False, encoding: str | None = None) -> LoadResult:
-    """Read a registry folder. ``strict=True`` raises :class:`RegistryReadError` on the first
-    problem; otherwise every problem is returned and the good rows load.
-
-    The folder is read by the columnar reader (:func:`smi_care.registry.tables.read_tables`:
-    CSV in UTF-8 or GB18030, Parquet or ``registry.xlsx``) and turned into objects. A folder
-    without patients (or with an unreadable header) is unusable and raises
-    :class:`RegistryReadError` in either mode.
-    """
-    from smi_care.registry.tables import read_tables
-
-    return read_tables(folder, strict=strict, encoding=encoding).to_load_result()
 
 
 def read_registry_by_rows(folder: str | Path, *, strict: bool = False) -> LoadResult:
@@ -500,7 +504,7 @@ def read_registry_by_rows(folder: str | Path, *, strict: bool = False) -> LoadRe
         raise RegistryReadError(Problem(PATIENTS, 0, "", "", f"there is no {PATIENTS} in {folder.name or folder}",
                                         "bad_file"))
     edition = read_edition(folder)
-    out = _Collector(strict)
+    out = Collector(strict)
     counts: list[FileCounts] = []
     extra_columns: dict[str, tuple[str, ...]] = {}
 
@@ -518,7 +522,7 @@ def read_registry_by_rows(folder: str | Path, *, strict: bool = False) -> LoadRe
     population: list[PopulationEntry] = []
     seen_pop: set[tuple[AreaCode, int]] = set()
     for r in pop_rows:
-        entry = _population(r, out)
+        entry = parse_population(r, out)
         if entry is None:
             continue
         if (entry.area_code, entry.year) in seen_pop:
@@ -540,7 +544,7 @@ def read_registry_by_rows(folder: str | Path, *, strict: bool = False) -> LoadRe
             continue
         if pid:
             all_ids.add(pid)
-        patient = _patient(r, out)
+        patient = parse_patient(r, out)
         if patient is not None:
             patients[patient.patient_id] = patient
     counts.append(_counts(PATIENTS, len(patient_rows) + pre, len(patients)))
@@ -561,7 +565,7 @@ def read_registry_by_rows(folder: str | Path, *, strict: bool = False) -> LoadRe
     for r in fu_rows:
         if unknown(r, FOLLOWUPS):
             continue
-        f = _followup(r, out, edition)
+        f = parse_followup(r, out, edition)
         if f is None:
             continue
         conflict = followup_conflict(patients[f.patient_id], f)
@@ -578,7 +582,7 @@ def read_registry_by_rows(folder: str | Path, *, strict: bool = False) -> LoadRe
     for r in ev_rows:
         if unknown(r, EVENTS):
             continue
-        e = _event(r, out)
+        e = parse_event(r, out)
         if e is None:
             continue
         conflict = event_conflict(patients[e.patient_id], e)

@@ -45,7 +45,7 @@ from smi_care.registry import cells, reader
 from smi_care.registry.columns import DISPENSINGS, GUARDIANS, SUPPORT_FILES, TEAM_REVIEWS, TEAMS, described
 from smi_care.registry.problems import FileCounts, Problem, RegistryReadError, counts_for
 from smi_care.registry.sources import RawFile, read_csv_file, read_parquet_file
-from smi_care.registry.tables import Kind, RegistryTables, _File, _final, _open, _text_frame, _with_typed
+from smi_care.registry.tables import FileState, Kind, RegistryTables, final_table, open_file, text_frame, with_typed
 
 Spec = tuple[str, Callable[[str], Any], Kind]
 
@@ -147,7 +147,7 @@ def _read_file(raw: RawFile | None, file: str, owners: pl.DataFrame, key: str, k
     ``__formed``)."""
     if raw is None:
         return _empty(file), [], 0
-    f: _File = _open(raw, file, SUPPORT_FILES[file], notes)
+    f: FileState = open_file(raw, file, SUPPORT_FILES[file], notes)
     specs = SPECS[file]
     if f.data.height == 0:
         return _empty(file), list(f.problems), f.read
@@ -162,7 +162,7 @@ def _read_file(raw: RawFile | None, file: str, owners: pl.DataFrame, key: str, k
                                   f"{key_what} {k} in {'patients.csv' if key == 'patient_id' else 'teams.csv'}",
                                   "unknown_patient" if key == "patient_id" else "unknown_team", pid or None))
     data = data.filter(~unknown_mask)
-    typed, cell_bad = _with_typed(data, specs)
+    typed, cell_bad = with_typed(data, specs)
     typed = typed.join(owners, on=key, how="left", maintain_order="left")
     names = {s[0] for s in specs}
     required = pl.any_horizontal(*((c(f"{x}__text").cast(pl.Utf8).fill_null("") == "") if x in names
@@ -172,10 +172,10 @@ def _read_file(raw: RawFile | None, file: str, owners: pl.DataFrame, key: str, k
     flag = cell_bad | required | pl.any_horizontal(*(c(f"__rule{i}") for i in range(len(rules))))
     typed = typed.with_columns(__flag=flag)
     suspects = typed.filter(c("__flag")).sort("row")
-    col = reader._Collector(False)
-    for values in _text_frame(suspects, names).iter_rows(named=True):
+    col = reader.Collector(False)
+    for values in text_frame(suspects, names).iter_rows(named=True):
         r = reader.Row(file, int(values["line"]), {h: str(values.get(h) or "") for h in raw.header}, ())
-        p = reader._RowParser(r, col)
+        p = reader.RowParser(r, col)
         for name in (key, *(k for k in ("patient_id",) if k != key and k in raw.header)):
             p.take(name, str, required=name in _REQUIRED[file])
         for name, parse, _ in specs:
@@ -186,7 +186,7 @@ def _read_file(raw: RawFile | None, file: str, owners: pl.DataFrame, key: str, k
                     col.row(r, column, kind, reason)
     f.problems.extend(col.problems)
     kept = typed.filter(~c("__flag"))
-    out = _final(kept, specs, f).with_columns(pl.col(n).cast(pl.Int64) for n in _INTS if n in names)
+    out = final_table(kept, specs, f).with_columns(pl.col(n).cast(pl.Int64) for n in _INTS if n in names)
     if file == DISPENSINGS:
         out = out.with_columns(pl.col("free").fill_null(True))
     if "patient_id" not in SUPPORT_FILES[file]:

@@ -104,9 +104,10 @@ from smi_care.registry.columns import (
     described,
 )
 from smi_care.registry.problems import FileCounts, Problem, RegistryReadError, counts_for
+from smi_care.registry.projection import projections
 from smi_care.registry.sources import (
     RawFile,
-    _as_text,
+    as_text,
     plain_text,
     read_csv_file,
     read_frame,
@@ -130,55 +131,55 @@ Kind = Literal["code", "int", "date", "codes", "flag", "raw", "area", "text"]
 
 # --- cell parsers, the same as the object reader's -------------------------------------------
 
-_code = reader._code
-_codes = reader._codes
+code_parser = reader.code_parser
+codes_parser = reader.codes_parser
 
 
 def _patient_specs() -> list[tuple[str, Callable[[str], Any], Kind]]:
     return [
-        ("sex", _code(Sex), "code"), ("birth_date", cells.parse_date, "date"),
-        ("area_code", reader._area, "area"), ("disorder", _code(Disorder), "code"),
+        ("sex", code_parser(Sex), "code"), ("birth_date", cells.parse_date, "date"),
+        ("area_code", reader.parse_area, "area"), ("disorder", code_parser(Disorder), "code"),
         ("diagnosis_date", cells.parse_date, "date"), ("registered_on", cells.parse_date, "date"),
-        ("consent", _code(Consent), "code"), ("consent_date", cells.parse_date, "date"),
-        ("household_type", _code(HouseholdType), "code"), ("employment", _code(Employment), "code"),
-        ("economic_status", _code(EconomicStatus), "code"), ("past_lockup", _code(Lockup), "code"),
-        ("first_onset_date", cells.parse_date, "date"), ("past_symptoms", _codes(Symptom), "codes"),
-        ("past_outpatient", _code(OutpatientHistory), "code"),
+        ("consent", code_parser(Consent), "code"), ("consent_date", cells.parse_date, "date"),
+        ("household_type", code_parser(HouseholdType), "code"), ("employment", code_parser(Employment), "code"),
+        ("economic_status", code_parser(EconomicStatus), "code"), ("past_lockup", code_parser(Lockup), "code"),
+        ("first_onset_date", cells.parse_date, "date"), ("past_symptoms", codes_parser(Symptom), "codes"),
+        ("past_outpatient", code_parser(OutpatientHistory), "code"),
         ("first_antipsychotic_date", cells.parse_date, "date"),
         ("past_admissions", lambda t: cells.parse_int(t, 0, 1000), "raw"),
-        ("last_treatment_effect", _code(LastTreatmentEffect), "code"), ("past_acts", cells.parse_acts, "raw"),
+        ("last_treatment_effect", code_parser(LastTreatmentEffect), "code"), ("past_acts", cells.parse_acts, "raw"),
     ]
 
 
 def _followup_specs(edition: FormEdition) -> list[tuple[str, Callable[[str], Any], Kind]]:
     legacy = edition is FormEdition.BPHS2011
     return [
-        ("visit_date", cells.parse_date, "date"), ("form", _code(FollowUpForm), "code"),
-        ("seen", _codes(SeenPerson), "codes"), ("loss_reason", _code(LossReason), "code"),
-        ("risk_level", lambda t: cells.parse_int(t, 0, 5), "int"), ("symptoms", _codes(Symptom), "codes"),
-        ("symptom_severity", _code(SymptomSeverity), "code"), ("insight", _code(Insight), "code"),
-        ("sleep", _code(Rating), "code"), ("diet", _code(Rating), "code"),
-        ("sf_self_care", _code(Rating), "code"), ("sf_housework", _code(Rating), "code"),
-        ("sf_work", _code(WorkRating), "code"), ("sf_learning", _code(Rating), "code"),
-        ("sf_social", _code(Rating), "code"), ("acts", cells.parse_acts, "raw"),
-        ("lockup", _code(Lockup), "code"), ("hospitalisation", _code(Hospitalisation), "code"),
-        ("last_discharge_date", cells.parse_date, "date"), ("lab_tests", _code(LabTests), "code"),
-        ("adherence", (lambda t: adherence_from_2011(cells.parse_int(t, 1, 3))) if legacy else _code(Adherence),
+        ("visit_date", cells.parse_date, "date"), ("form", code_parser(FollowUpForm), "code"),
+        ("seen", codes_parser(SeenPerson), "codes"), ("loss_reason", code_parser(LossReason), "code"),
+        ("risk_level", lambda t: cells.parse_int(t, 0, 5), "int"), ("symptoms", codes_parser(Symptom), "codes"),
+        ("symptom_severity", code_parser(SymptomSeverity), "code"), ("insight", code_parser(Insight), "code"),
+        ("sleep", code_parser(Rating), "code"), ("diet", code_parser(Rating), "code"),
+        ("sf_self_care", code_parser(Rating), "code"), ("sf_housework", code_parser(Rating), "code"),
+        ("sf_work", code_parser(WorkRating), "code"), ("sf_learning", code_parser(Rating), "code"),
+        ("sf_social", code_parser(Rating), "code"), ("acts", cells.parse_acts, "raw"),
+        ("lockup", code_parser(Lockup), "code"), ("hospitalisation", code_parser(Hospitalisation), "code"),
+        ("last_discharge_date", cells.parse_date, "date"), ("lab_tests", code_parser(LabTests), "code"),
+        ("adherence", (lambda t: adherence_from_2011(cells.parse_int(t, 1, 3))) if legacy else code_parser(Adherence),
          "code"),
-        ("adr", _code(AdverseReaction), "code"), ("adr_serious", cells.parse_flag, "flag"),
-        ("physical_illness", _code(PhysicalIllness), "code"),
+        ("adr", code_parser(AdverseReaction), "code"), ("adr_serious", cells.parse_flag, "flag"),
+        ("physical_illness", code_parser(PhysicalIllness), "code"),
         ("treatment_effect", (lambda t: treatment_effect_from_2011(cells.parse_int(t, 1, 4))) if legacy
-         else _code(TreatmentEffect), "code"),
-        ("referral", _code(Referral), "code"), ("medications", cells.parse_medications, "raw"),
+         else code_parser(TreatmentEffect), "code"),
+        ("referral", code_parser(Referral), "code"), ("medications", cells.parse_medications, "raw"),
         ("medication_guidance", cells.parse_medications, "raw"),
-        ("rehabilitation", _codes(Rehabilitation), "codes"),
+        ("rehabilitation", codes_parser(Rehabilitation), "codes"),
         ("classification", (lambda t: classification_from_2011(cells.parse_int(t, 0, 3))) if legacy
-         else _code(Classification), "code"),
+         else code_parser(Classification), "code"),
         ("next_visit_date", cells.parse_date, "date"), ("counselling", cells.parse_flag, "flag"),
     ]
 
 
-_DTYPES: dict[str, type[pl.DataType]] = {"code": pl.Int8, "int": pl.Int8, "date": pl.Date, "codes": pl.Utf8,
+DTYPES: dict[str, type[pl.DataType]] = {"code": pl.Int8, "int": pl.Int8, "date": pl.Date, "codes": pl.Utf8,
                                          "flag": pl.Boolean, "raw": pl.Utf8, "area": pl.Utf8, "text": pl.Utf8}
 
 
@@ -221,7 +222,7 @@ def _screen_column(name: str, uniques: list[str], parse: Callable[[str], Any], k
     s = pl.col(name)
     present = [u for u in uniques if u]
     ok_keys, ok_vals, bad = _parse_distinct(present, present, parse, kind)
-    dtype = _DTYPES[kind]
+    dtype = DTYPES[kind]
     bad_mask = s.is_in(bad) if bad else pl.lit(False)
     ok = (s != "") & ~bad_mask
     if kind == "raw":
@@ -269,9 +270,10 @@ class RegistryTables:
     _coverage: Coverage = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_coverage", Coverage.of(
-            (AreaCode(a) for a in self.covered_areas()),
-            (AreaCode(a) for a in self.patients.get_column("area_code").unique().to_list())))
+        covered = self.covered_areas()  # sorted and distinct: Coverage.of's sort is then one pass
+        homes = () if covered else self.patients.get_column("area_code").unique().to_list()
+        object.__setattr__(self, "_coverage", Coverage.of((AreaCode(a) for a in covered),
+                                                          (AreaCode(a) for a in homes)))
 
     def covered_areas(self) -> tuple[str, ...]:
         """The area codes of the population table (national-rules §6 "Area"), sorted."""
@@ -288,7 +290,7 @@ class RegistryTables:
         return self._coverage(area)
 
     def to_registry(self) -> Registry:
-        """The same :class:`Registry` as :func:`~smi_care.registry.reader.read_registry` gives
+        """The same :class:`Registry` as :func:`read_registry` gives
         (objects: meant for small registries and tests)."""
         return _to_registry(self.patients, self.followups, self.events, self.population)
 
@@ -336,7 +338,7 @@ class TableLoad:
 # --- reading ------------------------------------------------------------------------------------
 
 def _collector() -> Any:
-    return reader._Collector(False)
+    return reader.Collector(False)
 
 
 def _row(raw: RawFile, values: Mapping[str, Any], extra: tuple[str, ...]) -> reader.Row:
@@ -344,9 +346,10 @@ def _row(raw: RawFile, values: Mapping[str, Any], extra: tuple[str, ...]) -> rea
     return reader.Row(raw.file, int(values["line"]), cells_, tuple((h, cells_[h]) for h in extra if cells_[h]))
 
 
-def _sources(folder: Path, encoding: str | None) -> tuple[dict[str, RawFile], list[Problem]]:
-    """The raw files of a folder (CSV, Parquet or the sheets of ``registry.xlsx``) and the
-    unknown files found there."""
+def _sources(folder: Path, encoding: str | None, wanted: Mapping[str, frozenset[str] | None]
+             ) -> tuple[dict[str, RawFile], list[Problem]]:
+    """The raw files of a folder (CSV, Parquet or the sheets of ``registry.xlsx``), each with
+    the ``wanted`` columns only (None: all), and the unknown files found there."""
     found: dict[str, RawFile] = {}
     notices: list[Problem] = []
     sheets: dict[str, pl.DataFrame] | None = None
@@ -355,11 +358,11 @@ def _sources(folder: Path, encoding: str | None) -> tuple[dict[str, RawFile], li
     for table, file in TABLE_FILES.items():
         csv_path, pq_path = folder / file, folder / f"{table}.parquet"
         if csv_path.is_file():
-            found[file] = read_csv_file(csv_path, file, encoding, compact=file == FOLLOWUPS)
+            found[file] = read_csv_file(csv_path, file, encoding, compact=file == FOLLOWUPS, columns=wanted[file])
         elif pq_path.is_file():
-            found[file] = read_parquet_file(pq_path, file)
+            found[file] = read_parquet_file(pq_path, file, wanted[file])
         elif sheets is not None and table in sheets:
-            found[file] = read_frame(file, sheets[table], "xlsx")
+            found[file] = read_frame(file, sheets[table], "xlsx", wanted[file])
     known = OTHER_FILES | set(TABLE_FILES.values()) | {f"{t}.parquet" for t in TABLE_FILES} | SUPPORT_FILE_NAMES
     for path in sorted(folder.iterdir()):
         if path.is_file() and not path.name.startswith(".") and path.name not in known:
@@ -375,7 +378,7 @@ def _sources(folder: Path, encoding: str | None) -> tuple[dict[str, RawFile], li
 
 
 @attrs.define
-class _File:
+class FileState:
     """The state of one file while it is read."""
 
     raw: RawFile
@@ -389,11 +392,11 @@ class _File:
         return self.raw.file
 
 
-def _open(raw: RawFile | None, file: str, known: tuple[str, ...], file_notes: list[Problem]) -> _File:
+def open_file(raw: RawFile | None, file: str, known: tuple[str, ...], file_notes: list[Problem]) -> FileState:
     if raw is None:
         empty = RawFile(file, (), pl.DataFrame({"row": pl.Series([], dtype=pl.UInt32),
                                                "line": pl.Series([], dtype=pl.UInt32)}), (), 0, "")
-        return _File(empty, (), empty.data, [], 0)
+        return FileState(empty, (), empty.data, [], 0)
     file_notes.extend(raw.notices)
     problems = list(raw.problems)
     read = raw.data.height + raw.unreadable
@@ -413,7 +416,7 @@ def _open(raw: RawFile | None, file: str, known: tuple[str, ...], file_notes: li
         for line, pid in zip(data.get_column("line").to_list(), pids, strict=True):
             problems.append(Problem(file, line, col, "", reason, "missing_required", pid or None))
         data = data.clear()
-    return _File(raw, extra, data, problems, read)
+    return FileState(raw, extra, data, problems, read)
 
 
 def _required_empty(columns: Iterable[str]) -> pl.Expr:
@@ -432,9 +435,9 @@ def _screen_typed(name: str, uniques: list[Any], parse: Callable[[str], Any], ki
     value is written as the format's text and parsed by the same parser."""
     s = pl.col(name)
     values = [u for u in uniques if u is not None]
-    texts = _as_text(pl.DataFrame({"v": pl.Series(values, dtype=dtype)})).get_column("v").to_list()
+    texts = as_text(pl.DataFrame({"v": pl.Series(values, dtype=dtype)})).get_column("v").to_list()
     ok_keys, ok_vals, bad = _parse_distinct(values, texts, parse, kind)
-    out = _DTYPES[kind]
+    out = DTYPES[kind]
     bad_mask = s.is_in(pl.Series(bad, dtype=dtype).implode()) if bad else pl.lit(False)
     if all(k == v for k, v in zip(ok_keys, ok_vals, strict=True)):
         typed = pl.when(bad_mask).then(None).otherwise(s)
@@ -446,7 +449,7 @@ def _screen_typed(name: str, uniques: list[Any], parse: Callable[[str], Any], ki
     return typed.cast(out).alias(name), bad_mask.fill_null(False).alias(f"{name}__bad")
 
 
-def _unknown(f: _File, accepted: pl.Series, all_ids: pl.Series, data: pl.DataFrame | None = None) -> pl.DataFrame:
+def _unknown(f: FileState, accepted: pl.Series, all_ids: pl.Series, data: pl.DataFrame | None = None) -> pl.DataFrame:
     """Report rows (of ``data``, else the whole file) whose patient is not accepted; return the others."""
     data = f.data if data is None else data
     pid = pl.col("patient_id")
@@ -461,11 +464,16 @@ def _unknown(f: _File, accepted: pl.Series, all_ids: pl.Series, data: pl.DataFra
     return data.filter(~unknown)
 
 
-def _with_typed(data: pl.DataFrame, specs: list[tuple[str, Callable[[str], Any], Kind]]
+def with_typed(data: pl.DataFrame, specs: list[tuple[str, Callable[[str], Any], Kind]]
                 ) -> tuple[pl.DataFrame, pl.Expr]:
     """Add the typed columns (named ``column``, the text kept as ``column__text``) and return the
     mask of rows with a cell its parser rejects."""
     data = data.with_columns(pl.lit("", dtype=pl.Utf8).alias(c) for c, _, _ in specs if c not in data.columns)
+    # a true/false (Parquet) column where the format has a code or a date: its cells as the words,
+    # which no parser of a code or a date accepts
+    data = data.with_columns(pl.when(pl.col(c)).then(pl.lit("true")).when(~pl.col(c)).then(pl.lit("false"))
+                             .otherwise(pl.lit("")).alias(c)
+                             for c, _, kind in specs if kind != "flag" and data.schema[c] == pl.Boolean)
     uniques = data.select(pl.col(c).unique().implode() for c, _, _ in specs).row(0) if specs else ()
     exprs = [_screen_column(f"{c}__text", u, parse, kind) if data.schema[c] == pl.Utf8
              else _screen_typed(f"{c}__text", u, parse, kind, data.schema[c])
@@ -477,12 +485,12 @@ def _with_typed(data: pl.DataFrame, specs: list[tuple[str, Callable[[str], Any],
     return out, mask
 
 
-def _text_frame(df: pl.DataFrame, columns: Iterable[str]) -> pl.DataFrame:
+def text_frame(df: pl.DataFrame, columns: Iterable[str]) -> pl.DataFrame:
     """The text columns back under their own names (for the per-row parser)."""
     names = {f"{c}__text": c for c in columns if f"{c}__text" in df.columns}
     typed = [k for k in names if df.schema[k] != pl.Utf8]
     if typed:
-        df = df.with_columns(_as_text(df.select(typed)))
+        df = df.with_columns(as_text(df.select(typed)))
     return df.select([pl.col(k).alias(v) for k, v in names.items()]
                      + [pl.col(c) for c in df.columns if c not in names and c not in names.values()
                         and not c.endswith("__bad")])
@@ -492,16 +500,16 @@ def _missing(column: str, data: pl.DataFrame) -> pl.Expr:
     return pl.col(column).is_null() if column in data.columns else pl.lit(True)
 
 
-def _patients(f: _File, out: list[Problem]) -> tuple[pl.DataFrame, pl.Series]:
+def _patients(f: FileState, out: list[Problem]) -> tuple[pl.DataFrame, pl.Series]:
     """Accepted patients (typed) and every non-empty patient_id of the file."""
     data = f.data
     specs = _patient_specs()
     if data.height == 0:
         out.extend(f.problems)
-        return _final(data.with_columns(pl.lit("", dtype=pl.Utf8).alias(c) for c in PATIENT_COLUMNS
+        return final_table(data.with_columns(pl.lit("", dtype=pl.Utf8).alias(c) for c in PATIENT_COLUMNS
                                         if c not in data.columns), specs, f, empty=True), pl.Series([], dtype=pl.Utf8)
     all_ids = data.filter(pl.col("patient_id") != "").get_column("patient_id").unique()
-    typed, cell_bad = _with_typed(data, specs)
+    typed, cell_bad = with_typed(data, specs)
     rid = _resident_id_columns(typed)
     c = pl.col
     cross = (
@@ -520,18 +528,18 @@ def _patients(f: _File, out: list[Problem]) -> tuple[pl.DataFrame, pl.Series]:
     suspects = typed.filter(c("__flag")).sort("row")
     accepted_lines: list[int] = []
     col = _collector()
-    for values in _text_frame(suspects, names).iter_rows(named=True):
+    for values in text_frame(suspects, names).iter_rows(named=True):
         r = _row(f.raw, values, f.extra)
         if not values["__first"]:
             col.row(r, "patient_id", "duplicate_patient_id", "patient_id (患者编号) appears on an earlier line; "
                     "this row was not loaded")
             continue
-        if reader._patient(r, col) is not None:
+        if reader.parse_patient(r, col) is not None:
             accepted_lines.append(r.line)
     f.problems.extend(col.problems)
     kept = typed.filter(~c("__flag") | c("line").is_in(accepted_lines))
     out.extend(f.problems)
-    return _final(kept, specs, f), all_ids
+    return final_table(kept, specs, f), all_ids
 
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -574,11 +582,11 @@ def _resident_id_columns(typed: pl.DataFrame) -> list[pl.Series]:
             pl.select(pl.when(ok).then(birth).otherwise(rare_birth)).to_series().alias("__rid_birth")]
 
 
-def _final(df: pl.DataFrame, specs: list[tuple[str, Callable[[str], Any], Kind]], f: _File,
+def final_table(df: pl.DataFrame, specs: list[tuple[str, Callable[[str], Any], Kind]], f: FileState,
            empty: bool = False) -> pl.DataFrame:
     """The table as published: row, line, the header's columns (typed, or text with null when
     empty), then the typed columns the file lacks (null)."""
-    typed = {s[0]: _DTYPES[s[2]] for s in specs}
+    typed = {s[0]: DTYPES[s[2]] for s in specs}
     cols: list[pl.Expr] = [pl.col("row").cast(pl.UInt32), pl.col("line").cast(pl.UInt32)]
     names = [h for h in f.raw.header if h in df.columns] + [c for c in ("patient_id",) if c not in f.raw.header]
     names += [s[0] for s in specs if s[0] not in names]
@@ -592,14 +600,14 @@ def _final(df: pl.DataFrame, specs: list[tuple[str, Callable[[str], Any], Kind]]
     return df.select(cols)
 
 
-def _followups(f: _File, patients: pl.DataFrame, all_ids: pl.Series, edition: FormEdition,
+def _followups(f: FileState, patients: pl.DataFrame, all_ids: pl.Series, edition: FormEdition,
                out: list[Problem]) -> pl.DataFrame:
     specs = _followup_specs(edition)
     if f.data.height == 0:
         out.extend(f.problems)
         data = plain_text(f.data).with_columns(pl.lit("", dtype=pl.Utf8).alias(c) for c in FOLLOWUP_COLUMNS
                                                if c not in f.data.columns)
-        return _final(data, specs, f, empty=True)
+        return final_table(data, specs, f, empty=True)
     chunks = [_followup_chunk(f, plain_text(f.data.slice(start, _CHUNK)), specs, patients, all_ids, edition)
               for start in range(0, f.data.height, _CHUNK)]
     out.extend(f.problems)
@@ -611,11 +619,11 @@ def _followups(f: _File, patients: pl.DataFrame, all_ids: pl.Series, edition: Fo
 _CHUNK = 250_000
 
 
-def _followup_chunk(f: _File, data: pl.DataFrame, specs: list[tuple[str, Callable[[str], Any], Kind]],
+def _followup_chunk(f: FileState, data: pl.DataFrame, specs: list[tuple[str, Callable[[str], Any], Kind]],
                     patients: pl.DataFrame, all_ids: pl.Series, edition: FormEdition) -> pl.DataFrame:
     """The accepted follow-ups of ``data`` (rows of ``f``), typed; their problems go to ``f.problems``."""
     data = _unknown(f, patients.get_column("patient_id"), all_ids, data)
-    typed, cell_bad = _with_typed(data, specs)
+    typed, cell_bad = with_typed(data, specs)
     typed = typed.join(patients.select("patient_id", __birth="birth_date", __diagnosis="diagnosis_date"),
                        on="patient_id", how="left", maintain_order="left")
     c = pl.col
@@ -646,9 +654,9 @@ def _followup_chunk(f: _File, data: pl.DataFrame, specs: list[tuple[str, Callabl
     accepted_lines: list[int] = []
     col = _collector()
     owners = _patient_objects(patients, suspects.get_column("patient_id"))
-    for values in _text_frame(suspects, names).iter_rows(named=True):
+    for values in text_frame(suspects, names).iter_rows(named=True):
         r = _row(f.raw, values, f.extra)
-        fu = reader._followup(r, col, edition)
+        fu = reader.parse_followup(r, col, edition)
         if fu is None:
             continue
         conflict = followup_conflict(owners[fu.patient_id], fu)
@@ -658,10 +666,10 @@ def _followup_chunk(f: _File, data: pl.DataFrame, specs: list[tuple[str, Callabl
         accepted_lines.append(r.line)
     f.problems.extend(col.problems)
     kept = typed.filter(~c("__flag") | c("line").is_in(accepted_lines))
-    return _final(kept, specs, f)
+    return final_table(kept, specs, f)
 
 
-def _events(f: _File, patients: pl.DataFrame, all_ids: pl.Series, out: list[Problem]) -> pl.DataFrame:
+def _events(f: FileState, patients: pl.DataFrame, all_ids: pl.Series, out: list[Problem]) -> pl.DataFrame:
     c = pl.col
     if f.data.height == 0:
         out.extend(f.problems)
@@ -672,8 +680,8 @@ def _events(f: _File, patients: pl.DataFrame, all_ids: pl.Series, out: list[Prob
     if "detail" not in data.columns:
         data = data.with_columns(detail=pl.lit("", dtype=pl.Utf8))
     specs: list[tuple[str, Callable[[str], Any], Kind]] = [
-        ("date", cells.parse_date, "date"), ("event", _code(EventKind), "text")]
-    typed, cell_bad = _with_typed(data, specs)
+        ("date", cells.parse_date, "date"), ("event", code_parser(EventKind), "text")]
+    typed, cell_bad = with_typed(data, specs)
     detail = _event_details(typed)
     typed = typed.join(detail, on=["event__text", "detail"], how="left", maintain_order="left").join(
         patients.select("patient_id", __birth="birth_date"), on="patient_id", how="left", maintain_order="left")
@@ -684,9 +692,9 @@ def _events(f: _File, patients: pl.DataFrame, all_ids: pl.Series, out: list[Prob
     accepted_lines: list[int] = []
     col = _collector()
     owners = _patient_objects(patients, suspects.get_column("patient_id"))
-    for values in _text_frame(suspects, ["date", "event"]).iter_rows(named=True):
+    for values in text_frame(suspects, ["date", "event"]).iter_rows(named=True):
         r = _row(f.raw, values, f.extra)
-        e = reader._event(r, col)
+        e = reader.parse_event(r, col)
         if e is None:
             continue
         conflict = event_conflict(owners[e.patient_id], e)
@@ -725,7 +733,7 @@ def _event_details(typed: pl.DataFrame) -> pl.DataFrame:
     for kind, detail in pairs.iter_rows():
         row = reader.Row(EVENTS, 0, {"patient_id": "x", "date": "0001-01-01", "event": kind, "detail": detail}, ())
         col = _collector()
-        e = reader._event(row, col) if kind and detail else None
+        e = reader.parse_event(row, col) if kind and detail else None
         bad.append(bool(col.problems) and bool(kind) and bool(detail))
         areas.append(e.other_area.code if e is not None and e.other_area is not None else None)
         ends.append(e.contract_end if e is not None else None)
@@ -739,14 +747,14 @@ def _patient_objects(patients: pl.DataFrame, ids: pl.Series) -> dict[str, Patien
     return {r.patient.patient_id: r.patient for r in _records(rows, rows.clear(), rows.clear(), with_rows=False)}
 
 
-def _population(f: _File, out: list[Problem]) -> pl.DataFrame:
+def _population(f: FileState, out: list[Problem]) -> pl.DataFrame:
     """Accepted population rows. Rows whose cells are plainly right (an area code of 6, 9 or 12
     ASCII digits, a year and a count of digits in range) are taken by column; the others go
     through the row parser for its exact verdict. A repeated area and year is then refused on
     every line after the first accepted one."""
     col = _collector()
     c = pl.col
-    data = f.data.with_columns(_as_text(f.data.drop("row", "line")))
+    data = f.data.with_columns(as_text(f.data.drop("row", "line")))
     for name in ("area_code", "year", "population"):
         if name not in data.columns:
             data = data.with_columns(pl.lit("", dtype=pl.Utf8).alias(name))
@@ -759,7 +767,7 @@ def _population(f: _File, out: list[Problem]) -> pl.DataFrame:
     taken: list[tuple[int, int, str, int, int, dict[str, str | None]]] = []
     for values in data.filter(~c("__plain")).iter_rows(named=True):
         r = _row(f.raw, values, f.extra)
-        entry = reader._population(r, col)
+        entry = reader.parse_population(r, col)
         if entry is not None:
             taken.append((int(values["row"]), r.line, entry.area_code.code, entry.year, entry.population,
                           {h: dict(entry.extras).get(h) for h in f.extra}))
@@ -784,7 +792,8 @@ def _population(f: _File, out: list[Problem]) -> pl.DataFrame:
     return accepted.filter(first)
 
 
-def read_tables(folder: str | Path, *, strict: bool = False, encoding: str | None = None) -> TableLoad:
+def read_tables(folder: str | Path, *, strict: bool = False, encoding: str | None = None,
+                columns: Mapping[str, Iterable[str]] | None = None) -> TableLoad:
     """Read and validate a registry folder into polars tables.
 
     The folder holds ``patients``, ``followups``, ``events`` and ``population`` as ``.csv``
@@ -792,15 +801,22 @@ def read_tables(folder: str | Path, *, strict: bool = False, encoding: str | Non
     as ``.parquet``, or as sheets of ``registry.xlsx``. ``strict=True`` raises
     :class:`RegistryReadError` on the first problem (a notice about the encoding excepted).
     A folder without patients raises in either mode.
+
+    ``columns`` (``{file: columns}``, e.g. from
+    :func:`smi_care.indicators.columns_needed.columns_needed`) reads only those columns of the
+    files it names (with the columns the format's checks need: :mod:`smi_care.registry.projection`)
+    and validates exactly those cells; a column not read is absent from the table, as when the
+    file lacks it (a typed column is then null). None reads and validates everything.
     """
     folder = Path(folder)
-    raws, notices = _sources(folder, encoding)
+    wanted = projections(columns, TABLE_FILES.values())
+    raws, notices = _sources(folder, encoding, wanted)
     if PATIENTS not in raws:
         raise RegistryReadError(Problem(PATIENTS, 0, "", "", f"there is no {PATIENTS} (nor patients.parquet, nor a "
                                         f"patients sheet in {WORKBOOK}) in {folder.name or folder}", "bad_file"))
     edition = reader.read_edition(folder)
     file_notes: list[Problem] = list(notices)
-    files = {name: _open(raws.get(name), name, reader.KNOWN[name], file_notes)
+    files = {name: open_file(raws.get(name), name, reader.KNOWN[name], file_notes)
              for name in (POPULATION, PATIENTS, FOLLOWUPS, EVENTS)}
     others = {name: files[name].read for name in (FOLLOWUPS, EVENTS) if files[name].read}
     if files[PATIENTS].read == 0 and others:
@@ -828,22 +844,34 @@ def read_tables(folder: str | Path, *, strict: bool = False, encoding: str | Non
     return TableLoad(tables, all_problems, counts, edition, extra, encodings)
 
 
+def read_registry(folder: str | Path, *, strict: bool = False, encoding: str | None = None) -> reader.LoadResult:
+    """Read a registry folder. ``strict=True`` raises :class:`RegistryReadError` on the first
+    problem; otherwise every problem is returned and the good rows load.
+
+    The folder is read by the columnar reader (:func:`smi_care.registry.tables.read_tables`:
+    CSV in UTF-8 or GB18030, Parquet or ``registry.xlsx``) and turned into objects. A folder
+    without patients (or with an unreadable header) is unusable and raises
+    :class:`RegistryReadError` in either mode.
+    """
+    return read_tables(folder, strict=strict, encoding=encoding).to_load_result()
+
+
 # --- back to objects ----------------------------------------------------------------------------
 
 def _text_rows(df: pl.DataFrame) -> Iterator[dict[str, Any]]:
     keep = [c for c in df.columns if c not in ("other_area", "contract_end") and not c.startswith("__")]
-    yield from _as_text(df.select(keep)).iter_rows(named=True)
+    yield from as_text(df.select(keep)).iter_rows(named=True)
 
 
 def _records(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame, *, with_rows: bool = True
              ) -> list[PatientRecord]:
-    strict = reader._Collector(True)
+    strict = reader.Collector(True)
     known_p = set(reader.KNOWN[PATIENTS]) | {"row", "line"}
     people: dict[str, Patient] = {}
     for values in _text_rows(patients):
         extras = tuple((k, v) for k, v in values.items() if k not in known_p and v)
         r = reader.Row(PATIENTS, int(values.get("line") or 0), values, extras)
-        p = reader._patient(r, strict)
+        p = reader.parse_patient(r, strict)
         assert p is not None
         people[p.patient_id] = p
     fus: dict[str, list[FollowUp]] = {}
@@ -851,7 +879,7 @@ def _records(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFra
     if with_rows:
         for values in _text_rows(followups):
             extras = tuple((k, v) for k, v in values.items() if k not in known_f and v)
-            fu = reader._followup(reader.Row(FOLLOWUPS, int(values["line"]), values, extras), strict,
+            fu = reader.parse_followup(reader.Row(FOLLOWUPS, int(values["line"]), values, extras), strict,
                                   FormEdition.WS2018)
             assert fu is not None
             fus.setdefault(fu.patient_id, []).append(fu)
@@ -860,7 +888,7 @@ def _records(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFra
     if with_rows:
         for values in _text_rows(events):
             extras = tuple((k, v) for k, v in values.items() if k not in known_e and v)
-            ev = reader._event(reader.Row(EVENTS, int(values["line"]), values, extras), strict)
+            ev = reader.parse_event(reader.Row(EVENTS, int(values["line"]), values, extras), strict)
             assert ev is not None
             evs.setdefault(ev.patient_id, []).append(ev)
     return [PatientRecord(p, tuple(fus.get(pid, ())), tuple(evs.get(pid, ()))) for pid, p in people.items()]
@@ -907,9 +935,9 @@ def write_tables(tables: RegistryTables, folder: str | Path, *, format: Literal[
         if format == "parquet":
             df.write_parquet(folder / f"{table}.parquet")
         else:
-            _as_text(df).write_csv(folder / file, line_terminator="\n")
+            as_text(df).write_csv(folder / file, line_terminator="\n")
     (folder / "registry.toml").write_text('format_version = 1\nedition = "WS2018"\n', encoding="utf-8")
     return folder
 
 
-__all__ = ["RegistryTables", "TableLoad", "read_tables", "write_tables"]
+__all__ = ["RegistryTables", "TableLoad", "read_registry", "read_tables", "write_tables"]

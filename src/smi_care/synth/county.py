@@ -288,7 +288,7 @@ def generate(patients: int = 3000, seed: int = 7, shape: CountyShape | None = No
     """
     if shape is not None:
         return Registry.of(iter_records(shape, seed), population(shape, seed))
-    from smi_care.registry.reader import read_registry
+    from smi_care.registry.tables import read_registry
     from smi_care.synth.province import write_province
 
     with tempfile.TemporaryDirectory(prefix="smi-care-synth-") as folder:
