@@ -55,16 +55,16 @@ from smi_care.programme.day_items import (
     dispensing_items,
     empty_part,
     guardian_items,
-    suspected_items,
     supply_items,
+    suspected_items,
     team_items,
 )
 from smi_care.programme.facts import base_facts
 from smi_care.programme.report import ProgrammeData
 from smi_care.programme.text import fmt
 from smi_care.registry.programme_files import ASSESSMENT_SPEC
-from smi_care.rules.worklist import KIND_TEXT, NATIONAL as NATIONAL_WORKLIST
 from smi_care.rules.worklist import (
+    KIND_TEXT,
     NO_CONSENT,
     NO_HEALTH_CHECK,
     PROVISIONAL_CALENDAR,
@@ -72,6 +72,7 @@ from smi_care.rules.worklist import (
     ItemKind,
     WorklistPolicy,
 )
+from smi_care.rules.worklist import NATIONAL as NATIONAL_WORKLIST
 
 #: The columns of the worklist table, in order.
 ITEM_FIELDS = ("kind", "patient_id", "area_code", "team_id", "doctor", "due", "days_overdue", "urgency",
