@@ -47,6 +47,7 @@ from smi_care.programme.medication import partials
 from smi_care.registry.optional import empty_table
 from smi_care.registry.programme_files import ASSESSMENT_SPEC
 from smi_care.rules.status import Covers
+from smi_care.rules.worklist import at_least
 
 
 @attrs.frozen
@@ -55,7 +56,7 @@ class TeamPolicy:
     no date **[local default 30]**; ``key``: who is a key patient (the programme's
     :class:`~smi_care.programme.key_patients.KeyPatientPolicy`, risk level 3 and above)."""
 
-    review_days: int = 30
+    review_days: int = attrs.field(default=30, validator=at_least(0))
     key: KeyPatientPolicy = key_patients.NATIONAL
 
 

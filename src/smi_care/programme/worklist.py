@@ -71,6 +71,7 @@ from smi_care.rules.worklist import (
     TRANSFER_OUT_ALERT,
     ItemKind,
     WorklistPolicy,
+    at_least,
 )
 from smi_care.rules.worklist import NATIONAL as NATIONAL_WORKLIST
 
@@ -80,11 +81,6 @@ ITEM_FIELDS = ("kind", "patient_id", "area_code", "team_id", "doctor", "due", "d
 
 #: The urgency levels: number → (Chinese, English).
 URGENCY = {1: ("预警", "alert"), 2: ("随访逾期", "follow-up overdue"), 3: ("逾期", "overdue"), 4: ("到期", "due")}
-
-
-def _positive(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
-    if value < 0:
-        raise ValueError(f"{type(instance).__name__}.{attribute.name}: expected 0 or more, got {value}")
 
 
 @attrs.frozen
@@ -98,7 +94,7 @@ class DayPolicies:
     dispensing: medication.DispensingPolicy = medication.FOUR_A_YEAR
     team: teams.TeamPolicy = teams.TEAM_DEFAULT
     reward: guardians.GuardianRewardPolicy = guardians.REWARD_DEFAULT
-    supply_lookback_days: int = attrs.field(default=30, validator=_positive)
+    supply_lookback_days: int = attrs.field(default=30, validator=at_least(0))
 
 
 NATIONAL = DayPolicies()
@@ -230,3 +226,42 @@ def day_worklist(data: ProgrammeData, on: dt.date, within: int = 14, policies: D
     if doctor:
         frame = frame.filter(pl.col("doctor") == doctor)
     return frame.select(ITEM_FIELDS)
+
+
+@attrs.frozen
+class _Rows:
+    """Some rows of a registry's tables, answering coverage as the whole registry does."""
+
+    patients: pl.DataFrame
+    followups: pl.DataFrame
+    events: pl.DataFrame
+    population: pl.DataFrame
+    whole: Any
+
+    def covers(self, area: AreaCode) -> bool:
+        return bool(self.whole.covers(area))
+
+
+def rows_of(data: ProgrammeData, ids: Iterable[str]) -> ProgrammeData:
+    """``data`` cut to the rows of some patients (and of the suspected cases with these
+    ``case_id``), keeping the registry's coverage and population."""
+    wanted = list(ids)
+    t = data.registry
+    mine = pl.col("patient_id").is_in(wanted)
+    registry = _Rows(t.patients.filter(mine), t.followups.filter(mine), t.events.filter(mine), t.population, t)
+    files = {name: (df.filter(pl.col("case_id").is_in(wanted)) if name == "suspected_cases"
+                    else df.filter(mine) if "patient_id" in df.columns else df) for name, df in data.files.items()}
+    support = data.support
+    if support is not None:
+        teams_of = support.teams.filter(mine)
+        support = attrs.evolve(support, dispensings=support.dispensings.filter(mine),
+                               guardians=support.guardians.filter(mine), teams=teams_of,
+                               team_reviews=support.team_reviews.filter(pl.col("team_id").is_in(teams_of["team_id"])))
+    return attrs.evolve(data, registry=registry, files=files, support=support)
+
+
+def patient_worklist(data: ProgrammeData, patient_id: str, on: dt.date, within: int = 14,
+                     policies: DayPolicies = NATIONAL) -> pl.DataFrame:
+    """One patient's items (or one suspected case's, by its ``case_id``): :func:`day_worklist`
+    run on that patient's rows, so the answer is the one the whole registry's list gives."""
+    return day_worklist(rows_of(data, [patient_id]), on, within, policies)

@@ -14,13 +14,15 @@ one item whose ``detail`` says "no health check on record".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import Enum
+from typing import Any
 
 import attrs
 
 from smi_care.domain.arguments import checked
 from smi_care.domain.codes import Classification, EventKind, LossReason
+from smi_care.domain.errors import ArgumentValueError
 from smi_care.domain.named import short_repr
 from smi_care.domain.records import PatientRecord
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
@@ -174,6 +176,35 @@ class WorkItem:
         return (rank, 0 if self.days_overdue > 0 else 1, 0 if unstable else 1, -(self.last_risk or 0), self.due)
 
 
+def at_least(minimum: int) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    """An attrs validator: a policy field is a whole number of at least ``minimum``; anything
+    else is refused at construction, naming the class, the field, what was expected and the value.
+
+    >>> WorklistPolicy(alert_lookback_days=-1)
+    Traceback (most recent call last):
+    ...
+    smi_care.domain.errors.ArgumentValueError: WorklistPolicy(alert_lookback_days=-1): expected a whole number >= 0
+    """
+    expected = f"a whole number >= {minimum}"
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ArgumentValueError(type(instance).__name__, attribute.name, value, expected)
+
+    return check
+
+
+def between(low: int, high: int) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    """An attrs validator: a whole number from ``low`` to ``high``."""
+    expected = f"a whole number from {low} to {high}"
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ArgumentValueError(type(instance).__name__, attribute.name, value, expected)
+
+    return check
+
+
 @short_repr
 @attrs.frozen
 class WorklistPolicy:
@@ -183,9 +214,9 @@ class WorklistPolicy:
     ``emergency_record_hours`` (24): the emergency record is due this long after the event;
     an emergency event with no category recorded is taken as its record missing."""
 
-    alert_risk_min: int = 3
-    alert_lookback_days: int = 30
-    emergency_record_hours: int = 24
+    alert_risk_min: int = attrs.field(default=3, validator=between(0, 5))
+    alert_lookback_days: int = attrs.field(default=30, validator=at_least(0))
+    emergency_record_hours: int = attrs.field(default=24, validator=at_least(0))
 
 
 NATIONAL = WorklistPolicy()
