@@ -113,7 +113,7 @@ def cmd_worklist(args: argparse.Namespace) -> int:
 
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
-        w.writerow({f: day_header(f, args.lang) if f in WORKLIST_FIELDS[:9] or f not in WORKLIST_FIELDS else f
+        w.writerow({f: day_header(f, args.lang) if f in WORKLIST_FIELDS[:9] else f
                     for f in fields})
         w.writerows({k: csv_safe(v) for k, v in r.items()} for r in rows)
         _emit(buf.getvalue(), args, csv_text=True)

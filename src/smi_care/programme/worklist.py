@@ -256,7 +256,7 @@ def rows_of(data: ProgrammeData, ids: Iterable[str]) -> ProgrammeData:
         teams_of = support.teams.filter(mine)
         support = attrs.evolve(support, dispensings=support.dispensings.filter(mine),
                                guardians=support.guardians.filter(mine), teams=teams_of,
-                               team_reviews=support.team_reviews.filter(pl.col("team_id").is_in(teams_of["team_id"])))
+                               team_reviews=support.team_reviews.filter(pl.col("team_id").is_in(teams_of["team_id"].to_list())))
     return attrs.evolve(data, registry=registry, files=files, support=support)
 
 
