@@ -247,3 +247,64 @@ def test_doctor_filter_and_names_only_when_asked(capsys: pytest.CaptureFixture[s
     assert code == 0 and mine and {r["doctor"] for r in mine} == {"王医生"}
     code, out, _ = run(capsys, "worklist", str(folder), "--on", ON.isoformat(), "--within", "30", "--format", "csv")
     assert "王医生" not in out and "calc" not in out
+
+
+# --- FHIR care gaps ----------------------------------------------------------------------------------
+
+def _statuses(bundle: dict[str, Any]) -> dict[str, str]:
+    """measure id -> gap status of one patient's document."""
+    reports = {e["resource"]["id"]: e["resource"]["measure"].rsplit("/", 1)[1] for e in bundle["entry"]
+               if e["resource"]["resourceType"] == "MeasureReport"}
+    return {reports[e["resource"]["evidence"][0]["detail"][0]["reference"].split("/")[1]]:
+            e["resource"]["modifierExtension"][0]["valueCodeableConcept"]["coding"][0]["code"]
+            for e in bundle["entry"] if e["resource"]["resourceType"] == "DetectedIssue"}
+
+
+def test_care_gap_bundles_validate(capsys: pytest.CaptureFixture[str], demo: Path, items: pl.DataFrame) -> None:
+    bundle_model = pytest.importorskip("fhir.resources.R4B.bundle").Bundle
+    code, out, _ = run(capsys, "worklist", str(demo), "--on", ON.isoformat(), "--within", "30", "--area", "360102001",
+                       "--format", "fhir-care-gaps")
+    docs = [e["resource"] for e in json.loads(out)["entry"]]
+    assert code == 0 and docs
+    seen: collections.Counter[str] = collections.Counter()
+    for doc in docs:
+        bundle_model.model_validate(doc)
+        first = doc["entry"][0]["resource"]
+        assert doc["type"] == "document" and first["resourceType"] == "Composition"
+        assert first["type"]["coding"][0]["code"] == "96315-7"
+        kinds = collections.Counter(e["resource"]["resourceType"] for e in doc["entry"])
+        assert kinds["Patient"] == 1 and kinds["MeasureReport"] == len(first["section"]) >= kinds["DetectedIssue"] >= 1
+        assert all(e["resource"]["code"]["coding"][0]["code"] == "CAREGAP" for e in doc["entry"]
+                   if e["resource"]["resourceType"] == "DetectedIssue")
+        assert all(r["type"] == "individual" for e in doc["entry"] if (r := e["resource"])["resourceType"] ==
+                   "MeasureReport")
+        seen.update(_statuses(doc).values())
+    assert set(seen) == {"open-gap", "closed-gap", "prospective-gap"}
+    # every open or prospective health-check gap is a health-check item of the worklist, and back
+    town = items.filter(pl.col("area_code").str.starts_with("360102001") & (pl.col("kind") == "health_check_due"))
+    gaps = {d["entry"][1]["resource"]["id"] for d in docs
+            if _statuses(d).get("health_check_rate") in ("open-gap", "prospective-gap")}
+    assert gaps == set(town["patient_id"].to_list())
+
+
+def test_an_item_done_in_the_period_is_a_closed_gap(demo: Path, data: ProgrammeData, items: pl.DataFrame,
+                                                    tmp_path: Path) -> None:
+    import shutil
+
+    from smi_care.export.care_gaps import care_gap_bundles
+    from smi_care.indicators.periods import Period
+
+    quarter = Period(dt.date(2025, 7, 1), ON)
+    due = items.filter((pl.col("kind") == "health_check_due") & (pl.col("due") <= ON))
+    pid = due["patient_id"][0]
+    before = care_gap_bundles(data, ON, 30, quarter, patients=[pid])
+    assert _statuses(before[0])["health_check_rate"] == "open-gap"
+    folder = tmp_path / "checked"
+    shutil.copytree(demo, folder)
+    with (folder / "events.csv").open("a", encoding="utf-8") as f:
+        f.write(f"{pid},2025-09-15,health_check,\n")
+    done = read_programme(folder, read_tables(folder).tables)
+    after_items = day_worklist(done, ON, 30)
+    assert after_items.filter((pl.col("patient_id") == pid) & (pl.col("kind") == "health_check_due")).height == 0
+    after = care_gap_bundles(done, ON, 30, quarter, frame=after_items, patients=[pid])
+    assert _statuses(after[0])["health_check_rate"] == "closed-gap"

@@ -95,7 +95,9 @@ def cmd_worklist(args: argparse.Namespace) -> int:
 
         period = Period.parse(args.period) if args.period else Period(
             dt.date(args.on.year, 3 * ((args.on.month - 1) // 3) + 1, 1), args.on)
-        bundles = care_gap_bundles(data, args.on, args.within, period, policies, frame)
+        inside = (patients_within(data.registry.patients, args.area)["patient_id"].to_list() if args.area else
+                  frame["patient_id"].unique().to_list() if args.kind or args.doctor else None)
+        bundles = care_gap_bundles(data, args.on, args.within, period, policies, frame, inside)
         _emit(json.dumps({"resourceType": "Bundle", "type": "collection",
                           "entry": [{"resource": b} for b in bundles]}, ensure_ascii=False, indent=2), args)
         return 0

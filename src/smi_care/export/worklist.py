@@ -131,7 +131,7 @@ def pad(text: object, width: int) -> str:
     return s + " " * max(0, width - display_width(s))
 
 
-def aligned(headers: list[str], rows: list[list[object]]) -> list[str]:
+def aligned(headers: list[str], rows: list[list[Any]]) -> list[str]:
     """A plain text table whose columns line up by display width (Chinese counts 2).
 
     >>> for line in aligned(["事项", "id"], [["随访逾期", "P1"], ["x", "P22"]]): print(line.rstrip())
