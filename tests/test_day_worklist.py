@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from smi_care.cli.main import main
 from smi_care.domain.errors import ArgumentValueError
-from smi_care.export.worklist import aligned, csv_safe, display_width, write_day_workbook
+from smi_care.export.worklist import aligned, csv_safe, display_width
+from smi_care.export.worklist_book import write_day_workbook
 from smi_care.indicators.worklist_table import worklist_frame
 from smi_care.programme.case_finding import CaseFindingPolicy
 from smi_care.programme.key_patients import KeyPatientPolicy

@@ -23,10 +23,10 @@ EXIT_OK = 0
 
 def _read(folder: Path, encoding: str | None) -> Any:
     """The registry tables and the programme files, with a note when rows were not loaded."""
-    from smi_care.cli.main import _load_tables
+    from smi_care.cli.worklist import load_tables
     from smi_care.programme.report import read_programme
 
-    load = _load_tables(folder, encoding)
+    load = load_tables(folder, encoding)
     data = read_programme(folder, load.tables, encoding)
     if data.problems:
         rejected = sum(c.rejected for c in data.counts)
@@ -37,11 +37,11 @@ def _read(folder: Path, encoding: str | None) -> Any:
 
 def _with_township(df: pl.DataFrame, column: str, folder: Path) -> pl.DataFrame:
     """``township`` first: the township of ``column``'s area code, with its name from areas.csv."""
-    from smi_care.cli.main import _areas
+    from smi_care.cli.worklist import area_names
     from smi_care.domain.identity import AreaCode
     from smi_care.indicators.facts_table import map_unique
 
-    areas = _areas(folder)
+    areas = area_names(folder)
 
     def township(code: str) -> str:
         a = AreaCode(code)
@@ -52,25 +52,25 @@ def _with_township(df: pl.DataFrame, column: str, folder: Path) -> pl.DataFrame:
 
 
 def _table(df: pl.DataFrame, args: argparse.Namespace, title: str) -> None:
-    from smi_care.cli.main import _emit, _need_output
+    from smi_care.cli.worklist import emit, need_output
 
     if args.format == "csv":
-        _emit(df.write_csv(), args, csv_text=True)
+        emit(df.write_csv(), args, csv_text=True)
     elif args.format == "xlsx":
         from smi_care.export.programme import write_table
 
-        sys.stderr.write(f"written: {write_table(df, _need_output(args, 'xlsx'), group='township')}\n")
+        sys.stderr.write(f"written: {write_table(df, need_output(args, 'xlsx'), group='township')}\n")
     else:
         lines = [title]
         with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=200, tbl_width_chars=250, tbl_hide_dataframe_shape=True,
                        tbl_hide_column_data_types=True):
             for (town,), part in df.sort("township").group_by("township", maintain_order=True):
                 lines += ["", f"{town} ({part.height})", str(part.drop("township"))]
-        _emit("\n".join(lines), args)
+        emit("\n".join(lines), args)
 
 
 def cmd_programme(args: argparse.Namespace) -> int:
-    from smi_care.cli.main import _areas, _emit
+    from smi_care.cli.worklist import area_names, emit
     from smi_care.indicators.evaluate import parse_by
     from smi_care.indicators.periods import Period
     from smi_care.programme.case_finding import CaseFindingPolicy
@@ -82,31 +82,31 @@ def cmd_programme(args: argparse.Namespace) -> int:
     rep = programme_report(data, Period.parse(args.period), parse_by(args.by),
                            case_policy=CaseFindingPolicy(args.waiting_days))
     if args.format == "json":
-        _emit(to_json_report(rep), args)
+        emit(to_json_report(rep), args)
     else:
-        areas = _areas(args.registry)
-        _emit(to_text(rep, lambda code: areas.label(code)), args)
+        areas = area_names(args.registry)
+        emit(to_text(rep, lambda code: areas.label(code)), args)
     return EXIT_OK
 
 
 def _audit(data: Any, period: Any, args: argparse.Namespace) -> int:
     """``--audit ID --indicator ID``: one patient's or suspected case's facts against one indicator."""
-    from smi_care.cli.main import UserError, _emit
+    from smi_care.cli.worklist import emit
     from smi_care.programme.report import SECTIONS, audit_unit, programme_facts
 
     if not args.indicator:
-        raise UserError("--audit needs --indicator (a programme indicator id)")
+        raise ValueError("--audit needs --indicator (a programme indicator id)")
     found = [(s, i) for s in SECTIONS for i in s.indicators if i.id == args.indicator]
     if not found:
         known = ", ".join(i.id for s in SECTIONS for i in s.indicators)
-        raise UserError(f"no programme indicator {args.indicator!r}; known: {known}")
+        raise ValueError(f"no programme indicator {args.indicator!r}; known: {known}")
     section, indicator = found[0]
     patients, units = programme_facts(data, period)
     table, key = (patients, "patient_id") if section.unit == "patient" else (units[section.id], "case_id")
     rows = table.filter(pl.col(key) == args.audit)
     if rows.height == 0:
-        raise UserError(f"no {key} {args.audit!r} in this registry")
-    _emit("\n".join(audit_unit(indicator, rows.row(0, named=True))), args)
+        raise ValueError(f"no {key} {args.audit!r} in this registry")
+    emit("\n".join(audit_unit(indicator, rows.row(0, named=True))), args)
     return EXIT_OK
 
 

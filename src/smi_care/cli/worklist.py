@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from smi_care.registry.areas import AreaNames
+
 EPILOG = ("examples:\n  smi-care worklist demo/ --on 2025-12-01\n  smi-care worklist demo/ --on 2025-12-01 "
           "--area 360102001 --group-by village --format xlsx --output visits.xlsx\n"
           "  smi-care worklist demo/ --on 2025-09-30 --within 30 --kind suspected_waiting,supply_running_out\n"
@@ -27,7 +29,8 @@ EPILOG = ("examples:\n  smi-care worklist demo/ --on 2025-12-01\n  smi-care work
               "guardian_reward_to_confirm")))
 
 
-def _emit(text: str, args: argparse.Namespace, csv_text: bool = False) -> None:
+def emit(text: str, args: argparse.Namespace, csv_text: bool = False) -> None:
+    """Print, or write to ``--output``; CSV carries the UTF-8 BOM Excel needs."""
     from smi_care.indicators.output import BOM
 
     if csv_text:
@@ -39,7 +42,8 @@ def _emit(text: str, args: argparse.Namespace, csv_text: bool = False) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def _output(args: argparse.Namespace, what: str) -> Path:
+def need_output(args: argparse.Namespace, what: str) -> Path:
+    """The ``--output`` file a format that writes a file needs."""
     if not args.output:
         raise ValueError(f"--format {what} writes a file: give it with --output FILE")
     return Path(args.output)
@@ -61,6 +65,28 @@ def _kinds(texts: list[str] | None) -> list[Any] | None:
     return out
 
 
+def load_tables(folder: Path, encoding: str | None = None) -> Any:
+    """The registry tables of a folder, with a note when rows were not loaded."""
+    from smi_care.registry.tables import read_tables
+
+    load = read_tables(folder, encoding=encoding)
+    if load.problems:
+        rejected = sum(c.rejected for c in load.counts)
+        sys.stderr.write(f"note: {len(load.problems)} problem(s), {rejected} row(s) not loaded; "
+                         f"run 'smi-care validate {folder}' to list them\n")
+    return load
+
+
+def area_names(folder: Path) -> AreaNames:
+    """The area names of a registry folder (its optional areas.csv); problems are noted, not fatal."""
+    from smi_care.registry.areas import read_areas
+
+    names, problems = read_areas(folder)
+    for p in problems:
+        sys.stderr.write(f"note: {p}\n")
+    return names
+
+
 def _read(folder: Path, encoding: str | None) -> Any:
     from smi_care.programme.report import read_programme
     from smi_care.registry.tables import read_tables
@@ -78,12 +104,9 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     from smi_care.export.worklist import DAY_FIELDS, aligned, day_header, day_rows, grouped, patients_within
     from smi_care.programme.case_finding import CaseFindingPolicy
     from smi_care.programme.worklist import DayPolicies, day_worklist
-    from smi_care.registry.areas import read_areas
 
     data = _read(args.registry, args.encoding)
-    names, problems = read_areas(args.registry)
-    for p in problems:
-        sys.stderr.write(f"note: {p}\n")
+    names = area_names(args.registry)
     if args.area and patients_within(data.registry.patients, args.area).height == 0:
         raise ValueError(f"no patient lives in area {args.area}")
     policies = DayPolicies(case_finding=CaseFindingPolicy(args.waiting_days))
@@ -98,17 +121,17 @@ def cmd_worklist(args: argparse.Namespace) -> int:
         inside = (patients_within(data.registry.patients, args.area)["patient_id"].to_list() if args.area else
                   frame["patient_id"].unique().to_list() if args.kind or args.doctor else None)
         bundles = care_gap_bundles(data, args.on, args.within, period, policies, frame, inside)
-        _emit(json.dumps({"resourceType": "Bundle", "type": "collection",
+        emit(json.dumps({"resourceType": "Bundle", "type": "collection",
                           "entry": [{"resource": b} for b in bundles]}, ensure_ascii=False, indent=2), args)
         return 0
     rows = day_rows(frame, names, args.lang, args.include_names)
     fields = [*DAY_FIELDS, *(["doctor"] if args.include_names else [])]
     if args.format == "xlsx":
-        from smi_care.export.worklist import write_day_workbook
+        from smi_care.export.worklist_book import write_day_workbook
 
-        sys.stderr.write(f"written: {write_day_workbook(rows, _output(args, 'xlsx'), args.lang, args.group_by)}\n")
+        sys.stderr.write(f"written: {write_day_workbook(rows, need_output(args, 'xlsx'), args.lang, args.group_by)}\n")
     elif args.format == "json":
-        _emit(json.dumps({"on": args.on.isoformat(), "within": args.within, "area": args.area, "items": rows},
+        emit(json.dumps({"on": args.on.isoformat(), "within": args.within, "area": args.area, "items": rows},
                          ensure_ascii=False, indent=2), args)
     elif args.format == "csv":
         from smi_care.export.worklist import WORKLIST_FIELDS, csv_safe
@@ -118,7 +141,7 @@ def cmd_worklist(args: argparse.Namespace) -> int:
         w.writerow({f: day_header(f, args.lang) if f in WORKLIST_FIELDS[:9] else f
                     for f in fields})
         w.writerows({k: csv_safe(v) for k, v in r.items()} for r in rows)
-        _emit(buf.getvalue(), args, csv_text=True)
+        emit(buf.getvalue(), args, csv_text=True)
     else:
         zh = args.lang == "zh"
         lines = [(f"{args.on.isoformat()} 工作清单（未来{args.within}天）：{frame.height}项" if zh else
@@ -132,7 +155,7 @@ def cmd_worklist(args: argparse.Namespace) -> int:
             lines.append(f"\n{group} ({len(part)})")
             lines += ["  " + line.rstrip() for line in aligned([day_header(c, args.lang) for c in cols],
                                                                 [[r.get(c) for c in cols] for r in part])]
-        _emit("\n".join(lines), args)
+        emit("\n".join(lines), args)
     return 0
 
 
