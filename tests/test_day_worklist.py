@@ -309,3 +309,34 @@ def test_an_item_done_in_the_period_is_a_closed_gap(demo: Path, data: ProgrammeD
     assert after_items.filter((pl.col("patient_id") == pid) & (pl.col("kind") == "health_check_due")).height == 0
     after = care_gap_bundles(done, ON, 30, quarter, frame=after_items, patients=[pid])
     assert _statuses(after[0])["health_check_rate"] == "closed-gap"
+
+
+# --- the horizon ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("near", [0, 1, 13, 29])
+def test_a_nearer_horizon_is_the_farther_list_cut_at_it(data: ProgrammeData, items: pl.DataFrame, near: int) -> None:
+    """``--within`` only cuts: the list for ``near`` days is the 30-day list without what falls
+    due after ``on + near`` (the edge day itself included), every kind alike."""
+    cut = items.filter(pl.col("due") <= ON + dt.timedelta(days=near))
+    assert day_worklist(data, ON, near).equals(cut)
+    assert near == 29 or items.filter(pl.col("due") == ON + dt.timedelta(days=near)).height == 0 or cut.height
+
+
+def test_programme_lists_in_csv_are_safe_in_a_spreadsheet(capsys: pytest.CaptureFixture[str], demo: Path,
+                                                          items: pl.DataFrame, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "risky"
+    shutil.copytree(demo, folder)
+    waiting = items.filter(pl.col("kind") == "suspected_waiting")["patient_id"][0]
+    s = pl.read_csv(folder / "suspected_cases.csv", infer_schema_length=0)
+    s = s.with_columns(case_id=pl.when(pl.col("case_id") == waiting).then(pl.lit("=HYPERLINK(1)"))
+                       .otherwise(pl.col("case_id")))
+    s.write_csv(folder / "suspected_cases.csv")
+    code, out, _ = run(capsys, "suspected", str(folder), "--on", ON.isoformat(), "--format", "csv")
+    ids = [r["case_id"] for r in csv.DictReader(io.StringIO(out.lstrip("\ufeff")))]
+    assert code == 0 and "'=HYPERLINK(1)" in ids and "=HYPERLINK(1)" not in ids
+    code, out, _ = run(capsys, "worklist", str(folder), "--on", ON.isoformat(), "--within", "30", "--kind",
+                       "suspected_waiting", "--format", "csv")
+    ids = [r["患者编号"] for r in csv.DictReader(io.StringIO(out.lstrip("\ufeff")))]
+    assert code == 0 and "'=HYPERLINK(1)" in ids

@@ -55,7 +55,9 @@ def _table(df: pl.DataFrame, args: argparse.Namespace, title: str) -> None:
     from smi_care.cli.worklist import emit, need_output
 
     if args.format == "csv":
-        emit(df.write_csv(), args, csv_text=True)
+        from smi_care.export.programme import safe_frame
+
+        emit(safe_frame(df).write_csv(), args, csv_text=True)
     elif args.format == "xlsx":
         from smi_care.export.programme import write_table
 
@@ -232,6 +234,7 @@ def _print_out(text: str) -> None:
 def cmd_guardians(args: argparse.Namespace) -> int:
     import polars as pl
 
+    from smi_care.export.worklist import csv_safe
     from smi_care.indicators.periods import Period
     from smi_care.programme.guardians import REWARD_DEFAULT, REWARD_NO_INCIDENT, guardian_facts, guardian_list
 
@@ -258,7 +261,8 @@ def cmd_guardians(args: argparse.Namespace) -> int:
         fields = list(records[0]) if records else ["township", "patient_id", "eligible", "reasons"]
         w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
         w.writeheader()
-        w.writerows({**r, "eligible": int(r["eligible"]), "reasons": "; ".join(r["reasons"])} for r in records)
+        w.writerows({k: csv_safe(v) for k, v in {**r, "eligible": int(r["eligible"]),
+                                                 "reasons": "; ".join(r["reasons"])}.items()} for r in records)
         _print_out(buf.getvalue())
     else:
         lines = [f"Guardian rewards (以奖代补) {period} under {policy.name}: {eligible} of {len(records)} guardian(s) "

@@ -128,7 +128,11 @@ def dispensing_items(base: pl.DataFrame, tables: Any, dispensings: pl.DataFrame,
     fewer times this year (1 January to ``on``) than the rule requires so far (pro-rated as
     §6 follow-ups): due on ``on``."""
     year = Period(dt.date(on.year, 1, 1), on)
-    facts = medication_facts(tables, dispensings, year, rule=rule, base=base)
+    # the rule applies only to a patient with a free dispensing this year: the facts of the others
+    # are not needed (the facts are per patient, so cutting the rows changes none of them)
+    free = dispensings.filter(c("free") & (c("date") >= year.start) & (c("date") <= on))
+    mine = base.join(free.select("patient_id").unique(), on="patient_id", how="semi", maintain_order="left")
+    facts = medication_facts(tables, dispensings, year, rule=rule, base=mine)
     short = facts.filter(c("registered") & c("rule_applies") & (c("free_dispensings") < c("required_dispensings")))
     return _part(short, ItemKind.DISPENSINGS_SHORT, patient_id=c("patient_id"), area_code=c("area"), due=pl.lit(on),
                  detail=fmt(f"free medication handed out on {{}} days in {year}, {{}} required (at least "

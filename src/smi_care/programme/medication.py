@@ -279,7 +279,10 @@ def medication_facts(tables: Tables, dispensings: pl.DataFrame, period: Period,
                                                                 .cast(pl.Int64))
     out = (facts.join(cover, on="patient_id", how="left", maintain_order="left")
            .join(times, on="patient_id", how="left", maintain_order="left"))
-    need = map_unique(out["registration_start"], lambda d: rule.required(period, d), pl.Int64)
+    # the count depends only on the later of P's start and the registration start: one call per such day
+    counted_from = out.select(pl.when(pl.col("registration_start").is_null()).then(None).otherwise(
+        pl.max_horizontal(pl.lit(period.start), pl.col("registration_start"))).alias("from"))["from"]
+    need = map_unique(counted_from, lambda d: rule.required(period, d), pl.Int64)
     n = period_days(period)
     out = out.with_columns(
         free_dispensings=pl.col("free_dispensings").fill_null(0),
