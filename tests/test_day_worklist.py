@@ -340,3 +340,18 @@ def test_programme_lists_in_csv_are_safe_in_a_spreadsheet(capsys: pytest.Capture
                        "suspected_waiting", "--format", "csv")
     ids = [r["患者编号"] for r in csv.DictReader(io.StringIO(out.lstrip("\ufeff")))]
     assert code == 0 and "'=HYPERLINK(1)" in ids
+
+
+@pytest.mark.parametrize("day", [dt.date(2024, 3, 31), ON, dt.date(2025, 12, 31)])
+def test_team_flags_in_columns_equal_the_flags_row_by_row(demo: Path, data: ProgrammeData, day: dt.date) -> None:
+    from smi_care.indicators.periods import Period
+    from smi_care.programme.teams import team_facts, team_flags, team_worklist
+
+    support = data.support
+    assert support is not None
+    facts = team_facts(data.registry, support.teams, support.team_reviews,
+                       Period(dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1), day),
+                       assessments=data.table("assessments"))
+    rows = facts.filter(pl.col("registered") & pl.col("key")).sort(["area", "patient_id"]).iter_rows(named=True)
+    flags = team_worklist(facts)
+    assert flags == team_flags(rows) and {f.kind for f in flags} == {"no_team", "review_overdue"}
