@@ -17,6 +17,7 @@ from typing import Any
 from smi_care import __version__
 from smi_care.cli.progress import stages
 from smi_care.cli.registry import CONVERT_HELP, VALIDATE_HELP, add_convert, add_validate
+from smi_care.cli.worklist import register as register_worklist
 from smi_care.domain.codes import Disorder
 from smi_care.domain.errors import SmiCareError
 from smi_care.domain.identity import AreaLevel
@@ -362,49 +363,6 @@ def cmd_classify(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
-# --- worklist ------------------------------------------------------------------------------
-
-def cmd_worklist(args: argparse.Namespace) -> int:
-    from smi_care.export.worklist import WORKLIST_FIELDS, grouped, homes, patients_within, worklist_rows
-    from smi_care.indicators.worklist_table import worklist_table
-    from smi_care.labels import header
-
-    tables = _load_tables(args.registry).tables
-    areas = _areas(args.registry)
-    patients = tables.patients
-    if args.area:
-        patients = patients_within(patients, args.area)
-        if patients.height == 0:
-            raise UserError(f"no patient lives in area {args.area}")
-    items = worklist_table(patients, tables.followups, tables.events, args.on, args.within, covers=tables.covers)
-    rows = worklist_rows(items, homes(patients), areas, args.lang)
-    if args.format == "xlsx":
-        from smi_care.export.xlsx import write_worklist
-
-        where = areas.label(args.area) if args.area else ""
-        title = (f"随访工作清单 {args.on.isoformat()}（未来{args.within}天）{where}" if args.lang == "zh" else
-                 f"Worklist {args.on.isoformat()} (next {args.within} days) {where}")
-        out = write_worklist(rows, _need_output(args, "xlsx"), args.lang, args.group_by, title.strip())
-        sys.stderr.write(f"written: {out}\n")
-    elif args.format == "json":
-        _emit(json.dumps({"on": args.on.isoformat(), "within": args.within, "area": args.area,
-                          "items": rows}, ensure_ascii=False, indent=2), args)
-    elif args.format == "csv":
-        from smi_care.export.cells import csv_records
-
-        heads = [header(f, args.lang) if f in WORKLIST_FIELDS[:9] else f for f in WORKLIST_FIELDS]
-        _emit(csv_records(WORKLIST_FIELDS, rows, heads), args, csv_text=True)
-    else:
-        zh = args.lang == "zh"
-        lines = [(f"{args.on.isoformat()} 工作清单（未来{args.within}天）：{len(items)}项" if zh else
-                  f"Worklist on {args.on.isoformat()} (next {args.within} days): {len(items)} item(s)")]
-        for group, part in grouped(rows, args.group_by).items():
-            lines.append(f"\n{group} ({len(part)})")
-            for r in part:
-                lines.append(f"  {r['kind_name']}  {r['patient_id']}  {r['due']}  {r['status']}  → {r['next_action']}"
-                             + (f"  [{r['last_class_name']}]" if r["last_class_name"] else ""))
-        _emit("\n".join(lines), args)
-    return EXIT_OK
 
 
 # --- demo ----------------------------------------------------------------------------------
@@ -508,10 +466,6 @@ EPILOG = {
               "  smi-care report demo/ --period 2025Q3 --by township "
               "--format json\n  smi-care report demo/ --period 2025-01-01..2025-06-30 --targets local-targets.csv",
     "classify": "examples:\n  smi-care classify followups.csv\n  smi-care classify followups.csv --format json",
-    "worklist": "examples:\n  smi-care worklist demo/ --on 2025-12-01\n  smi-care worklist demo/ --on 2025-12-01 "
-                "--area 360102001 --group-by village --format xlsx --output visits.xlsx\n"
-                "  smi-care worklist demo/ --on 2025-12-01 "
-                "--within 30 --format csv",
     "validate": "examples:\n  smi-care validate demo/\n  smi-care validate demo/ --format json\n"
                 "exit codes: 0 clean, 1 problems found, 2 unusable input",
     "demo": "examples:\n  smi-care demo\n  smi-care demo --out demo/ --period 2024",
@@ -584,17 +538,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--format", default="csv", choices=["json", "csv"])
     c.set_defaults(func=cmd_classify)
 
-    w = add("worklist", "follow-ups due and overdue, health checks, report deadlines and alerts on a day")
-    w.add_argument("registry", type=_folder)
-    w.add_argument("--on", type=_date, required=True, help="the day, YYYY-MM-DD")
-    w.add_argument("--within", type=int, default=14, help="days ahead to include (default 14)")
-    w.add_argument("--area", help="only patients living in this area (any level), e.g. 360102001")
-    w.add_argument("--group-by", default="township", choices=["township", "village"],
-                   help="group the items by township (default) or village; xlsx has a sheet each")
-    w.add_argument("--lang", default="zh", choices=["zh", "en"], help="labels in Chinese (default) or English")
-    w.add_argument("--output", help="write to this file (needed for xlsx)")
-    w.add_argument("--format", default="table", choices=["table", "json", "csv", "xlsx"])
-    w.set_defaults(func=cmd_worklist)
+    register_worklist(sub, _folder, _date)
 
     add_validate(add("validate", VALIDATE_HELP), _folder)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from smi_care.cli.common import area_names, emit, load_tables, need_output
 from smi_care.domain.identity import AreaCode, AreaLevel
 from smi_care.labels import Lang
 
@@ -22,10 +23,9 @@ EXIT_OK = 0
 
 def _read(folder: Path, encoding: str | None) -> Any:
     """The registry tables and the programme files, with a note when rows were not loaded."""
-    from smi_care.cli.main import _load_tables
     from smi_care.programme.report import read_programme
 
-    load = _load_tables(folder, encoding)
+    load = load_tables(folder, encoding)
     data = read_programme(folder, load.tables, encoding)
     if data.problems:
         rejected = sum(c.rejected for c in data.counts)
@@ -37,11 +37,10 @@ def _read(folder: Path, encoding: str | None) -> Any:
 def _with_township(df: pl.DataFrame, column: str, folder: Path, named: bool = False) -> pl.DataFrame:
     """``township`` first: the township of ``column``'s area code, with its name from areas.csv
     (and, when ``named``, ``column`` itself shown with its name)."""
-    from smi_care.cli.main import _areas
     from smi_care.domain.identity import AreaCode
     from smi_care.indicators.facts_table import map_unique
 
-    areas = _areas(folder)
+    areas = area_names(folder)
 
     def township(code: str) -> str:
         a = AreaCode(code)
@@ -55,18 +54,17 @@ def _with_township(df: pl.DataFrame, column: str, folder: Path, named: bool = Fa
 
 def _table(df: pl.DataFrame, args: argparse.Namespace, title: str) -> None:
     """CSV (safe cells), a workbook (through the output layer) or a table by township."""
-    from smi_care.cli.main import _emit, _need_output
     from smi_care.export.cells import csv_frame
     from smi_care.export.columns import column_header
     from smi_care.export.terminal import text_table
 
     lang: Lang = "en" if getattr(args, "lang", "zh") == "en" else "zh"
     if args.format == "csv":
-        _emit(csv_frame(df), args, csv_text=True)
+        emit(csv_frame(df), args, csv_text=True)
     elif args.format == "xlsx":
         from smi_care.export.lists import write_list
 
-        out = write_list(df, _need_output(args, "xlsx"), lang, "township", title)
+        out = write_list(df, need_output(args, "xlsx"), lang, "township", title)
         sys.stderr.write(f"written: {out}\n")
     else:
         lines = [title]
@@ -76,11 +74,10 @@ def _table(df: pl.DataFrame, args: argparse.Namespace, title: str) -> None:
             lines += ["", f"{town} ({part.height})",
                       text_table([column_header(c, lang) for c in rest], part.select(rest).iter_rows(), right,
                                  indent="  ")]
-        _emit("\n".join(lines), args)
+        emit("\n".join(lines), args)
 
 
 def cmd_programme(args: argparse.Namespace) -> int:
-    from smi_care.cli.main import _areas, _emit
     from smi_care.indicators.evaluate import parse_by
     from smi_care.indicators.periods import Period
     from smi_care.programme.case_finding import CaseFindingPolicy
@@ -92,37 +89,35 @@ def cmd_programme(args: argparse.Namespace) -> int:
     rep = programme_report(data, Period.parse(args.period), parse_by(args.by),
                            case_policy=CaseFindingPolicy(args.waiting_days))
     if args.format == "json":
-        _emit(to_json_report(rep), args)
+        emit(to_json_report(rep), args)
     elif args.format == "xlsx":
-        from smi_care.cli.main import _need_output
         from smi_care.export.lists import write_programme
 
-        out = write_programme(rep, _need_output(args, "xlsx"), args.lang, _areas(args.registry))
+        out = write_programme(rep, need_output(args, "xlsx"), args.lang, area_names(args.registry))
         sys.stderr.write(f"written: {out}\n")
     else:
-        areas = _areas(args.registry)
-        _emit(to_text(rep, lambda code: areas.label(code)), args)
+        areas = area_names(args.registry)
+        emit(to_text(rep, lambda code: areas.label(code)), args)
     return EXIT_OK
 
 
 def _audit(data: Any, period: Any, args: argparse.Namespace) -> int:
     """``--audit ID --indicator ID``: one patient's or suspected case's facts against one indicator."""
-    from smi_care.cli.main import UserError, _emit
     from smi_care.programme.report import SECTIONS, audit_unit, programme_facts
 
     if not args.indicator:
-        raise UserError("--audit needs --indicator (a programme indicator id)")
+        raise ValueError("--audit needs --indicator (a programme indicator id)")
     found = [(s, i) for s in SECTIONS for i in s.indicators if i.id == args.indicator]
     if not found:
         known = ", ".join(i.id for s in SECTIONS for i in s.indicators)
-        raise UserError(f"no programme indicator {args.indicator!r}; known: {known}")
+        raise ValueError(f"no programme indicator {args.indicator!r}; known: {known}")
     section, indicator = found[0]
     patients, units = programme_facts(data, period)
     table, key = (patients, "patient_id") if section.unit == "patient" else (units[section.id], "case_id")
     rows = table.filter(pl.col(key) == args.audit)
     if rows.height == 0:
-        raise UserError(f"no {key} {args.audit!r} in this registry")
-    _emit("\n".join(audit_unit(indicator, rows.row(0, named=True))), args)
+        raise ValueError(f"no {key} {args.audit!r} in this registry")
+    emit("\n".join(audit_unit(indicator, rows.row(0, named=True))), args)
     return EXIT_OK
 
 
@@ -275,11 +270,10 @@ def cmd_guardians(args: argparse.Namespace) -> int:
     if args.include_names and "guardian_name" in tables.patients.columns:
         names = {p: n for p, n in tables.patients.select("patient_id", "guardian_name").iter_rows() if n}
     rows = guardian_list(facts, policy, names)
-    from smi_care.cli.main import _areas
     from smi_care.export.cells import csv_records
     from smi_care.export.terminal import text_table
 
-    areas = _areas(args.registry)
+    areas = area_names(args.registry)
     records: list[dict[str, Any]] = [{"township": _township(g.area), "patient_id": g.patient_id,
                 **({"guardian_name": g.guardian_name or ""} if args.include_names else {}),
                 "eligible": g.decision.eligible, "reasons": list(g.decision.failed or g.decision.reasons)}
@@ -332,10 +326,9 @@ def cmd_supplies(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_out(json.dumps({"on": day.isoformat(), "within": args.within, "items": items}, ensure_ascii=False, indent=2))
     else:
-        from smi_care.cli.main import _areas
         from smi_care.export.terminal import text_table
 
-        names = _areas(args.registry)
+        names = area_names(args.registry)
         lines = [f"Free medication and case-management teams on {day.isoformat()}: {len(alerts)} supply alert(s), "
                  f"{len(flags)} team flag(s)"]
         for town, part in _by_township(items).items():

@@ -1,6 +1,7 @@
 """Programme lists as workbooks: the key-patient list, the suspected-case worklist and the
 assessments due, every row on the first sheet, then one sheet per township (for a township
-meeting)."""
+meeting). Text is written as text, never as a formula (a cell such as ``=1+1`` stays
+text); CSV goes through :mod:`smi_care.export.cells`."""
 
 from __future__ import annotations
 

@@ -17,12 +17,15 @@ from typing import Any
 
 import polars as pl
 
+from smi_care.domain.codes import Classification
 from smi_care.domain.identity import AreaCode, AreaLevel
 from smi_care.domain.records import PatientRecord, Registry
+from smi_care.export.cells import safe_text
+from smi_care.export.terminal import display_width, pad
 from smi_care.indicators.facts_table import map_unique
 from smi_care.labels import Lang, item_kind, item_status, next_action
 from smi_care.registry.areas import NO_NAMES, AreaNames
-from smi_care.rules.worklist import WorkItem
+from smi_care.rules.worklist import KIND_TEXT, ItemKind, WorkItem
 
 #: The fields of a worklist row, in the order CSV and JSON give them.
 WORKLIST_FIELDS = ("township", "village", "kind_name", "patient_id", "due", "status", "next_action",
@@ -89,3 +92,88 @@ def grouped(rows: list[dict[str, Any]], by: str = "township") -> dict[str, list[
     for r in rows:
         out.setdefault(r[by] or "-", []).append(r)
     return dict(sorted(out.items()))
+
+
+# --- the day's worklist table (smi_care.programme.worklist) ----------------------------------------
+
+#: The fields of a row of the day's worklist, in the order CSV and JSON give them (the first
+#: thirteen as :data:`WORKLIST_FIELDS`); ``doctor`` only when names are asked for.
+DAY_FIELDS = (*WORKLIST_FIELDS, "urgency", "area_code", "area_name", "team_id", "reason", "rule")
+
+#: Characters that make a spreadsheet read a text cell as a formula (CSV/formula injection).
+
+
+def csv_safe(value: object) -> object:
+    """A cell for CSV: text that a spreadsheet would read as a formula gets a leading ``'``.
+
+    >>> csv_safe("=1+1"), csv_safe("-3 days"), csv_safe(-3), csv_safe("东湖")
+    ("'=1+1", "'-3 days", -3, '东湖')
+    """
+    return safe_text(value) if isinstance(value, str) else value
+
+
+
+
+
+
+def aligned(headers: list[str], rows: list[list[Any]]) -> list[str]:
+    """A plain text table whose columns line up by display width (Chinese counts 2).
+
+    >>> for line in aligned(["事项", "id"], [["随访逾期", "P1"], ["x", "P22"]]): print(line.rstrip())
+    事项      id
+    随访逾期  P1
+    x         P22
+    """
+    widths = [max([display_width(h)] + [display_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    return ["  ".join(pad(v, w) for v, w in zip(row, widths, strict=True))
+            for row in [list(headers), *rows]]
+
+
+def day_rows(frame: pl.DataFrame, areas: AreaNames = NO_NAMES, lang: Lang = "zh", include_names: bool = False
+             ) -> list[dict[str, Any]]:
+    """One dict per item of a :func:`~smi_care.programme.worklist.day_worklist` table, in its
+    order: the fields of :func:`worklist_rows` and the urgency, the area (code and name), the
+    team, the reason in the language and the rule; the doctor only with ``include_names``."""
+    kinds = {k.value: k for k in ItemKind}
+    classes = {c.code: c for c in Classification}
+    out: list[dict[str, Any]] = []
+    for r in frame.iter_rows(named=True):
+        kind = kinds[r["kind"]]
+        code = AreaCode(r["area_code"]) if r["area_code"] else None
+        town = _area_at(code, AreaLevel.TOWNSHIP) if code else ""
+        village = _area_at(code, AreaLevel.VILLAGE) if code else ""
+        cls = classes.get(r["last_class"]) if r["last_class"] is not None else None
+        due = r["due"].isoformat()
+        row = {
+            "township": areas.label(town), "village": areas.label(village), "kind": kind.value,
+            "kind_name": kind.label if lang == "zh" else kind.label_en, "patient_id": r["patient_id"], "due": due,
+            "status": item_status(kind.value, due, r["days_overdue"], r["detail"] or "", lang),
+            "next_action": KIND_TEXT[kind].action_zh if lang == "zh" else KIND_TEXT[kind].action_en,
+            "last_class_name": (cls.label if lang == "zh" else cls.name.lower().replace("_", " ")) if cls else "",
+            "last_class": r["last_class"], "last_risk": r["last_risk"], "days_overdue": r["days_overdue"],
+            "detail": r["detail"] or "", "urgency": r["urgency"], "area_code": r["area_code"] or "",
+            "area_name": areas.name(r["area_code"]) or "", "team_id": r["team_id"] or "",
+            "reason": r["reason_zh"] if lang == "zh" else r["reason_en"], "rule": r["rule"],
+        }
+        if include_names:
+            row["doctor"] = r["doctor"] or ""
+        out.append(row)
+    return out
+
+
+def responsible(row: Mapping[str, Any]) -> str:
+    """Who carries the item: the last follow-up's doctor when known (and shown), else the village."""
+    return str(row.get("doctor") or row["village"] or row["township"] or "-")
+
+
+_MORE_HEADERS = {"urgency": ("紧急程度", "urgency"), "team_id": ("个案管理小组", "team"), "rule": ("依据", "rule"),
+                 "doctor": ("随访医生", "doctor"), "responsible": ("村医（村）", "village doctor (village)"),
+                 "reason": ("原因", "reason"), "area_name": ("地区名称", "area name")}
+
+
+def day_header(field: str, lang: Lang = "zh") -> str:
+    """The heading of a worklist field (Chinese or English)."""
+    from smi_care.labels import header
+
+    pair = _MORE_HEADERS.get(field)
+    return header(field, lang) if pair is None else pair[0 if lang == "zh" else 1]

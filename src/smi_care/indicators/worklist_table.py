@@ -123,7 +123,7 @@ def _per_patient(patients: pl.DataFrame, followups: pl.DataFrame, on: dt.date, s
                                                 _attempt_done=pl.col("_completed").last())
     # lost (rules.status.lost_since): after the last completed attempt, the last attempt with a
     # loss reason, or the policy's n-th failure when no earlier one gave a reason
-    nth = max(status.consecutive_failures_lost, 1)
+    nth = status.consecutive_failures_lost  # StatusPolicy refuses 0 (issue 25)
     reason = pl.col("loss_reason").is_not_null()
     tail = f.filter((pl.col("_completed").cast(pl.UInt32).cum_sum(reverse=True).over("patient_id")) == 0)
     tail = tail.with_columns(

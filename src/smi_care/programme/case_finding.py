@@ -43,6 +43,7 @@ from smi_care.indicators.definitions import Condition, Indicator
 from smi_care.indicators.expr import as_column, fact
 from smi_care.indicators.periods import Period
 from smi_care.programme.text import fmt as _fmt
+from smi_care.rules.worklist import at_least
 
 SOURCE_PLANS = "乡镇严重精神障碍患者管理工作计划 (work plans 000/001), 加强患者登记报告 / 对危险疑似精神病患者管理"
 
@@ -52,11 +53,7 @@ class CaseFindingPolicy:
     """How long a suspected case may wait for a diagnosis before the worklist shows it
     (**[default] 30 days**; no source fixes it)."""
 
-    waiting_days: int = 30
-
-    def __attrs_post_init__(self) -> None:
-        if self.waiting_days < 0:
-            raise ValueError(f"CaseFindingPolicy.waiting_days must be 0 or more, not {self.waiting_days}")
+    waiting_days: int = attrs.field(default=30, validator=at_least(0))
 
 
 NATIONAL = CaseFindingPolicy()

@@ -44,6 +44,7 @@ from smi_care.indicators.periods import Period
 from smi_care.programme.text import fmt as _fmt
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
 from smi_care.rules.classification import ClassificationPolicy, effective_class
+from smi_care.rules.worklist import at_least, between
 
 SOURCE_PLANS = "乡镇严重精神障碍患者管理工作计划 (work plan 000), 对三级以上的患者重点管理"
 
@@ -53,12 +54,8 @@ class KeyPatientPolicy:
     """The risk level from which a patient is a key patient (**[default] 3**) and the days
     within which a key patient is seen again (**[default] 14**, the unstable interval of §4)."""
 
-    risk_from: int = 3
-    revisit_days: int = 14
-
-    def __attrs_post_init__(self) -> None:
-        if not 0 <= self.risk_from <= 5:
-            raise ValueError(f"KeyPatientPolicy.risk_from must be 0 to 5, not {self.risk_from}")
+    risk_from: int = attrs.field(default=3, validator=between(0, 5))
+    revisit_days: int = attrs.field(default=14, validator=at_least(0))
 
 
 NATIONAL = KeyPatientPolicy()

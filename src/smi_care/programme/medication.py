@@ -57,6 +57,7 @@ from smi_care.indicators.periods import Period
 from smi_care.programme.decisions import Check, EligibilityDecision, checks_expression, decide
 from smi_care.programme.facts import base_facts, base_patient_facts
 from smi_care.rules.status import Covers
+from smi_care.rules.worklist import at_least, between
 
 # --- eligibility --------------------------------------------------------------------------------
 
@@ -155,7 +156,7 @@ class DispensingPolicy:
     period from the later of its start and the patient's registration start, as §6 pro-rates
     follow-ups. ``disorders`` are the patients the rule applies to."""
 
-    per_year: int = 4
+    per_year: int = attrs.field(default=4, validator=between(1, 12))
     disorders: frozenset[Disorder] = frozenset({Disorder.SCHIZOPHRENIA})
 
     def required(self, period: Period, registration_start: dt.date) -> int:
@@ -278,7 +279,10 @@ def medication_facts(tables: Tables, dispensings: pl.DataFrame, period: Period,
                                                                 .cast(pl.Int64))
     out = (facts.join(cover, on="patient_id", how="left", maintain_order="left")
            .join(times, on="patient_id", how="left", maintain_order="left"))
-    need = map_unique(out["registration_start"], lambda d: rule.required(period, d), pl.Int64)
+    # the count depends only on the later of P's start and the registration start: one call per such day
+    counted_from = out.select(pl.when(pl.col("registration_start").is_null()).then(None).otherwise(
+        pl.max_horizontal(pl.lit(period.start), pl.col("registration_start"))).alias("from"))["from"]
+    need = map_unique(counted_from, lambda d: rule.required(period, d), pl.Int64)
     n = period_days(period)
     out = out.with_columns(
         free_dispensings=pl.col("free_dispensings").fill_null(0),
@@ -397,8 +401,8 @@ class SupplyAlertPolicy:
     """Flag a supply that runs out within ``within_days`` of today, or ran out in the last
     ``lookback_days`` (a local default; the national rules set none)."""
 
-    within_days: int = 7
-    lookback_days: int = 30
+    within_days: int = attrs.field(default=7, validator=at_least(0))
+    lookback_days: int = attrs.field(default=30, validator=at_least(0))
 
 
 @attrs.frozen

@@ -38,15 +38,25 @@ from smi_care.domain.team import Team, TeamReview
 from smi_care.indicators.columnar import Tables
 from smi_care.indicators.definitions import REGISTERED, Condition, Indicator
 from smi_care.indicators.evaluate import DEFAULT_POLICY, By, EvaluationPolicy, Partial
-from smi_care.indicators.expr import fact
+from smi_care.indicators.expr import as_column, fact
 from smi_care.indicators.periods import Period
 from smi_care.programme import key_patients
 from smi_care.programme.facts import base_facts, base_patient_facts
-from smi_care.programme.key_patients import KEY, KEY_FACTS, KeyPatientPolicy, key_facts, key_reasons, patient_key_facts
+from smi_care.programme.key_patients import (
+    KEY,
+    KEY_FACTS,
+    KeyPatientPolicy,
+    key_facts,
+    key_reason_conditions,
+    key_reasons,
+    patient_key_facts,
+)
 from smi_care.programme.medication import partials
+from smi_care.programme.text import fmt
 from smi_care.registry.optional import empty_table
 from smi_care.registry.programme_files import ASSESSMENT_SPEC
 from smi_care.rules.status import Covers
+from smi_care.rules.worklist import at_least
 
 
 @attrs.frozen
@@ -55,7 +65,7 @@ class TeamPolicy:
     no date **[local default 30]**; ``key``: who is a key patient (the programme's
     :class:`~smi_care.programme.key_patients.KeyPatientPolicy`, risk level 3 and above)."""
 
-    review_days: int = 30
+    review_days: int = attrs.field(default=30, validator=at_least(0))
     key: KeyPatientPolicy = key_patients.NATIONAL
 
 
@@ -183,9 +193,20 @@ def team_flags(rows: Iterable[Mapping[str, Any]], policy: TeamPolicy = TEAM_DEFA
 
 
 def team_worklist(facts: pl.DataFrame, policy: TeamPolicy = TEAM_DEFAULT) -> list[TeamFlag]:
-    """Flags for every patient of a facts table, by area then patient."""
-    mine = facts.filter(pl.col("registered") & pl.col("key")).sort(["area", "patient_id"])
-    return team_flags(mine.iter_rows(named=True), policy)
+    """Flags for every patient of a facts table, by area then patient: the flags
+    :func:`team_flags` gives row by row, with the reasons as column expressions (the texts of
+    :func:`~smi_care.programme.key_patients.key_reason_conditions`)."""
+    c = pl.col
+    mine = facts.filter(c("registered") & c("key")).sort(["area", "patient_id"])
+    why = pl.concat_str([pl.when(as_column(cond.expr)).then(text).otherwise(None)
+                         for cond, text in key_reason_conditions(policy.key)], separator="; ", ignore_nulls=True)
+    rows = mine.select(
+        "patient_id",
+        kind=pl.when(~c("team_on_d")).then(pl.lit("no_team")).when(c("review_overdue")).then(pl.lit("review_overdue")),
+        reason=pl.when(~c("team_on_d")).then(fmt("key patient ({}) without a case-management team", why))
+        .otherwise(fmt("team {}: plan review overdue since {}", c("team_id"), c("review_due").dt.strftime("%Y-%m-%d"))),
+    ).filter(c("kind").is_not_null())
+    return [TeamFlag(pid, kind, reason) for pid, kind, reason in rows.iter_rows()]
 
 
 __all__ = ["KEY_FACTS", "TEAM_DEFAULT", "TEAM_FACTS", "TEAM_INDICATORS", "TeamFlag", "TeamPolicy", "evaluate_teams",

@@ -38,7 +38,6 @@ from smi_care.domain.named import short_repr
 from smi_care.domain.records import PatientRecord
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
 from smi_care.rules.classification import ClassificationPolicy, effective_class
-from smi_care.rules.status import completed_in
 from smi_care.rules.workdays import OFFICIAL, WorkdayAnswer, WorkdayCalendar, counted_working_days
 
 
@@ -234,6 +233,8 @@ def meets_annual_minimum(record: PatientRecord, year: int, policy: SchedulePolic
     """At least ``annual_minimum`` (4) completed follow-ups in the calendar year (§4)."""
     if not dt.MINYEAR <= year <= dt.MAXYEAR:
         raise ArgumentValueError("meets_annual_minimum", "year", year, f"a year from {dt.MINYEAR} to {dt.MAXYEAR}")
+    from smi_care.rules.status import completed_in  # a history rule: the columnar engine, loaded when asked
+
     return len(completed_in(record, dt.date(year, 1, 1), dt.date(year, 12, 31))) >= policy.annual_minimum
 
 

@@ -14,13 +14,15 @@ one item whose ``detail`` says "no health check on record".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import Enum
+from typing import Any
 
 import attrs
 
 from smi_care.domain.arguments import checked
 from smi_care.domain.codes import Classification, EventKind, LossReason
+from smi_care.domain.errors import ArgumentValueError
 from smi_care.domain.named import short_repr
 from smi_care.domain.records import PatientRecord
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
@@ -43,10 +45,114 @@ class ItemKind(Enum):
     FOLLOWUP_DUE = "followup_due"
     HEALTH_CHECK_DUE = "health_check_due"
     REPORT_DEADLINE = "report_deadline"
+    # the county programme's dated tasks (work plans 000, 001, 004)
+    ALERT_SUSPECTED_110 = "alert_suspected_110"
+    SUSPECTED_WAITING = "suspected_waiting"
+    ASSESSMENT_DUE = "assessment_due"
+    ENROLMENT_ASSESSMENT_MISSING = "enrolment_assessment_missing"
+    SUPPLY_RUNNING_OUT = "supply_running_out"
+    DISPENSINGS_SHORT = "dispensings_short"
+    TEAM_REVIEW_OVERDUE = "team_review_overdue"
+    KEY_PATIENT_NO_TEAM = "key_patient_no_team"
+    GUARDIAN_REWARD_TO_CONFIRM = "guardian_reward_to_confirm"
 
     @property
     def is_alert(self) -> bool:
         return self.value.startswith("alert_")
+
+    @property
+    def code(self) -> str:
+        """The stable code (the value), as CSV, JSON and ``--kind`` give it."""
+        return self.value
+
+    @property
+    def label(self) -> str:
+        """The Chinese name: ``ItemKind.FOLLOWUP_OVERDUE.label == "随访逾期"``."""
+        return KIND_TEXT[self].zh
+
+    @property
+    def label_en(self) -> str:
+        return KIND_TEXT[self].en
+
+    @property
+    def rule(self) -> str:
+        """The section and document the item comes from."""
+        return KIND_TEXT[self].rule
+
+
+@attrs.frozen
+class KindText:
+    """The words of one item kind: its name and next action in Chinese and English, and the
+    rule it comes from (section and document, as national-rules.md and the work plans give it)."""
+
+    zh: str
+    en: str
+    action_zh: str
+    action_en: str
+    rule: str
+
+
+_WS = "严重精神障碍管理治疗工作规范（2018年版） (WS2018)"
+_BPHS = "国家基本公共卫生服务规范（第三版）— 严重精神障碍患者管理服务规范 (BPHS2017)"
+_PLANS = "乡镇严重精神障碍患者管理工作计划 (work plans 000/001)"
+_PILOT = "社会心理服务体系建设试点工作方案 (work plans 004)"
+
+#: Every kind's words and rule (the one table the outputs read).
+KIND_TEXT: dict[ItemKind, KindText] = {
+    ItemKind.ALERT_NOTIFY_POLICE: KindText(
+        "预警：报告公安", "alert: tell the police", "立即报告公安机关并告知精防机构",
+        "tell the police at once and inform the mental-health agency", f"national-rules §5 Alert; {_WS}, 应急处置"),
+    ItemKind.ALERT_EMERGENCY_RECORD_MISSING: KindText(
+        "预警：应急处置记录缺失", "alert: emergency record missing", "24小时内补填应急处置记录",
+        "complete the emergency record within 24 hours", f"national-rules §5 Emergencies; {_WS}, 应急处置"),
+    ItemKind.ALERT_VISITED_WITHOUT_CONSENT: KindText(
+        "预警：未签知情同意书", "alert: visited without consent", "补签知情同意书，未签署前不纳入随访",
+        "obtain the signed consent before visiting again", f"national-rules §2 Informed consent; {_BPHS}"),
+    ItemKind.FOLLOWUP_OVERDUE: KindText(
+        "随访逾期", "follow-up overdue", "尽快随访", "visit as soon as possible",
+        f"national-rules §4 Next date; {_BPHS}, 随访评估/分类干预"),
+    ItemKind.FIRST_FOLLOWUP_DUE: KindText(
+        "首次随访", "first follow-up due", "按期完成首次随访", "make the first visit by the due date",
+        f"national-rules §2 First follow-up (14 days); {_WS}, 随访管理"),
+    ItemKind.FOLLOWUP_DUE: KindText(
+        "随访到期", "follow-up due", "按期随访", "visit by the due date",
+        f"national-rules §4 Next date; {_BPHS}, 随访评估/分类干预"),
+    ItemKind.HEALTH_CHECK_DUE: KindText(
+        "健康体检", "health check due", "安排年度健康体检", "arrange the annual health check",
+        f"national-rules §4 Annual health check; {_BPHS}, 健康体检"),
+    ItemKind.REPORT_DEADLINE: KindText(
+        "报告期限", "report deadline", "期限内录入信息系统", "enter the case in the information system by the deadline",
+        "national-rules §2 Case report deadline; 严重精神障碍发病报告管理办法（试行），2013 (REPORT2013)"),
+    ItemKind.ALERT_SUSPECTED_110: KindText(
+        "预警：疑似患者报警110", "alert: suspected case, call 110", "立即拨打110报警并送专科机构诊断",
+        "call 110 at once and bring the case to a specialist institution",
+        f"{_PLANS}, 对危险疑似精神病患者管理"),
+    ItemKind.SUSPECTED_WAITING: KindText(
+        "疑似患者待确诊", "suspected case waiting for diagnosis", "督促到专科机构确诊",
+        "see that the case is diagnosed at a specialist institution", f"{_PLANS}, 加强患者登记报告"),
+    ItemKind.ASSESSMENT_DUE: KindText(
+        "季度病情评估", "quarterly assessment due", "本季度内完成病情评估", "assess the condition this quarter",
+        f"{_PLANS}, 病情评估 (每季度对管理的患者进行1次评估)"),
+    ItemKind.ENROLMENT_ASSESSMENT_MISSING: KindText(
+        "缺建档全面评估", "enrolment assessment missing", "安排县级及以上专业机构全面评估",
+        "arrange the comprehensive assessment by a county-level or higher institution",
+        f"national-rules §2 Enrolment (one full assessment); {_PLANS}, 病情评估"),
+    ItemKind.SUPPLY_RUNNING_OUT: KindText(
+        "免费药品将用完", "free-medication supply running out", "用完前发药", "hand out medication before it runs out",
+        "乡镇严重精神障碍患者管理工作计划 (work plans 000/001), 免费服药"),
+    ItemKind.DISPENSINGS_SHORT: KindText(
+        "发药次数不足", "dispensings short of 4 a year", "补足发药次数", "hand out the missing dispensings",
+        "乡镇严重精神障碍患者管理工作计划 (work plan 000), 每年至少四次给精神分裂病病人发药"),
+    ItemKind.TEAM_REVIEW_OVERDUE: KindText(
+        "个案管理评估逾期", "team review overdue", "召开个案管理小组评估", "hold the team's plan review",
+        f"{_PILOT}, 个案管理团队; work plan 001, 个案管理"),
+    ItemKind.KEY_PATIENT_NO_TEAM: KindText(
+        "重点患者无个案管理小组", "key patient without a team", "组建个案管理小组", "form a case-management team",
+        f"{_PILOT}, 个案管理团队; work plan 000, 对三级以上的患者重点管理"),
+    ItemKind.GUARDIAN_REWARD_TO_CONFIRM: KindText(
+        "监护奖励待确认", "guardian reward to confirm", "确认并发放以奖代补", "confirm the guardian's reward",
+        f"{_PILOT}, 有奖监护/以奖代补"),
+}
 
 
 @attrs.frozen
@@ -70,6 +176,35 @@ class WorkItem:
         return (rank, 0 if self.days_overdue > 0 else 1, 0 if unstable else 1, -(self.last_risk or 0), self.due)
 
 
+def at_least(minimum: int) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    """An attrs validator: a policy field is a whole number of at least ``minimum``; anything
+    else is refused at construction, naming the class, the field, what was expected and the value.
+
+    >>> WorklistPolicy(alert_lookback_days=-1)
+    Traceback (most recent call last):
+    ...
+    smi_care.domain.errors.ArgumentValueError: WorklistPolicy(alert_lookback_days=-1): expected a whole number >= 0
+    """
+    expected = f"a whole number >= {minimum}"
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ArgumentValueError(type(instance).__name__, attribute.name, value, expected)
+
+    return check
+
+
+def between(low: int, high: int) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    """An attrs validator: a whole number from ``low`` to ``high``."""
+    expected = f"a whole number from {low} to {high}"
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ArgumentValueError(type(instance).__name__, attribute.name, value, expected)
+
+    return check
+
+
 @short_repr
 @attrs.frozen
 class WorklistPolicy:
@@ -79,9 +214,9 @@ class WorklistPolicy:
     ``emergency_record_hours`` (24): the emergency record is due this long after the event;
     an emergency event with no category recorded is taken as its record missing."""
 
-    alert_risk_min: int = 3
-    alert_lookback_days: int = 30
-    emergency_record_hours: int = 24
+    alert_risk_min: int = attrs.field(default=3, validator=between(0, 5))
+    alert_lookback_days: int = attrs.field(default=30, validator=at_least(0))
+    emergency_record_hours: int = attrs.field(default=24, validator=at_least(0))
 
 
 NATIONAL = WorklistPolicy()

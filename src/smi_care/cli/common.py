@@ -1,0 +1,54 @@
+"""What every command shares: reading a registry folder with a note on rows not loaded, its
+area names, and printing or writing a command's output. Commands import these; nothing here
+holds a rule."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from smi_care.registry.areas import AreaNames
+
+
+def emit(text: str, args: argparse.Namespace, csv_text: bool = False) -> None:
+    """Print, or write to ``--output``; CSV carries the UTF-8 BOM Excel needs."""
+    from smi_care.indicators.output import BOM
+
+    if csv_text:
+        text = BOM + text
+    if getattr(args, "output", None):
+        Path(args.output).write_text(text, encoding="utf-8")
+        sys.stderr.write(f"written: {args.output}\n")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def need_output(args: argparse.Namespace, what: str) -> Path:
+    """The ``--output`` file a format that writes a file needs."""
+    if not args.output:
+        raise ValueError(f"--format {what} writes a file: give it with --output FILE")
+    return Path(args.output)
+
+
+def load_tables(folder: Path, encoding: str | None = None) -> Any:
+    """The registry tables of a folder, with a note when rows were not loaded."""
+    from smi_care.registry.tables import read_tables
+
+    load = read_tables(folder, encoding=encoding)
+    if load.problems:
+        rejected = sum(c.rejected for c in load.counts)
+        sys.stderr.write(f"note: {len(load.problems)} problem(s), {rejected} row(s) not loaded; "
+                         f"run 'smi-care validate {folder}' to list them\n")
+    return load
+
+
+def area_names(folder: Path) -> AreaNames:
+    """The area names of a registry folder (its optional areas.csv); problems are noted, not fatal."""
+    from smi_care.registry.areas import read_areas
+
+    names, problems = read_areas(folder)
+    for p in problems:
+        sys.stderr.write(f"note: {p}\n")
+    return names
