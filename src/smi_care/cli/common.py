@@ -10,6 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from smi_care.registry.areas import AreaNames
+from smi_care.registry.reader import LoadResult
+
+
+class UserError(Exception):
+    """An error to show as one sentence (exit 2)."""
 
 
 def emit(text: str, args: argparse.Namespace, csv_text: bool = False) -> None:
@@ -32,11 +37,11 @@ def need_output(args: argparse.Namespace, what: str) -> Path:
     return Path(args.output)
 
 
-def load_tables(folder: Path, encoding: str | None = None) -> Any:
+def load_tables(folder: Path, encoding: str | None = None, columns: Any = None) -> Any:
     """The registry tables of a folder, with a note when rows were not loaded."""
     from smi_care.registry.tables import read_tables
 
-    load = read_tables(folder, encoding=encoding)
+    load = read_tables(folder, encoding=encoding, columns=columns)
     if load.problems:
         rejected = sum(c.rejected for c in load.counts)
         sys.stderr.write(f"note: {len(load.problems)} problem(s), {rejected} row(s) not loaded; "
@@ -52,3 +57,28 @@ def area_names(folder: Path) -> AreaNames:
     for p in problems:
         sys.stderr.write(f"note: {p}\n")
     return names
+
+
+def load_registry(folder: Path, encoding: str | None = None) -> LoadResult:
+    """The registry of a folder as objects, with a note when rows were not loaded."""
+    from smi_care.registry import read_registry
+
+    result = read_registry(folder, encoding=encoding)
+    if result.problems:
+        rejected = sum(c.rejected for c in result.counts)
+        sys.stderr.write(f"note: {len(result.problems)} problem(s), {rejected} row(s) not loaded; "
+                         f"run 'smi-care validate {folder}' to list them\n")
+    return result
+
+
+
+
+def print_text(text: str) -> None:
+    """Print ``text`` with one final newline."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+
+
+
+

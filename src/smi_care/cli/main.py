@@ -9,29 +9,31 @@ import argparse
 import datetime as dt
 import json
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from smi_care import __version__
+from smi_care.cli.classify import cmd_classify
+from smi_care.cli.common import UserError
+from smi_care.cli.common import area_names as _areas
+from smi_care.cli.common import emit as _emit
+from smi_care.cli.common import load_registry as _load
+from smi_care.cli.common import load_tables as _load_tables
+from smi_care.cli.common import need_output as _need_output
+from smi_care.cli.common import print_text as _print
+from smi_care.cli.demo import cmd_demo
 from smi_care.cli.progress import stages
 from smi_care.cli.registry import CONVERT_HELP, VALIDATE_HELP, add_convert, add_validate
 from smi_care.cli.worklist import register as register_worklist
 from smi_care.domain.codes import Disorder
 from smi_care.domain.errors import SmiCareError
-from smi_care.domain.identity import AreaLevel
-from smi_care.indicators.output import BOM
-from smi_care.registry.areas import NO_NAMES, AreaNames, read_areas
-from smi_care.registry.problems import Problem, RegistryReadError
-from smi_care.registry.reader import LoadResult, read_edition, read_followup_rows
-from smi_care.registry.tables import read_registry
+from smi_care.registry.areas import NO_NAMES, AreaNames
+from smi_care.registry.problems import RegistryReadError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 
 
-class UserError(Exception):
-    """An error to show as one sentence."""
 
 
 def _date(text: str) -> dt.date:
@@ -48,54 +50,8 @@ def _folder(text: str) -> Path:
     return path
 
 
-def _load(folder: Path, encoding: str | None = None) -> LoadResult:
-    result = read_registry(folder, encoding=encoding)
-    if result.problems:
-        rejected = sum(c.rejected for c in result.counts)
-        sys.stderr.write(f"note: {len(result.problems)} problem(s), {rejected} row(s) not loaded; "
-                         f"run 'smi-care validate {folder}' to list them\n")
-    return result
 
 
-def _load_tables(folder: Path, encoding: str | None = None, columns: Any = None) -> Any:
-    from smi_care.registry.tables import read_tables
-
-    load = read_tables(folder, encoding=encoding, columns=columns)
-    if load.problems:
-        rejected = sum(c.rejected for c in load.counts)
-        sys.stderr.write(f"note: {len(load.problems)} problem(s), {rejected} row(s) not loaded; "
-                         f"run 'smi-care validate {folder}' to list them\n")
-    return load
-
-
-def _print(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def _areas(folder: Path) -> AreaNames:
-    """The area names of a registry folder (its optional areas.csv); problems are noted, not fatal."""
-    names, problems = read_areas(folder)
-    for p in problems:
-        sys.stderr.write(f"note: {p}\n")
-    return names
-
-
-def _emit(text: str, args: argparse.Namespace, csv_text: bool = False) -> None:
-    """Print, or write to ``--output``; CSV carries the UTF-8 BOM Excel needs."""
-    if csv_text:
-        text = BOM + text
-    out = getattr(args, "output", None)
-    if out:
-        Path(out).write_text(text, encoding="utf-8")
-        sys.stderr.write(f"written: {out}\n")
-    else:
-        _print(text)
-
-
-def _need_output(args: argparse.Namespace, what: str) -> Path:
-    if not getattr(args, "output", None):
-        raise UserError(f"--format {what} writes a file: give it with --output FILE")
-    return Path(args.output)
 
 
 def _indicators(texts: Sequence[str] | None) -> tuple[str, ...] | None:
@@ -303,109 +259,6 @@ def _report_trend(args: argparse.Namespace, inds: tuple[Any, ...], policy: Any, 
     else:
         raise UserError(f"--periods gives a table, json or csv, not {args.format}")
     return EXIT_OK
-
-
-# --- classify ------------------------------------------------------------------------------
-
-def classify_rows(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """Classify every follow-up row of a followups.csv (registry format), in file order.
-
-    A row that cannot be read stays in the output with ``classification`` null and its
-    ``error``; the problems are also returned."""
-    from smi_care.domain.codes import Classification
-    from smi_care.rules.classification import classify
-    from smi_care.rules.interventions import visit_actions
-    from smi_care.rules.schedule import followup_next_date
-
-    edition = read_edition(path.parent)
-    rows, problems, _ = read_followup_rows(path, edition=edition)
-    previous: dict[str, Classification | None] = {}
-    out: list[dict[str, Any]] = []
-    for line, f in sorted(rows, key=lambda lf: (lf[1].patient_id, lf[1].visit_date, lf[0])):
-        result = classify(f)
-        cls = result.classification
-        nxt = followup_next_date(f, cls)
-        actions = visit_actions(cls, f.risk_level, previous.get(f.patient_id)) if f.reached or cls else ()
-        if f.completed:
-            previous[f.patient_id] = cls
-        out.append({"patient_id": f.patient_id, "visit_date": f.visit_date.isoformat(),
-                    "classification": cls.code if cls else None, "next_visit_date": nxt.isoformat(),
-                    "actions": [a.text_code for a in actions], "reasons": [r.text_code for r in result.reasons],
-                    "line": line, "error": None})
-    failed: dict[int, list[Problem]] = {}
-    for p in problems:
-        failed.setdefault(p.line, []).append(p)
-    for line, found in failed.items():
-        out.append({"patient_id": found[0].patient_id, "visit_date": None, "classification": None,
-                    "next_visit_date": None, "actions": [], "reasons": [], "line": line,
-                    "error": "; ".join(p.reason for p in found)})
-    out.sort(key=lambda r: int(r["line"]))
-    return out, problems
-
-
-CLASSIFY_COLUMNS = ("patient_id", "visit_date", "classification", "next_visit_date", "actions", "reasons", "line",
-                    "error")
-
-
-def cmd_classify(args: argparse.Namespace) -> int:
-    path = Path(args.followups)
-    if not path.is_file():
-        raise UserError(f"{args.followups} is not a file")
-    rows, problems = classify_rows(path)
-    if args.format == "json":
-        _print(json.dumps(rows, ensure_ascii=False, indent=2))
-    else:
-        from smi_care.export.cells import csv_records
-
-        _print(csv_records(CLASSIFY_COLUMNS, rows))
-    for p in problems:
-        sys.stderr.write(f"not classified: {p}\n")
-    return EXIT_PROBLEMS if problems else EXIT_OK
-
-
-
-
-# --- demo ----------------------------------------------------------------------------------
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    from smi_care.indicators import Period, report
-    from smi_care.indicators.output import to_grid
-    from smi_care.synth import write_province
-
-    out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="smi-care-demo-"))
-    write_province(out, patients=args.patients, seed=args.seed)
-    loaded = _load(out).registry
-    rep = report(loaded, Period.parse(args.period), by=AreaLevel.TOWNSHIP)
-    _print(f"Demo registry: {len(loaded):,} patients written to {out}")
-    _print(f"Indicators {rep.period} by township (%, prevalence ‰) / 各乡镇（街道）指标")
-    _print(to_grid(rep, areas=_areas(out), lang=args.lang))
-    _print(f"\nAll 18 indicators: smi-care report {out} --period {args.period} --by township\n"
-           f"As JSON:           smi-care report {out} --period {args.period} --format json\n"
-           f"Due and overdue:   smi-care worklist {out} --on {Period.parse(args.period).end.isoformat()}\n"
-           f"Check the data:    smi-care validate {out}\n"
-           f"Guardian rewards:  smi-care guardians {out} --period {args.period}\n"
-           f"Medication, teams: smi-care supplies {out} --on {Period.parse(args.period).end.isoformat()}")
-    _demo_programme(out, args)
-    from smi_care.cli.pilot import demo_scorecard
-
-    _print(demo_scorecard(out, args.period))
-    return EXIT_OK
-
-
-def _demo_programme(out: Path, args: argparse.Namespace) -> None:
-    """The demo's programme report (case finding, assessments, key patients, campaigns, free medication,
-    guardians, teams)."""
-    from smi_care.indicators import Period
-    from smi_care.programme.report import programme_report, read_programme, to_text
-    from smi_care.registry.tables import read_tables
-
-    period = Period.parse(args.period)
-    rep = programme_report(read_programme(out, read_tables(out).tables), period)
-    areas = _areas(out)
-    _print("\n" + to_text(rep, lambda code: areas.label(code)))
-    _print(f"\nProgramme report:  smi-care programme {out} --period {args.period}\n"
-           f"Key patients:      smi-care key-patients {out} --on {period.end.isoformat()}\n"
-           f"Suspected cases:   smi-care suspected {out} --on {period.end.isoformat()}")
 
 
 def cmd_chart(args: argparse.Namespace) -> int:
