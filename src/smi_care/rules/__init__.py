@@ -5,8 +5,6 @@ classification, interventions, scheduling, working days, patient status, worklis
 No I/O, no clock: "today" is a
 parameter, and every default is a named policy passed in."""
 
-from typing import TYPE_CHECKING, Any
-
 from smi_care.rules.classification import (
     Assessment,
     ClassificationPolicy,
@@ -17,6 +15,7 @@ from smi_care.rules.classification import (
     effective_class,
 )
 from smi_care.rules.interventions import Action, InterventionPolicy, actions_for, second_visit_actions, visit_actions
+from smi_care.rules.quality import Finding, QualityPolicy, findings, registry_findings
 from smi_care.rules.risk import risk_level
 from smi_care.rules.schedule import (
     NextDue,
@@ -29,43 +28,20 @@ from smi_care.rules.schedule import (
     paper_entry_deadline,
     report_deadline,
 )
+from smi_care.rules.status import (
+    DayStatus,
+    PeriodStatus,
+    Status,
+    StatusPolicy,
+    in_hospital,
+    is_lost,
+    is_registered,
+    status_in,
+    status_on,
+    timeline,
+)
 from smi_care.rules.workdays import OFFICIAL, PROVISIONAL, WorkdayCalendar, add_working_days, is_working_day
-
-# The rules over a patient's history (status, worklist, quality findings) run on the columnar
-# engine (polars); they are loaded when first asked for, so an app that only classifies and
-# schedules imports the scalar rules without polars (docs/architecture.md).
-_ENGINE_NAMES = {
-    **dict.fromkeys(("Finding", "QualityPolicy", "findings", "registry_findings"), "smi_care.rules.quality"),
-    **dict.fromkeys(("DayStatus", "PeriodStatus", "Status", "StatusPolicy", "in_hospital", "is_lost", "is_registered",
-                     "status_in", "status_on", "timeline"), "smi_care.rules.status"),
-    **dict.fromkeys(("ItemKind", "WorkItem", "WorklistPolicy", "worklist"), "smi_care.rules.worklist"),
-}
-
-if TYPE_CHECKING:
-    from smi_care.rules.quality import Finding, QualityPolicy, findings, registry_findings
-    from smi_care.rules.status import (
-        DayStatus,
-        PeriodStatus,
-        Status,
-        StatusPolicy,
-        in_hospital,
-        is_lost,
-        is_registered,
-        status_in,
-        status_on,
-        timeline,
-    )
-    from smi_care.rules.worklist import ItemKind, WorkItem, WorklistPolicy, worklist
-
-
-def __getattr__(name: str) -> Any:
-    module = _ENGINE_NAMES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'smi_care.rules' has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(module), name)
-
+from smi_care.rules.worklist import ItemKind, WorkItem, WorklistPolicy, worklist
 
 __all__ = [
     "OFFICIAL", "PROVISIONAL", "Action", "Assessment", "ClassificationPolicy", "ClassificationResult", "Criterion",

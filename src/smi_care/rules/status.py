@@ -35,6 +35,7 @@ import attrs
 import polars as pl
 
 from smi_care.domain.arguments import checked
+from smi_care.domain.errors import ArgumentValueError
 from smi_care.domain.codes import Classification, EventKind, Lockup
 from smi_care.domain.events import Event
 from smi_care.domain.followup import FollowUp
@@ -263,7 +264,17 @@ class PeriodStatus:
 def status_in(record: PatientRecord, start: dt.date, end: dt.date, covers: Covers = covers_nothing,
               policy: StatusPolicy = NATIONAL, classes: ClassificationPolicy = NATIONAL_CLASSES) -> PeriodStatus:
     """The patient's status in [start, end]: under management when registered at the end
-    with a completed follow-up in the period."""
+    with a completed follow-up in the period. A period that ends before it starts is refused.
+
+    >>> import datetime as dt
+    >>> from smi_care.domain.records import PatientRecord
+    >>> status_in(PatientRecord.__new__(PatientRecord), dt.date(2025, 12, 31), dt.date(2025, 1, 1))
+    Traceback (most recent call last):
+    ...
+    smi_care.domain.errors.ArgumentValueError: status_in(end=<date>): expected a day on or after start (2025-12-31)
+    """
+    if end < start:
+        raise ArgumentValueError("status_in", "end", end, f"a day on or after start ({start.isoformat()})")
     at_end = status_on(record, end, covers, policy)
     done = completed_in(record, start, end)
     last = done[-1] if done else None
