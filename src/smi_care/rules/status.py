@@ -35,8 +35,8 @@ import attrs
 import polars as pl
 
 from smi_care.domain.arguments import checked
-from smi_care.domain.errors import ArgumentValueError
 from smi_care.domain.codes import Classification, EventKind, Lockup
+from smi_care.domain.errors import ArgumentValueError
 from smi_care.domain.events import Event
 from smi_care.domain.followup import FollowUp
 from smi_care.domain.identity import AreaCode
