@@ -288,3 +288,22 @@ def test_validate_reads_the_support_files_and_areas(tmp_path: Path, capsys: pyte
     assert "20 rows (lines 5, 6, 7, ...)" in summary
     main(["validate", str(folder), "--all"])
     assert capsys.readouterr().out.count("column sex") == 20
+
+
+def test_validate_reads_the_pilot_files(tmp_path: Path) -> None:
+    """Issue 20: validate reports every file a command may read; `smi-care pilot` reads pilot/."""
+    from smi_care.synth import write_province
+    from smi_care.validation import validate_tables
+
+    folder = write_province(tmp_path / "r", patients=200, seed=3)
+    surveys = folder / "pilot" / "surveys.csv"
+    lines = surveys.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(",")
+    cells[-1] = "many"  # a count that is not a number
+    surveys.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
+    report = validate_tables(folder)
+    bad = [p for p in report.problems if p.file.endswith("surveys.csv")]
+    assert len(bad) == 1 and bad[0].line == 2 and not report.clean
+    counted = {c.file: c for c in report.counts}
+    survey_counts = next(c for f, c in counted.items() if f.endswith("surveys.csv"))
+    assert survey_counts.read == survey_counts.accepted + survey_counts.rejected and survey_counts.rejected == 1

@@ -95,8 +95,9 @@ def validate_tables(folder: str | Path, policy: QualityPolicy = NATIONAL, *,
 def support_checks(folder: str | Path, load: TableLoad, encoding: str | None = None
                    ) -> tuple[tuple[Problem, ...], tuple[FileCounts, ...]]:
     """The problems and counts of the support files present (dispensings, guardians, teams, team
-    reviews, read against the accepted patients) and of ``areas.csv``."""
+    reviews, read against the accepted patients), of ``areas.csv`` and of the pilot's ``pilot/`` files."""
     from smi_care.registry.areas import AREAS_FILE, read_areas
+    from smi_care.registry.pilot_files import PILOT_FOLDER, read_pilot_files
     from smi_care.registry.support_files import read_support_files
 
     support = read_support_files(folder, load.tables, encoding=encoding)
@@ -106,4 +107,8 @@ def support_checks(folder: str | Path, load: TableLoad, encoding: str | None = N
     if (Path(folder) / AREAS_FILE).is_file():
         _, area_problems = read_areas(folder, encoding)
         problems += area_problems
+    if (Path(folder) / PILOT_FOLDER).is_dir():  # what `smi-care pilot` reads (docs/pilot.md)
+        pilot = read_pilot_files(folder, encoding)
+        problems += pilot.problems
+        counts += [c for c in pilot.counts if c.read or any(p.file == c.file for p in pilot.problems)]
     return tuple(problems), tuple(counts)
