@@ -580,3 +580,18 @@ def test_a_100_kb_argument_is_cut_in_the_argument_error() -> None:
     with pytest.raises(ArgumentTypeError) as info:
         next_visit_date("2" * 100_000, Classification.STABLE)  # type: ignore[arg-type]
     assert len(str(info.value)) < 300 and str(info.value).count("(100,0") == 2
+
+
+def test_a_worklist_on_the_last_representable_day_is_refused_by_name() -> None:
+    """Issue 20: ``worklist(on=date.max)`` gave an OverflowError; now the library's error names the
+    parameter and the valid range; a negative ``within`` is refused the same way."""
+    import datetime as dt
+
+    from smi_care.domain.errors import ArgumentValueError
+    from smi_care.rules.worklist import LAST_WORKLIST_DAY, worklist
+
+    with pytest.raises(ArgumentValueError, match=r"worklist\(on=.*9998-12-31"):
+        worklist([], dt.date.max)
+    with pytest.raises(ArgumentValueError, match=r"within"):
+        worklist([], dt.date(2025, 1, 1), -1)
+    assert worklist([], LAST_WORKLIST_DAY) == []

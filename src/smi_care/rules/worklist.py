@@ -346,12 +346,30 @@ def patient_items(record: PatientRecord, on: dt.date, within: int = 14, covers: 
     return items
 
 
+#: The last day a worklist can be made for: the list looks a year ahead of it.
+LAST_WORKLIST_DAY = dt.date(9998, 12, 31)
+
+
 @checked
 def worklist(records: Iterable[PatientRecord], on: dt.date, within: int = 14, covers: Covers = covers_nothing,
              policy: WorklistPolicy = NATIONAL, schedule: SchedulePolicy = NATIONAL_SCHEDULE,
              status: StatusPolicy = NATIONAL_STATUS, classes: ClassificationPolicy = NATIONAL_CLASSES,
              calendar: WorkdayCalendar = OFFICIAL) -> list[WorkItem]:
-    """Every work item for the registry on ``on``, most urgent first."""
+    """Every work item for the registry on ``on``, most urgent first. ``on`` must leave a year
+    of calendar ahead (the list looks up to a health check a year on), ``within`` 0 days or more.
+
+    >>> import datetime as dt
+    >>> worklist([], dt.date.max)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    smi_care.domain.errors.ArgumentValueError: worklist(on=<date>): expected a day up to 9998-12-31 ...
+    >>> worklist([], dt.date(9998, 12, 31))
+    []
+    """
+    if on > LAST_WORKLIST_DAY:
+        raise ArgumentValueError("worklist", "on", on, f"a day up to {LAST_WORKLIST_DAY} (the list looks a year ahead)")
+    if within < 0:
+        raise ArgumentValueError("worklist", "within", within, "0 days or more")
     return by_urgency([i for r in records
                        for i in patient_items(r, on, within, covers, policy, schedule, status, classes, calendar)])
 
