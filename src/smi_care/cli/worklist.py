@@ -95,7 +95,10 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         from smi_care.export.worklist_book import write_day_workbook
 
-        sys.stderr.write(f"written: {write_day_workbook(rows, need_output(args, 'xlsx'), args.lang, args.group_by)}\n")
+        title = (f"随访工作清单 {args.on.isoformat()}（未来{args.within}天）" if args.lang == "zh" else
+                 f"Worklist {args.on.isoformat()} (next {args.within} days)")
+        out = write_day_workbook(rows, need_output(args, "xlsx"), args.lang, args.group_by, title)
+        sys.stderr.write(f"written: {out}\n")
     elif args.format == "json":
         emit(json.dumps({"on": args.on.isoformat(), "within": args.within, "area": args.area, "items": rows},
                          ensure_ascii=False, indent=2), args)
