@@ -37,15 +37,21 @@ def need_output(args: argparse.Namespace, what: str) -> Path:
     return Path(args.output)
 
 
+def note_not_loaded(load: Any, folder: Path) -> None:
+    """One note on stderr when a load (tables or objects) rejected rows: how many, and the
+    command that lists them."""
+    if load.problems:
+        rejected = sum(c.rejected for c in load.counts)
+        sys.stderr.write(f"note: {len(load.problems)} problem(s), {rejected} row(s) not loaded; "
+                         f"run 'smi-care validate {folder}' to list them\n")
+
+
 def load_tables(folder: Path, encoding: str | None = None, columns: Any = None) -> Any:
     """The registry tables of a folder, with a note when rows were not loaded."""
     from smi_care.registry.tables import read_tables
 
     load = read_tables(folder, encoding=encoding, columns=columns)
-    if load.problems:
-        rejected = sum(c.rejected for c in load.counts)
-        sys.stderr.write(f"note: {len(load.problems)} problem(s), {rejected} row(s) not loaded; "
-                         f"run 'smi-care validate {folder}' to list them\n")
+    note_not_loaded(load, folder)
     return load
 
 
@@ -64,21 +70,12 @@ def load_registry(folder: Path, encoding: str | None = None) -> LoadResult:
     from smi_care.registry import read_registry
 
     result = read_registry(folder, encoding=encoding)
-    if result.problems:
-        rejected = sum(c.rejected for c in result.counts)
-        sys.stderr.write(f"note: {len(result.problems)} problem(s), {rejected} row(s) not loaded; "
-                         f"run 'smi-care validate {folder}' to list them\n")
+    note_not_loaded(result, folder)
     return result
-
-
 
 
 def print_text(text: str) -> None:
     """Print ``text`` with one final newline."""
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-
-
 
 

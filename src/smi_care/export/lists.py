@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from smi_care.export.columns import column_header
 from smi_care.export.sheets import Book
-from smi_care.export.xlsx import common_area
-from smi_care.indicators.evaluate import Report, by_name
+from smi_care.export.xlsx import common_area, indicator_sheet
+from smi_care.indicators.evaluate import by_name
 from smi_care.indicators.trend import period_label
-from smi_care.labels import Lang, breakdown_name, group_label, header, indicator_name
+from smi_care.labels import Lang, group_label, header
 from smi_care.registry.areas import NO_NAMES, AreaNames
 
 if TYPE_CHECKING:
@@ -49,27 +49,6 @@ def write_list(rows: pl.DataFrame, path: str | Path, lang: Lang = "zh", group: s
     return Path(path)
 
 
-def indicator_sheet(book: Book, title: str, rep: Report, areas: AreaNames, lang: Lang,
-                    names: Mapping[str, str] | None = None) -> Any:
-    """A sheet of one report: a row per group (the total last), a column per indicator, each
-    figure in its unit's format, red below its target."""
-    by = by_name(rep.by)
-    inds = list(dict.fromkeys(r.indicator for r in rep.results))
-    groups = [g for g in dict.fromkeys(r.group for r in rep.results) if g] + [""]
-    cell = {(r.group, r.indicator): r for r in rep.results}
-    rows, fmts = [], []
-    for g in groups:
-        row: list[Any] = [group_label(by, g, areas, lang)]
-        fr: list[Any] = [None]
-        for i in inds:
-            res = cell.get((g, i))
-            v, f = book.rate(res.value, res.unit, res.met) if res else (None, None)
-            row.append(v)
-            fr.append(f)
-        rows.append(row)
-        fmts.append(fr)
-    heads = [breakdown_name(by, lang), *((names or {}).get(i) or indicator_name(i, lang) for i in inds)]
-    return book.sheet(title, heads, rows, fmts, max_width=24)
 
 
 def write_programme(rep: ProgrammeReport, path: str | Path, lang: Lang = "zh", areas: AreaNames = NO_NAMES) -> Path:

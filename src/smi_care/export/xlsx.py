@@ -12,7 +12,7 @@ sheet names are in Chinese (``lang="zh"``) or English.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -90,22 +90,7 @@ def write_report(reports: Report | Sequence[Report], path: str | Path, lang: Lan
             by = by_name(rep.by)
             if by is None:
                 continue
-            inds = list(dict.fromkeys(r.indicator for r in rep.results))
-            groups = [g for g in dict.fromkeys(r.group for r in rep.results) if g] + [""]
-            cell = {(r.group, r.indicator): r for r in rep.results}
-            rows, fmts = [], []
-            for g in groups:
-                row: list[Any] = [group_label(by, g, areas, lang)]
-                fr: list[Any] = [None]
-                for i in inds:
-                    res = cell.get((g, i))
-                    v, f = s.rate(res.value, res.unit, res.met) if res else (None, None)
-                    row.append(v)
-                    fr.append(f)
-                rows.append(row)
-                fmts.append(fr)
-            s.sheet(breakdown_name(by, lang), [h("group"), *(indicator_name(i, lang) for i in inds)], rows, fmts,
-                    max_width=30)
+            indicator_sheet(s, breakdown_name(by, lang), rep, areas, lang, first_header=h("group"), max_width=30)
         # Every figure, long form.
         rows, fmts = [], []
         for rep in reps:
@@ -177,3 +162,28 @@ def write_validation(report: ValidationReport, path: str | Path, lang: Lang = "z
                 [[f.kind, f.patient_id, f.visit_date.isoformat(), f.field, str(f.recorded), str(f.expected), f.reason]
                  for f in report.findings], freeze_cols=0)
     return Path(path)
+
+def indicator_sheet(book: Book, title: str, rep: Report, areas: AreaNames, lang: Lang,
+                    names: Mapping[str, str] | None = None, *, first_header: str | None = None,
+                    max_width: int = 24) -> Any:
+    """A sheet of one report: a row per group (the total last), a column per indicator, each
+    figure in its unit's format, red below its target. The first column is headed by the
+    breakdown's name, or ``first_header``; ``names`` overrides indicator names."""
+    by = by_name(rep.by)
+    inds = list(dict.fromkeys(r.indicator for r in rep.results))
+    groups = [g for g in dict.fromkeys(r.group for r in rep.results) if g] + [""]
+    cell = {(r.group, r.indicator): r for r in rep.results}
+    rows, fmts = [], []
+    for g in groups:
+        row: list[Any] = [group_label(by, g, areas, lang)]
+        fr: list[Any] = [None]
+        for i in inds:
+            res = cell.get((g, i))
+            v, f = book.rate(res.value, res.unit, res.met) if res else (None, None)
+            row.append(v)
+            fr.append(f)
+        rows.append(row)
+        fmts.append(fr)
+    heads = [first_header or breakdown_name(by, lang),
+             *((names or {}).get(i) or indicator_name(i, lang) for i in inds)]
+    return book.sheet(title, heads, rows, fmts, max_width=max_width)
