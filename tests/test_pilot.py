@@ -167,6 +167,20 @@ def test_verdicts_and_targets(card) -> None:  # type: ignore[no-untyped-def]
     assert card.row("standard_management_rate").target.plan == "national"
 
 
+def test_each_source_of_a_target_is_cited_once(card) -> None:  # type: ignore[no-untyped-def]
+    """The list of sources after the table names each sentence once; the national seeds, which
+    have no sentence in file 004, are one line naming their document and every target it sets."""
+    text = to_table(card)
+    sources = text.split("目标依据（work plans 004）:")[1].split("\n\n")[0].strip().splitlines()
+    assert len(sources) == len(set(sources))
+    national = [line for line in sources if line.strip().startswith("national ")]
+    assert len(national) == 1, national
+    assert "社会心理服务体系建设试点地区县区工作方案, 2021" in national[0]
+    for zh, target in [("在册患者规范管理率", "≥80%"), ("精神分裂症治疗率", "≥80%"), ("心理疏导服务率", "≥50%")]:
+        assert f"{zh} {target}" in national[0]
+    assert "standard_management_rate" not in text
+
+
 def test_warnings(card, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert any("awareness_students" in w and "no survey of this population group" in w for w in card.warnings)
     assert any(w.startswith("university_centre_rate") and "0 in" not in w for w in card.warnings) is False

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from smi_care.export.terminal import pad
 from smi_care.indicators.evaluate import IndicatorResult, Report
 from smi_care.indicators.targets import Target
 from smi_care.indicators.trend import period_label
@@ -51,18 +52,6 @@ def _verdict(met: bool | None) -> str:
     return "" if met is None else ("达标" if met else "未达标")
 
 
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(width - _width(text), 0)
-
-
-def _right(text: str, width: int) -> str:
-    return " " * max(width - _width(text), 0) + text
-
-
 def _value(r: ScoreRow) -> str:
     return "—" if r.value is None else f"{r.value:.1f}%"
 
@@ -71,28 +60,39 @@ def _source(t: PilotTarget | None) -> str:
     return "" if t is None else f"{t.plan} {t.year}"
 
 
+def _citation(rows: list[ScoreRow]) -> str:
+    """One line per sentence a target comes from: a plan's sentence is quoted as the file has it;
+    a national seed (no line in file 004) names its document and the targets it sets."""
+    t = rows[0].target
+    assert t is not None
+    if t.line:
+        return f"  {t.plan} {t.year}, {plan_by_id(t.plan).title} 第{t.line}行: “{t.sentence}”"
+    targets = "、".join(f"{r.zh} ≥{r.target.threshold:g}%" for r in rows if r.target is not None)
+    return f"  {t.plan} {t.year}, {plan_by_id(t.plan).title}: {t.sentence}（{targets}）"
+
+
 def to_table(card: Scorecard, names: Names = _plain) -> str:
     """One block per area (the whole area first): indicator, numerator/denominator, value,
     target, met, the target's plan and year; then the plan sentences and the warnings."""
     lines = [f"社会心理服务体系建设试点 计分卡 {period_label(card.period)}（目标：{', '.join(card.plans.plans)}）"]
-    used: dict[tuple[str, int, str], PilotTarget] = {}
+    used: dict[tuple[str, int, str], list[ScoreRow]] = {}
     for group in ["", *card.groups()]:
         lines += ["", _area_title(card, group, names),
-                  f"{_pad('指标', 46)}{_right('分子/分母', 12)}  {_right('值', 7)}  {_right('目标', 6)}  "
-                  f"{_pad('达标', 8)}依据"]
+                  f"{pad('指标', 46)}{pad('分子/分母', 12, right=True)}  {pad('值', 7, right=True)}  "
+                  f"{pad('目标', 6, right=True)}  {pad('达标', 8)}依据"]
         for r in card.rows:
             if r.group != group:
                 continue
             if r.target is not None:
-                used.setdefault((r.target.plan, r.target.line or 0, r.target.sentence), r.target)
+                cited = used.setdefault((r.target.plan, r.target.line or 0, r.target.sentence), [])
+                if all(c.indicator != r.indicator for c in cited):
+                    cited.append(r)
             target = "" if r.target is None else f"≥{r.target.threshold:g}%"
-            lines.append(f"{_pad(r.zh, 46)}{f'{r.numerator}/{r.denominator}':>12}  {_value(r):>7}  {target:>6}  "
-                         f"{_pad(_verdict(r.met), 8)}{_source(r.target)}".rstrip())
+            lines.append(f"{pad(r.zh, 46)}{f'{r.numerator}/{r.denominator}':>12}  {_value(r):>7}  {target:>6}  "
+                         f"{pad(_verdict(r.met), 8)}{_source(r.target)}".rstrip())
     if used:
         lines += ["", "目标依据（work plans 004）:"]
-        for t in used.values():
-            where = f"{plan_by_id(t.plan).title} 第{t.line}行" if t.line else plan_by_id(t.plan).title
-            lines.append(f"  {t.plan} {t.year}, {where}: “{t.sentence}”")
+        lines += [_citation(rows) for rows in used.values()]
     if card.warnings:
         lines += ["", "注意 / warnings:", *(f"  - {w}" for w in card.warnings)]
     return "\n".join(lines)

@@ -64,7 +64,8 @@ class PilotPlan:
 @attrs.frozen
 class PilotTarget:
     """A threshold (in %) an indicator should reach by the end of ``year``, set by ``plan`` in
-    ``sentence`` (line ``line`` of :data:`PLAN_FILE`; None for the national seeds)."""
+    ``sentence`` (line ``line`` of :data:`PLAN_FILE`; for the national seeds, which have no line,
+    the sentence is the document and year national-rules §8 cites)."""
 
     indicator: str
     threshold: float
@@ -136,8 +137,7 @@ def _t(plan: str, year: int, line: int, sentence: str, *pairs: tuple[str, float]
 
 def _national() -> list[PilotTarget]:
     """The seeds' pilot targets (NATIONAL_TARGETS whose source is a 社会心理服务体系建设试点 document)."""
-    return [PilotTarget(t.indicator, t.threshold, t.year, "national",
-                        f"national-rules §8: {t.source}, {t.year}, {t.indicator} ≥ {t.threshold:g}")
+    return [PilotTarget(t.indicator, t.threshold, t.year, "national", f"{t.source}, {t.year}")
             for t in NATIONAL_TARGETS if "社会心理服务体系建设试点" in t.source]
 
 
