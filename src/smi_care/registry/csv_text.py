@@ -1,0 +1,167 @@
+"""Parsing CSV of the registry format into text cells with each row's true line number:
+polars' parser when every line is one row, the csv module for quoted cells that span lines."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import polars as pl
+
+from smi_care.registry.problems import Problem, RegistryReadError
+from smi_care.registry.raw import check_header, plain_text
+
+
+def _frame(header: tuple[str, ...], records: list[tuple[int, list[str]]]) -> pl.DataFrame:
+    cols: dict[str, list[str]] = {h: [] for h in header}
+    for _, cells in records:
+        for i, h in enumerate(header):
+            cols[h].append(cells[i].strip() if i < len(cells) else "")
+    df = pl.DataFrame({"line": pl.Series([ln for ln, _ in records], dtype=pl.UInt32),
+                       **{h: pl.Series(v, dtype=pl.Utf8) for h, v in cols.items()}})
+    return df
+
+
+def _too_many(file: str, line: int, cells: list[str], header: tuple[str, ...]) -> Problem:
+    pid = cells[header.index("patient_id")].strip() if "patient_id" in header else ""
+    return Problem(file, line, "", "", f"has {len(cells)} cells but the header has {len(header)} columns", "bad_row",
+                   pid or None)
+
+
+def read_csv_text(file: str, text: str) -> tuple[tuple[str, ...], pl.DataFrame, list[Problem]]:
+    """Header, cells (with ``line``) and the rows that could not be read, of CSV text."""
+    first_nl = text.find("\n")
+    head_text = text if first_nl < 0 else text[:first_nl]
+    if not head_text.strip() and first_nl < 0:
+        return (), pl.DataFrame({"line": pl.Series([], dtype=pl.UInt32)}), []
+    header = check_header(file, [h.strip() for h in next(csv.reader([head_text.rstrip("\r")]), [])])
+    width = len(header)
+    body = "" if first_nl < 0 else text[first_nl + 1:]
+    if '"' in body and _quoted_newline(body):
+        return header, *_read_with_csv(file, header, body)
+    fast = _read_plain(header, text, body)
+    if fast is not None:
+        return header, fast, []
+    lines = pl.Series("text", [body]).str.split("\n").explode()
+    frame = pl.DataFrame({"text": lines}).with_columns(
+        line=pl.int_range(2, pl.len() + 2, dtype=pl.UInt32),
+        text=pl.col("text").str.strip_suffix("\r"))
+    frame = frame.filter(pl.col("text").str.replace_all(r"[\s,]", "") != "")
+    quoted = frame.filter(pl.col("text").str.contains('"', literal=True))
+    plain = frame.filter(~pl.col("text").str.contains('"', literal=True))
+    problems: list[Problem] = []
+    plain = plain.with_columns(n=pl.col("text").str.count_matches(",", literal=True) + 1)
+    wide = plain.filter(pl.col("n") > width)
+    for line, t in wide.select("line", "text").iter_rows():
+        problems.append(_too_many(file, line, t.split(","), header))
+    plain = plain.filter(pl.col("n") <= width)
+    fields = [f"field_{i}" for i in range(width)]
+    cells = plain.select("line", pl.col("text").str.splitn(",", width).struct.rename_fields(fields)).unnest("text")
+    cells = cells.select("line", *[pl.col(c).fill_null("").str.strip_chars().alias(h) for c, h in zip(fields, header,
+                                                                                                      strict=True)])
+    if quoted.height:
+        records: list[tuple[int, list[str]]] = []
+        for line, t in quoted.select("line", "text").iter_rows():
+            row = next(csv.reader([t]))
+            if len(row) > width:
+                problems.append(_too_many(file, line, row, header))
+                continue
+            if all(not c.strip() for c in row):
+                continue
+            records.append((line, row))
+        if records:
+            cells = pl.concat([cells, _frame(header, records)]).sort("line")
+    return header, cells, problems
+
+
+def _read_plain(header: tuple[str, ...], text: str, body: str) -> pl.DataFrame | None:
+    """polars' own CSV parser, used when every line is exactly one row: no quotes, no blank
+    line, no row wider than the header (then line = position + 2). None when it does not apply."""
+    if not body or '"' in body or "\n\n" in body or "\n\r\n" in body or body.startswith(("\n", "\r\n")):
+        return None
+    if "\r" in body and "\r" in body.replace("\r\n", ""):
+        return None
+    expected = body.count("\n") + (0 if body.endswith("\n") else 1)
+    try:
+        df = pl.read_csv(text.encode("utf-8"), has_header=True, infer_schema=False, quote_char=None,
+                         new_columns=list(header), raise_if_empty=False)
+    except (pl.exceptions.ComputeError, pl.exceptions.ShapeError, pl.exceptions.NoDataError):
+        return None
+    if df.height != expected or df.width != len(header):
+        return None
+    spaced = " " in body or "\t" in body or "\r" in body
+    df = df.select(pl.int_range(2, pl.len() + 2, dtype=pl.UInt32).alias("line"),
+                   *[(pl.col(h).fill_null("").str.strip_chars() if spaced else pl.col(h).fill_null("")) for h in header])
+    if "\n," in body or body.startswith(",") or spaced:  # a row may have no cell at all: left out, as the csv module does
+        df = df.filter(pl.any_horizontal(*(pl.col(h) != "" for h in header)))
+    return df
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def read_plain_bytes(file: str, raw: bytes, compact: bool = False, columns: frozenset[str] | None = None
+                      ) -> tuple[tuple[str, ...], pl.DataFrame] | None:
+    """:func:`_read_plain` on the file's bytes, without decoding them in Python (polars checks
+    they are UTF-8). None when the file needs the general path."""
+    start = 3 if raw.startswith(BOM) else 0
+    nl = raw.find(b"\n", start)
+    if nl < 0 or raw.find(b'"', nl) >= 0 or raw.find(b"\n\n", nl) >= 0 or raw.find(b"\n\r\n", nl) >= 0:
+        return None
+    if raw.count(b"\r", nl) != raw.count(b"\r\n", nl) or nl + 1 >= len(raw):
+        return None
+    try:
+        head = raw[start:nl].decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return None
+    names = next(csv.reader([head]), [])
+    header = check_header(file, [h.strip() for h in names])
+    expected = raw.count(b"\n", nl + 1) + (0 if raw.endswith(b"\n") else 1)
+    source = raw[start:] if start else raw
+    picked = [(n, h) for n, h in zip(names, header, strict=True) if columns is None or h in columns]
+    text = {n: pl.Categorical if compact else pl.Utf8 for n, _ in picked}
+    header = tuple(h for _, h in picked)
+    try:
+        df = pl.read_csv(source, has_header=True, infer_schema=False, quote_char=None, columns=list(text),
+                         schema_overrides=text, raise_if_empty=False, empty_string_is_null=False)
+    except Exception:  # not UTF-8, ragged: the general path reports it row by row
+        return None
+    if df.height != expected or df.width != len(header):
+        return None
+    df.columns = list(header)
+    spaced = raw.find(b" ", nl) >= 0 or raw.find(b"\t", nl) >= 0 or raw.find(b"\r", nl) >= 0
+    if spaced:  # rare: cells to strip are plain text
+        df = plain_text(df)
+    nulls = {h for h, n in zip(header, df.null_count().row(0), strict=True) if n}
+    df = df.select(pl.int_range(2, pl.len() + 2, dtype=pl.UInt32).alias("line"),
+                   *[(pl.col(h).fill_null("") if h in nulls else pl.col(h)).pipe(
+                       lambda e: e.str.strip_chars() if spaced else e) for h in header])
+    if raw.find(b"\n,", nl) >= 0 or spaced:  # a line of nothing but commas starts with one
+        df = df.filter(pl.any_horizontal(*(pl.col(h) != "" for h in header)))
+    return header, df
+
+
+def _quoted_newline(body: str) -> bool:
+    """Whether some quoted cell spans lines (an odd number of quotes on a line)."""
+    counts = pl.Series([body]).str.split("\n").explode().str.count_matches('"', literal=True)
+    return bool((counts % 2 == 1).any())
+
+
+def _read_with_csv(file: str, header: tuple[str, ...], body: str) -> tuple[pl.DataFrame, list[Problem]]:
+    reader = csv.reader(io.StringIO(body, newline=""))
+    records: list[tuple[int, list[str]]] = []
+    problems: list[Problem] = []
+    line = 1
+    try:
+        for raw in reader:
+            start = line + 1
+            line = reader.line_num + 1
+            if not raw or all(not c.strip() for c in raw):
+                continue
+            if len(raw) > len(header):
+                problems.append(_too_many(file, start, raw, header))
+                continue
+            records.append((start, raw))
+    except csv.Error as exc:
+        raise RegistryReadError(Problem(file, line, "", "", f"cannot be read as CSV: {exc}", "bad_file")) from None
+    return _frame(header, records), problems
