@@ -15,13 +15,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from smi_care.registry.csv_text import BOM, read_csv_text, read_plain_bytes
+from smi_care.registry.csv_text import BOM, SAMPLE_BYTES, read_csv_text, read_plain_bytes
 from smi_care.registry.decoding import MIXED_SHARE, decode
 from smi_care.registry.frames import EXCEL_EPOCH, as_text, is_date_column, read_frame, read_parquet_file, read_xlsx_sheets
 from smi_care.registry.problems import Problem, RegistryReadError
 from smi_care.registry.raw import ENCODING, RawFile, finish_file, plain_text, reading
-
-SAMPLE_BYTES = 1 << 16
 
 
 def read_csv_file(path: Path, file: str, encoding: str | None = None, compact: bool = False,
