@@ -9,6 +9,7 @@ import io
 
 import polars as pl
 
+from smi_care.registry.cell_size import check_cell_sizes, long_field, too_long
 from smi_care.registry.problems import Problem, RegistryReadError
 from smi_care.registry.raw import check_header, plain_text
 
@@ -42,6 +43,7 @@ def read_csv_text(file: str, text: str) -> tuple[tuple[str, ...], pl.DataFrame, 
         return header, *_read_with_csv(file, header, body)
     fast = _read_plain(header, text, body)
     if fast is not None:
+        check_cell_sizes(file, fast)
         return header, fast, []
     lines = pl.Series("text", [body]).str.split("\n").explode()
     frame = pl.DataFrame({"text": lines}).with_columns(
@@ -63,7 +65,10 @@ def read_csv_text(file: str, text: str) -> tuple[tuple[str, ...], pl.DataFrame, 
     if quoted.height:
         records: list[tuple[int, list[str]]] = []
         for line, t in quoted.select("line", "text").iter_rows():
-            row = next(csv.reader([t]))
+            try:
+                row = next(csv.reader([t]))
+            except csv.Error as exc:
+                raise csv_error(file, line, t, header, exc) from None
             if len(row) > width:
                 problems.append(_too_many(file, line, row, header))
                 continue
@@ -72,6 +77,7 @@ def read_csv_text(file: str, text: str) -> tuple[tuple[str, ...], pl.DataFrame, 
             records.append((line, row))
         if records:
             cells = pl.concat([cells, _frame(header, records)]).sort("line")
+    check_cell_sizes(file, cells)
     return header, cells, problems
 
 
@@ -143,6 +149,7 @@ def read_plain_bytes(file: str, raw: bytes, compact: bool = False, columns: froz
     df = df.select(pl.int_range(2, pl.len() + 2, dtype=pl.UInt32).alias("line"),
                    *[(pl.col(h).fill_null("") if h in nulls else pl.col(h)).pipe(
                        lambda e: e.str.strip_chars() if spaced else e) for h in header])
+    check_cell_sizes(file, df)
     return header, df.filter(pl.any_horizontal(*(pl.col(h) != "" for h in header)))
 
 
@@ -181,5 +188,14 @@ def _read_with_csv(file: str, header: tuple[str, ...], body: str) -> tuple[pl.Da
                 continue
             records.append((start, raw))
     except csv.Error as exc:
-        raise RegistryReadError(Problem(file, line, "", "", f"cannot be read as CSV: {exc}", "bad_file")) from None
+        raise csv_error(file, line + 1, "\n".join(body.split("\n")[line - 1:]), header, exc) from None
     return _frame(header, records), problems
+
+
+def csv_error(file: str, line: int, text: str, header: tuple[str, ...], exc: csv.Error) -> RegistryReadError:
+    """The error for a record the csv module refused, starting at ``line`` (``text``: the file
+    from there): a cell over the format's limit is named with its column and size."""
+    found = long_field(text, header) if "field limit" in str(exc) else None
+    if found is not None:
+        return too_long(file, line, *found)
+    return RegistryReadError(Problem(file, line, "", "", f"cannot be read as CSV: {exc}", "bad_file"))

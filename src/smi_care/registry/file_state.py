@@ -30,6 +30,13 @@ from smi_care.registry.sources import read_csv_file
 #: The tables of a registry and their CSV files.
 TABLE_FILES = {"patients": PATIENTS, "followups": FOLLOWUPS, "events": EVENTS, "population": POPULATION}
 WORKBOOK = "registry.xlsx"
+
+
+def sheet_name(table: str) -> str:
+    """How a problem names a sheet of :data:`WORKBOOK`: as Excel names it in a reference to
+    another workbook, ``[registry.xlsx]followups`` (the line is then the sheet's row number)."""
+    return f"[{WORKBOOK}]{table}"
+
 #: Files a registry folder may hold besides the tables (``areas.csv``: area names, registry-format.md).
 OTHER_FILES = frozenset({"registry.toml", "registry.json", WORKBOOK, "areas.csv", "areas.parquet"}) | PROGRAMME_FILE_NAMES
 #: The optional programme files (read by :mod:`smi_care.registry.support_files`), as CSV or Parquet.
@@ -62,7 +69,7 @@ def read_sources(folder: Path, encoding: str | None, wanted: Mapping[str, frozen
         elif pq_path.is_file():
             found[file] = read_parquet_file(pq_path, file, wanted[file])
         elif sheets is not None and table in sheets:
-            found[file] = read_frame(file, sheets[table], "xlsx", wanted[file])
+            found[file] = read_frame(sheet_name(table), sheets[table], "xlsx", wanted[file])
     known = OTHER_FILES | set(TABLE_FILES.values()) | {f"{t}.parquet" for t in TABLE_FILES} | SUPPORT_FILE_NAMES
     for path in sorted(folder.iterdir()):
         if path.is_file() and not path.name.startswith(".") and path.name not in known:
@@ -98,23 +105,24 @@ def open_file(raw: RawFile | None, file: str, known: tuple[str, ...], file_notes
                                                "line": pl.Series([], dtype=pl.UInt32)}), (), 0, "")
         return FileState(empty, (), empty.data, [], 0)
     file_notes.extend(raw.notices)
+    shown_as = raw.file  # the file, or the workbook's sheet (sheet_name), as problems name it
     problems = list(raw.problems)
     read = raw.data.height + raw.unreadable
     extra = tuple(h for h in raw.header if h not in known)
     data = raw.data if file == FOLLOWUPS else plain_text(raw.data)  # follow-ups: by chunks (load_followups)
     if not raw.header:
-        file_notes.append(Problem(file, 0, "", "", "is empty (not even a header line)", "empty_file", rejected=False))
+        file_notes.append(Problem(shown_as, 0, "", "", "is empty (not even a header line)", "empty_file", rejected=False))
     missing = [c for c in REQUIRED[file] if c not in raw.header]
     if missing and raw.header:
         names = ", ".join(described(c) for c in missing)
-        file_notes.append(Problem(file, 1, missing[0], "", f"the file has no column {names}, which is required: "
+        file_notes.append(Problem(shown_as, 1, missing[0], "", f"the file has no column {names}, which is required: "
                                   f"none of its {data.height} row(s) were loaded", "missing_column",
                                   rejected=data.height > 0))
         col = missing[0]
         reason = f"the file has no column {described(col)}, which is required"
         pids = data.get_column("patient_id").to_list() if "patient_id" in data.columns else [""] * data.height
         for line, pid in zip(data.get_column("line").to_list(), pids, strict=True):
-            problems.append(Problem(file, line, col, "", reason, "missing_required", pid or None))
+            problems.append(Problem(shown_as, line, col, "", reason, "missing_required", pid or None))
         data = data.clear()
     return FileState(raw, extra, data, problems, read)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
+from smi_care.registry.cell_size import check_cell_sizes
 from smi_care.registry.problems import Problem, RegistryReadError
 from smi_care.registry.raw import RawFile, check_header, finish_file, reading
 
@@ -48,6 +49,7 @@ def read_frame(file: str, df: pl.DataFrame, encoding: str, columns: frozenset[st
         blank = pl.all_horizontal((pl.col(h) == "") if data.schema[h] == pl.Utf8 else pl.col(h).is_null()
                                   for h in header)
         data = data.filter(~blank)
+    check_cell_sizes(file, data)
     return finish_file(file, header, data.select("line", *header), [], encoding)
 
 

@@ -48,6 +48,7 @@ from smi_care.registry.columns import (
     REQUIRED,
     described,
 )
+from smi_care.registry.csv_text import csv_error
 from smi_care.registry.metadata import read_edition
 from smi_care.registry.problems import FileCounts, Problem, RegistryReadError, counts_for
 from smi_care.registry.row_parsers import (
@@ -125,7 +126,10 @@ def _read_rows(path: Path, file: str, out: Collector) -> tuple[list[Row], tuple[
                     continue
                 row_extras = tuple((h, row.cells.get(h, "")) for h in extra if row.cells.get(h, ""))
                 rows.append(attrs.evolve(row, extras=row_extras))
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except csv.Error as exc:
+            text = "\n".join(path.read_text(encoding="utf-8-sig").split("\n")[line:])
+            raise csv_error(file, line + 1, text, tuple(header), exc) from None
+        except UnicodeDecodeError as exc:
             raise RegistryReadError(Problem(file, line, "", "", f"cannot be read as UTF-8 CSV: {exc}",
                                             "bad_file")) from None
     return rows, extra, rejected
