@@ -118,20 +118,18 @@ def test_metadata_saved_as_gbk_is_read(tmp_path: Path) -> None:
     assert read_edition(folder).name == "WS2018"
 
 
-def test_a_field_over_the_csv_limit_is_a_file_error_or_a_rejected_row(tmp_path: Path,
-                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_field_over_the_csv_limit_is_a_file_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One answer on every path (tests/test_reader_cell_size.py): the file refused, naming the
+    line, the column and the cell's size, and the CLI says so without a traceback."""
     huge = '"' + "x" * 140_000 + '"'
     text = PATIENTS.replace("P3,1,1982-05-06,110105001002,1", f"P3,1,1982-05-06,110105001002,{huge}")
     folder = folder_with(tmp_path, {"patients.csv": text})
-    try:
-        load = read_tables(folder)
-    except RegistryReadError as exc:
-        assert exc.problem.file == "patients.csv"
-        cli_unusable(folder, capsys, "patients.csv")
-        return
-    bad = [p for p in load.problems if p.line == 4]
-    assert bad and all(len(p.value) < 300 for p in bad)  # cut to a readable length
-    assert "140,000 characters" in bad[0].value
+    with pytest.raises(RegistryReadError) as exc:
+        read_tables(folder)
+    p = exc.value.problem
+    assert (p.file, p.line, p.column) == ("patients.csv", 4, "disorder")
+    assert len(p.value) < 300 and "140,000 characters" in p.value  # cut to a readable length
+    cli_unusable(folder, capsys, "patients.csv")
 
 
 # --- rows: rejected one by one, with the true line ------------------------------------------------

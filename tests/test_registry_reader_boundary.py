@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from smi_care.domain.codes import FormEdition
-from smi_care.registry.reader import _known, read_registry_by_rows
+from smi_care.registry.reader import read_registry_by_rows
+from smi_care.registry.row_parsers import _known
 
 #: Patient cells in the order the reader takes them, each with a bad value.
 BAD_PATIENT = (

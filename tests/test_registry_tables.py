@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smi_care.registry import RegistryReadError, read_tables, tables, write_registry, write_tables
+from smi_care.registry import RegistryReadError, read_tables, table_loaders, write_registry, write_tables
 from smi_care.registry.reader import read_registry_by_rows as read_registry
 from smi_care.registry.sources import read_csv_file
 from smi_care.registry.tables import FILE_KINDS
@@ -140,7 +140,7 @@ def test_followups_read_by_chunks_equal_one_pass(dirty: Path, monkeypatch: pytes
     """Follow-ups are validated a chunk at a time; chunks of 7 rows give the one-pass tables and
     the same problems, in the same order (chunk edges fall between a patient's rows)."""
     whole = read_tables(dirty)
-    monkeypatch.setattr(tables, "_CHUNK", 7)
+    monkeypatch.setattr(table_loaders, "_CHUNK", 7)
     chunked = read_tables(dirty)
     assert len(_row_problems(whole)) >= 10
     assert chunked.problems == whole.problems

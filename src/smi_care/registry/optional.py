@@ -24,9 +24,11 @@ import polars as pl
 from smi_care.domain.errors import HIDDEN, SmiCareError
 from smi_care.registry.cells import CellError
 from smi_care.registry.columns import PII_COLUMNS, described
+from smi_care.registry.frames import as_text, read_parquet_file
 from smi_care.registry.problems import FileCounts, Problem
-from smi_care.registry.sources import RawFile, as_text, read_csv_file, read_parquet_file
-from smi_care.registry.tables import DTYPES, Kind, with_typed
+from smi_care.registry.raw import RawFile
+from smi_care.registry.screen import DTYPES, Kind, with_typed
+from smi_care.registry.sources import read_csv_file
 
 
 @attrs.frozen

@@ -41,11 +41,16 @@ import polars as pl
 from smi_care.domain.guardian import Guardianship
 from smi_care.domain.medication import MAX_DAYS_SUPPLIED, MAX_QUANTITY, Dispensing
 from smi_care.domain.team import Team, TeamReview, TeamRole
-from smi_care.registry import cells, reader
+from smi_care.registry import cells
 from smi_care.registry.columns import DISPENSINGS, GUARDIANS, SUPPORT_FILES, TEAM_REVIEWS, TEAMS, described
+from smi_care.registry.file_state import FileState, final_table, open_file
+from smi_care.registry.frames import read_parquet_file
 from smi_care.registry.problems import FileCounts, Problem, RegistryReadError, counts_for
-from smi_care.registry.sources import RawFile, read_csv_file, read_parquet_file
-from smi_care.registry.tables import FileState, Kind, RegistryTables, final_table, open_file, text_frame, with_typed
+from smi_care.registry.raw import RawFile
+from smi_care.registry.registry_tables import RegistryTables
+from smi_care.registry.row_parsers import Collector, Row, RowParser
+from smi_care.registry.screen import Kind, text_frame, with_typed
+from smi_care.registry.sources import read_csv_file
 
 Spec = tuple[str, Callable[[str], Any], Kind]
 
@@ -172,10 +177,10 @@ def _read_file(raw: RawFile | None, file: str, owners: pl.DataFrame, key: str, k
     flag = cell_bad | required | pl.any_horizontal(*(c(f"__rule{i}") for i in range(len(rules))))
     typed = typed.with_columns(__flag=flag)
     suspects = typed.filter(c("__flag")).sort("row")
-    col = reader.Collector(False)
+    col = Collector(False)
     for values in text_frame(suspects, names).iter_rows(named=True):
-        r = reader.Row(file, int(values["line"]), {h: str(values.get(h) or "") for h in raw.header}, ())
-        p = reader.RowParser(r, col)
+        r = Row(file, int(values["line"]), {h: str(values.get(h) or "") for h in raw.header}, ())
+        p = RowParser(r, col)
         for name in (key, *(k for k in ("patient_id",) if k != key and k in raw.header)):
             p.take(name, str, required=name in _REQUIRED[file])
         for name, parse, _ in specs:

@@ -1,0 +1,76 @@
+"""What every source of a registry file gives: :class:`RawFile` (the cells as text, with the
+rows that could not be read), the error boundary of reading one file, and the numbering of rows."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import attrs
+import polars as pl
+
+from smi_care.registry.problems import Problem, RegistryReadError, shown
+
+#: File-level problem kinds (they concern a whole file, not a row).
+ENCODING = "encoding"
+
+
+@attrs.frozen
+class RawFile:
+    """The cells of one file as text, with the rows that could not be read reported."""
+
+    file: str
+    header: tuple[str, ...]
+    data: pl.DataFrame
+    problems: tuple[Problem, ...]
+    unreadable: int
+    encoding: str
+    notices: tuple[Problem, ...] = ()
+
+
+def check_header(file: str, header: list[str]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    for h in header:
+        if h in seen or not h:
+            raise RegistryReadError(Problem(file, 1, h, "", "the header repeats a column or has an empty name",
+                                            "bad_header"))
+        seen.add(h)
+    return tuple(header)
+
+def plain_text(df: pl.DataFrame) -> pl.DataFrame:
+    """``df`` with its categorical text columns as plain ``Utf8`` (other columns unchanged)."""
+    cats = [name for name, dtype in df.schema.items() if dtype == pl.Categorical]
+    return df.with_columns(pl.col(cats).cast(pl.Utf8)) if cats else df
+
+
+@contextlib.contextmanager
+def reading(file: str) -> Iterator[None]:
+    """The error boundary of reading one file: whatever goes wrong inside becomes a
+    :class:`RegistryReadError` naming the file and the cause, never a traceback."""
+    try:
+        yield
+    except (RegistryReadError, KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError, RecursionError):
+        raise
+    except BaseException as exc:  # the boundary: any failure of a file (even an engine's panic) is the file's
+        cause = shown(" ".join(str(exc).split()) or type(exc).__name__)
+        raise RegistryReadError(Problem(file, 0, "", "", f"cannot be read ({type(exc).__name__}): {cause}",
+                                        "bad_file")) from None
+
+
+def finish_file(file: str, header: tuple[str, ...], data: pl.DataFrame, problems: list[Problem], encoding: str,
+            notices: tuple[Problem, ...] = ()) -> RawFile:
+    """Number the rows (readable or not) in file order."""
+    if not problems and data.width:
+        data = data.with_columns(row=pl.int_range(0, pl.len(), dtype=pl.UInt32)).select("row", "line", *header)
+        return RawFile(file, header, data, (), 0, encoding, notices)
+    bad_lines = pl.Series([p.line for p in problems], dtype=pl.UInt32)
+    all_lines = pl.concat([data.get_column("line"), bad_lines]).sort() if data.width else bad_lines.sort()
+    position = pl.DataFrame({"line": all_lines, "row": pl.int_range(0, len(all_lines), dtype=pl.UInt32,
+                                                                     eager=True)})
+    if data.width and data.height:
+        data = data.join(position, on="line", how="left").select("row", "line", *header)
+    else:
+        data = pl.DataFrame({"row": pl.Series([], dtype=pl.UInt32), "line": pl.Series([], dtype=pl.UInt32),
+                             **{h: pl.Series([], dtype=pl.Utf8) for h in header}})
+    problems.sort(key=lambda p: p.line)
+    return RawFile(file, header, data, tuple(problems), len(problems), encoding, notices)
