@@ -84,7 +84,7 @@ from smi_care.domain.records import (
     event_conflict,
     followup_conflict,
 )
-from smi_care.registry import cells, reader
+from smi_care.registry import cells, partitioned, reader
 from smi_care.registry.cells import CellError
 from smi_care.registry.columns import (
     EVENT_COLUMNS,
@@ -809,6 +809,8 @@ def read_tables(folder: str | Path, *, strict: bool = False, encoding: str | Non
     file lacks it (a typed column is then null). None reads and validates everything.
     """
     folder = Path(folder)
+    if partitioned.is_partitioned(folder):  # county=… sub-folders: each read here, put together there
+        return partitioned.read_partitioned(folder, read_tables, strict=strict, encoding=encoding, columns=columns)
     wanted = projections(columns, TABLE_FILES.values())
     raws, notices = _sources(folder, encoding, wanted)
     if PATIENTS not in raws:
