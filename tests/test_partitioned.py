@@ -197,3 +197,52 @@ def test_problems_are_counted_as_in_the_unpartitioned_registry(tmp_path: Path) -
     assert {c.file: (c.read, c.accepted, c.rejected) for c in load.counts} == \
         {c.file: (c.read, c.accepted, c.rejected) for c in whole.counts}
     assert all(p.file.startswith("county=") for p in load.problems)
+
+
+# --- a report county by county (issue 19 item 4) -------------------------------------------------
+
+def test_a_report_county_by_county_equals_one_whole_evaluation(province: Path, partitioned: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from smi_care.scale import folders
+
+    events = read_tables(province).tables.events
+    between = events.filter((pl.col("event") == "transfer_out") & pl.col("other_area").str.starts_with("36")
+                            & (pl.col("date") <= pl.date(2025, 12, 31)))
+    assert between.height > 0, "the fixture must move someone between its counties"
+    opened: list[Path] = []
+    real = folders.read_tables
+
+    def spy(folder: Path, **kwargs: object) -> object:
+        opened.append(Path(folder))
+        return real(folder, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(folders, "read_tables", spy)
+    period = Period.parse("2025")
+    wanted = columns_needed(bys=tuple(BYS))
+    done = folders.evaluate_partitioned(partitioned, period, BYS, columns=wanted)
+    assert opened == list(partition_folders(partitioned))  # one county per read, each once
+    whole = evaluate_tables(read_tables(province).tables, period, BYS)
+    for a, b in zip(whole, done.partials, strict=True):
+        assert a.counts == b.counts and a.population == b.population and a.patients == b.patients
+    assert done.problems == () and {c.file: c.accepted for c in done.counts}["patients.csv"] == 900
+    # each county alone (its own coverage): the patient who moved to another county leaves the count
+    alone = [evaluate_tables(read_tables(p).tables, period, [None])[0] for p in partition_folders(partitioned)]
+    registered = sum(p.counts[("management_rate", "")][1] for p in alone)
+    assert registered < whole[0].counts[("management_rate", "")][1]
+    opened.clear()
+    one = folders.evaluate_partitioned(partitioned, period, [AreaLevel.TOWNSHIP], within="360103")
+    assert opened == [partitioned / "county=360103"]
+    part = read_tables(partitioned / "county=360103").tables
+    assert one.partials[0].counts == evaluate_tables(part, period, [AreaLevel.TOWNSHIP],
+                                                     covers=coverage_of_partitions(partition_folders(partitioned)))[0].counts
+
+
+def test_report_on_the_partitioned_folder_notes_rows_not_loaded(capsys: pytest.CaptureFixture[str],
+                                                                tmp_path: Path) -> None:
+    source, _ = write_dirty(tmp_path / "dirty", patients=300, seed=5)
+    split_csv(source, tmp_path / "parts")
+    code, out = run(capsys, "report", str(tmp_path / "parts"), "--period", "2025", "--format", "json")
+    _, whole = run(capsys, "report", str(source), "--period", "2025", "--format", "json")
+    assert code == 0 and json.loads(out)["results"] == json.loads(whole)["results"]
+    main(["report", str(tmp_path / "parts"), "--period", "2025"])
+    assert "row(s) not loaded" in capsys.readouterr().err
