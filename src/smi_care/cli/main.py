@@ -15,7 +15,7 @@ from typing import Any
 
 from smi_care import __version__
 from smi_care.cli.classify import cmd_classify
-from smi_care.cli.common import UserError
+from smi_care.cli.common import UserError, note_not_loaded
 from smi_care.cli.common import area_names as _areas
 from smi_care.cli.common import emit as _emit
 from smi_care.cli.common import load_registry as _load
@@ -124,11 +124,21 @@ def cmd_report(args: argparse.Namespace) -> int:
     with stages(["reading the registry", "evaluating", "writing"]) as start:
         start("reading the registry")
         from smi_care.indicators.columns_needed import columns_needed
+        from smi_care.registry.partitioned import is_partitioned
 
-        load = _load_tables(args.registry, args.encoding, columns_needed(inds, bys, policy))
         areas = _areas(args.registry)
-        start("evaluating")
-        partials = evaluate_tables(load.tables, period, bys, inds, policy=policy, covers=_coverage(args.coverage))
+        if is_partitioned(args.registry):  # county by county, counts merged: memory for one county
+            from smi_care.scale.folders import evaluate_partitioned
+
+            start("evaluating")
+            done = evaluate_partitioned(args.registry, period, bys, inds, policy, covers=_coverage(args.coverage),
+                                        encoding=args.encoding, columns=columns_needed(inds, bys, policy))
+            note_not_loaded(done, args.registry)
+            partials = list(done.partials)
+        else:
+            load = _load_tables(args.registry, args.encoding, columns_needed(inds, bys, policy))
+            start("evaluating")
+            partials = evaluate_tables(load.tables, period, bys, inds, policy=policy, covers=_coverage(args.coverage))
         start("writing")
         if args.save_partial:
             _save_partials(partials, Path(args.save_partial))

@@ -1,5 +1,6 @@
 """The registry commands of ``smi-care``: ``validate`` (every problem of every file a command may
-read) and ``convert`` (a registry folder written as CSV or Parquet, validated on the way).
+read) and ``convert`` (a registry folder written as CSV or Parquet, validated on the way; ``--partition county``:
+one sub-folder per county, :mod:`smi_care.registry.partitioned`).
 
 ``validate`` prints a summary: per file the rows read, accepted and rejected, then the problems
 grouped by file, column and reason with the first lines of each group; ``--all`` lists every
@@ -97,14 +98,33 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from smi_care.registry.tables import read_tables, write_tables
 
     load = read_tables(args.source, encoding=args.encoding)
-    write_tables(load.tables, args.destination, format=args.to, include_identifying=args.include_identifying)
+    if args.partition:
+        from smi_care.registry.writer import write_partitioned
+
+        counties = write_partitioned(load.tables, args.destination, format=args.to,
+                                     include_identifying=args.include_identifying)
+        sys.stderr.write(f"{len(counties)} partition(s) by county: {args.destination}/county=NNNNNN/\n")
+    else:
+        write_tables(load.tables, args.destination, format=args.to, include_identifying=args.include_identifying)
     rejected = sum(c.rejected for c in load.counts)
     for line in problem_lines(load.problems):
         sys.stderr.write(line + "\n")
     rejected += _convert_programme(args, load.tables)
+    _copy_areas(Path(args.source), Path(args.destination))
     _print(f"wrote {args.destination} as {args.to}: " + ", ".join(f"{c.file} {c.accepted}" for c in load.counts)
            + (f"; {rejected} rejected row(s) left out" if rejected else ""))
     return EXIT_OK if not rejected else EXIT_PROBLEMS
+
+
+def _copy_areas(source: Path, destination: Path) -> None:
+    """The area names (``areas.csv``, registry-format.md) go along unchanged: reports on the
+    converted folder name their areas as on the source."""
+    import shutil
+
+    from smi_care.registry.areas import AREAS_FILE
+
+    if (source / AREAS_FILE).is_file() and source.resolve() != destination.resolve():
+        shutil.copyfile(source / AREAS_FILE, destination / AREAS_FILE)
 
 
 def _convert_programme(args: argparse.Namespace, tables: Any) -> int:
@@ -151,6 +171,8 @@ def add_convert(cv: argparse.ArgumentParser, folder: Callable[[str], Path]) -> N
     cv.add_argument("source", type=folder, help="registry folder (CSV, Parquet or registry.xlsx)")
     cv.add_argument("destination", type=Path, help="folder to write")
     cv.add_argument("--to", required=True, choices=["csv", "parquet"])
+    cv.add_argument("--partition", choices=["county"], help="one sub-folder per county (county=NNNNNN), each a "
+                    "whole registry folder; every command reads the top folder as one registry")
     cv.add_argument("--encoding", help="encoding of the source CSV files (default: detected)")
     cv.add_argument("--include-identifying", action="store_true",
                     help="also write names, identity numbers, phones and addresses (national-rules §10)")

@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from smi_care.registry import partitioned
 from smi_care.registry.columns import EVENTS, FOLLOWUPS, PATIENTS, POPULATION
 from smi_care.registry.file_state import TABLE_FILES, WORKBOOK, FileState, final_table, open_file, read_sources
 from smi_care.registry.metadata import read_edition
@@ -65,6 +66,8 @@ def read_tables(folder: str | Path, *, strict: bool = False, encoding: str | Non
     file lacks it (a typed column is then null). None reads and validates everything.
     """
     folder = Path(folder)
+    if partitioned.is_partitioned(folder):  # county=… sub-folders: each read here, put together there
+        return partitioned.read_partitioned(folder, read_tables, strict=strict, encoding=encoding, columns=columns)
     wanted = projections(columns, TABLE_FILES.values())
     raws, notices = read_sources(folder, encoding, wanted)
     if PATIENTS not in raws:

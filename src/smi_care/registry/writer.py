@@ -9,8 +9,12 @@ guardian name, phone and address) are written only when the caller asks for them
 from __future__ import annotations
 
 import csv
+import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import attrs
 
 from smi_care.domain.codes import CodedEnum
 from smi_care.domain.events import Event
@@ -31,6 +35,7 @@ from smi_care.registry.columns import (
     POPULATION,
     POPULATION_COLUMNS,
 )
+from smi_care.registry.partitioned import MARKER, PARTITION_KEY, partition_county, partition_folders, split_tables
 
 Cells = dict[str, str]
 
@@ -41,6 +46,9 @@ def _c(value: CodedEnum | None) -> str:
 
 def _d(value: object) -> str:
     return "" if value is None else value.isoformat()  # type: ignore[attr-defined]
+
+if TYPE_CHECKING:
+    from smi_care.registry.tables import RegistryTables
 
 
 def patient_cells(p: Patient, include_identifying: bool) -> Cells:
@@ -138,3 +146,42 @@ def write_registry(registry: Registry, folder: str | Path, *, include_identifyin
     write_csv(folder / POPULATION, _header(POPULATION_COLUMNS, (), poprow), poprow)
     (folder / "registry.toml").write_text('format_version = 1\nedition = "WS2018"\n', encoding="utf-8")
     return folder
+
+
+def write_partitioned(tables: RegistryTables, folder: str | Path, *, format: Literal["csv", "parquet"] = "parquet",
+                      include_identifying: bool = False) -> dict[str, int]:
+    """Write ``tables`` partitioned by county (:mod:`smi_care.registry.partitioned`): one
+    sub-folder ``county=NNNNNN`` per county, each a complete registry folder written by
+    :func:`~smi_care.registry.tables.write_tables` (Parquet with column statistics, zstd), and
+    ``partitioned.toml`` at the top. Partition folders of counties no longer present are removed,
+    so the folder holds exactly this registry. Returns the patients written per county.
+
+    >>> import tempfile
+    >>> from smi_care.registry import read_tables
+    >>> from smi_care.synth.province import ProvinceShape, write_province
+    >>> source = write_province(tempfile.mkdtemp(), patients=60, shape=ProvinceShape(patients_per_county=30))
+    >>> whole = read_tables(source).tables
+    >>> out = tempfile.mkdtemp()
+    >>> write_partitioned(whole, out)
+    {'360102': 30, '360103': 30}
+    >>> read_tables(Path(out) / "county=360102").tables.patients.height
+    30
+    >>> read_tables(out).tables.followups.height == whole.followups.height
+    True
+    """
+    from smi_care.registry.tables import write_tables
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    parts = split_tables(tables)
+    for old in partition_folders(folder):
+        if partition_county(old) not in parts:
+            shutil.rmtree(old)
+    written: dict[str, int] = {}
+    for county, frames in parts.items():
+        part = attrs.evolve(tables, patients=frames["patients"], followups=frames["followups"],
+                            events=frames["events"], population=frames["population"])
+        write_tables(part, folder / f"{PARTITION_KEY}={county}", format=format, include_identifying=include_identifying)
+        written[county] = frames["patients"].height
+    (folder / MARKER).write_text(f'partitioned_by = "{PARTITION_KEY}"\nformat = "{format}"\n', encoding="utf-8")
+    return written

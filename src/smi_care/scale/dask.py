@@ -34,13 +34,16 @@ def evaluate_on_dask(client: Any, parts: Sequence[Tables], period: Period, by: S
 def evaluate_folder(folder: str | Path, period: Period, by: Sequence[By] = (None,),
                     indicators: Sequence[Indicator] = STANDARD_INDICATORS,
                     policy: EvaluationPolicy = DEFAULT_POLICY, coverage: Coverage | None = None) -> list[Partial]:
-    """Read one partition's registry folder (CSV or Parquet) and evaluate it: the task a
+    """Read one partition's registry folder (CSV or Parquet; only the columns the indicators
+    name) and evaluate it: the task a
     worker runs next to its data. ``coverage``: the areas of the *whole* registry the
     partition belongs to (a transfer to another county of the province keeps the patient
     registered); by default, the partition's own."""
+    from smi_care.indicators.columns_needed import columns_needed
     from smi_care.registry import read_tables
 
-    tables = TableSet.of(read_tables(Path(folder)).tables, coverage)
+    columns = columns_needed(tuple(indicators), tuple(by), policy)  # only what the indicators read
+    tables = TableSet.of(read_tables(Path(folder), columns=columns).tables, coverage)
     return evaluate_partition(tables, period, by, indicators, policy)
 
 

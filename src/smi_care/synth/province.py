@@ -50,222 +50,18 @@ from pathlib import Path
 
 import attrs
 
-from smi_care.domain.codes import (
-    Adherence,
-    AdverseReaction,
-    Classification,
-    DangerousAct,
-    FollowUpForm,
-    Hospitalisation,
-    Insight,
-    PhysicalIllness,
-    Rating,
-    SeenPerson,
-    Symptom,
-    SymptomSeverity,
-    WorkRating,
-)
-from smi_care.domain.followup import FollowUp, SocialFunction, acts_from
+from smi_care.domain.codes import Classification
 from smi_care.domain.identity import check_character
 from smi_care.registry.columns import EVENT_COLUMNS, FOLLOWUP_COLUMNS, PATIENT_COLUMNS
-from smi_care.rules.classification import classify
 from smi_care.rules.schedule import next_visit_date
+from smi_care.synth.area_names import area_name
+from smi_care.synth.calibration import DEFAULT_SHAPE, NATIONAL_2018, Calibration, ProvinceShape, county_codes
+from smi_care.synth.templates import DISORDER_CODES, assessment_templates, cumulative, pick
 
-__all__ = ["NATIONAL_2018", "Calibration", "ProvinceShape", "area_name", "write_province"]
-
-
-@attrs.frozen
-class Calibration:
-    """The shares the generator draws from (see the module docstring for their sources).
-
-    ``disorders`` are weights of disorder codes 1–6; ``male_schizophrenia`` and ``male_other``
-    the share of men; ``age_bands`` weights of (youngest, oldest) ages on 2025-12-31.
-    Rates per year: ``death``, ``transfer_out`` (``transfer_inside`` of them to another area
-    of the registry), ``withdrawn``, ``new`` registrations (``transfer_in`` of them arriving by
-    transfer). Per patient: ``refusal``, ``lost``, ``never_visited``. Per scheduled visit:
-    ``missed`` (an unreached attempt on time then a silence of 1–4 months), ``failed`` (an
-    unreached attempt retried within two weeks), ``admission``; ``acts``, the share of unstable
-    follow-ups recording dangerous behaviour. ``adherence`` weights codes
-    1–4. ``wellness`` is the share of a patient's assessments that are stable, drawn per
-    patient from the listed values. Yearly shares: ``health_check``, ``rehabilitation``,
-    ``counselling`` (event), ``contract``. ``past_lockup`` weights codes 1–3; ``locked_now``
-    the share of ever-locked patients recorded as locked at a visit.
-    """
-
-    disorders: tuple[float, ...] = (0.66, 0.03, 0.04, 0.11, 0.07, 0.09)
-    male_schizophrenia: float = 0.56
-    male_other: float = 0.50
-    age_bands: tuple[tuple[int, int, float], ...] = ((18, 34, 0.15), (35, 59, 0.58), (60, 85, 0.27))
-    death: float = 0.009
-    transfer_out: float = 0.012
-    transfer_inside: float = 0.5
-    withdrawn: float = 0.002
-    new: float = 0.05
-    transfer_in: float = 0.2
-    refusal: float = 0.025
-    lost: float = 0.03
-    never_visited: float = 0.01
-    missed: float = 0.048
-    failed: float = 0.04
-    admission: float = 0.012
-    acts: float = 0.02
-    adherence: tuple[float, ...] = (0.45, 0.41, 0.09, 0.05)
-    wellness: tuple[float, ...] = (0.6, 0.8, 0.9, 0.95, 0.97)
-    health_check: float = 0.6
-    rehabilitation: float = 0.55
-    counselling: float = 0.3
-    contract: float = 0.5
-    past_lockup: tuple[float, ...] = (0.93, 0.03, 0.04)
-    locked_now: float = 0.25
-    #: Quality factor of each township (1 = average), cycled over the townships of a county.
-    township_quality: tuple[float, ...] = (1.0, 0.7, 2.0, 1.1, 0.4, 0.9, 1.7, 1.0, 0.6, 1.3, 2.3, 0.8, 1.2, 0.5, 1.0)
+__all__ = ["NATIONAL_2018", "Calibration", "ProvinceShape", "area_name", "county_codes", "write_province"]
 
 
-#: The calibration to the national 2018 figures.
-NATIONAL_2018 = Calibration()
-
-
-@attrs.frozen
-class ProvinceShape:
-    """Where the patients live: a province of counties of ``patients_per_county`` patients,
-    ``townships`` per county and ``villages_per_township``; three years ``first_year``–``last_year``.
-    The first county's code is ``province + "0102"`` (``360102`` for the demo county)."""
-
-    province: str = "36"
-    patients_per_county: int = 3000
-    townships: int = 15
-    villages_per_township: int = 13
-    first_year: int = 2023
-    last_year: int = 2025
-    prevalence: float = 0.0043
-
-
-def county_codes(shape: ProvinceShape, patients: int) -> list[str]:
-    """The county codes: ten counties to a city."""
-    n = max(1, math.ceil(patients / shape.patients_per_county))
-    return [f"{shape.province}{i // 10 + 1:02d}{i % 10 + 2:02d}" for i in range(n)]
-
-
-_TOWN_STEMS = ("东湖", "西山", "南塘", "北岭", "青云", "白沙", "梅林", "桃源", "松岗", "柳溪", "石桥", "金田", "长乐",
-               "安平", "永和", "新华", "红星", "龙泉", "凤凰", "望江", "清水", "杏花", "双河", "文昌", "兴隆", "丰乐",
-               "马鞍", "黄泥", "竹林", "莲塘", "樟树", "枫林", "三里", "五星", "高桥", "大田", "小河", "云岭")
-_VILLAGE_STEMS = ("和平", "团结", "光明", "幸福", "胜利", "建设", "朝阳", "前进", "向阳", "友谊", "民主", "丰收",
-                  "太平", "富强", "新村", "老街", "河东", "河西", "上屋", "下湾", "中洲", "塘边", "岭背", "田心",
-                  "水口", "坪上", "竹园", "茶山", "桥头", "井冈")
-
-
-def area_name(code: str) -> tuple[str, str]:
-    """A made-up name and the level of an area code (deterministic; not a real place list).
-
-    >>> area_name("360102001")
-    ('东湖街道', 'township')
-    >>> area_name("360102003002")[1]
-    'village'
-    """
-    if len(code) == 2:
-        return "江右省", "province"
-    if len(code) == 4:
-        return _TOWN_STEMS[(int(code[2:]) * 7) % len(_TOWN_STEMS)] + "市", "city"
-    if len(code) == 6:
-        n = int(code[2:])
-        return _TOWN_STEMS[(n * 11 + 3) % len(_TOWN_STEMS)] + ("区" if n % 10 == 2 else "县"), "county"
-    if len(code) == 9:
-        n = int(code[6:])
-        stem = _TOWN_STEMS[((int(code[2:6]) - 102) * 5 + n - 1) % len(_TOWN_STEMS)]
-        return stem + ("街道" if n <= 3 else "镇" if n % 3 else "乡"), "township"
-    n = int(code[9:])
-    stem = _VILLAGE_STEMS[(int(code[6:9]) * 3 + n - 1) % len(_VILLAGE_STEMS)]
-    return stem + ("社区" if int(code[6:9]) <= 3 else "村"), "village"
-
-
-# --- assessment templates: (risk, symptoms, severity, insight, sleep, diet, social x5, acts, adr,
-#     adr_serious, physical illness); the class of each is computed by the rule once ----------------
-
-_Template = tuple[int, tuple[int, ...], int, int, int, int, tuple[int, int, int, int, int], tuple[tuple[int, int], ...],
-                  int, int, int]
-_STABLE: tuple[_Template, ...] = (
-    (0, (), 0, 1, 1, 1, (1, 1, 1, 1, 1), (), 1, 0, 0), (0, (), 0, 1, 2, 1, (1, 2, 9, 1, 2), (), 1, 0, 0),
-    (0, (), 0, 1, 1, 2, (2, 2, 2, 2, 2), (), 2, 0, 0), (0, (), 0, 1, 2, 2, (1, 1, 2, 2, 1), (), 1, 0, 0),
-)
-_BASIC: tuple[_Template, ...] = (
-    (1, (), 0, 1, 2, 2, (1, 2, 2, 2, 2), (), 1, 0, 0), (0, (1,), 1, 2, 2, 1, (2, 2, 2, 2, 3), (), 1, 0, 0),
-    (2, (3, 4), 1, 2, 3, 2, (2, 3, 3, 2, 3), (), 2, 0, 0), (0, (), 0, 1, 1, 1, (2, 2, 3, 2, 2), (), 1, 0, 1),
-    (1, (10,), 1, 2, 2, 2, (2, 2, 9, 2, 2), ((1, 1),), 1, 0, 0),
-)
-_UNSTABLE: tuple[_Template, ...] = (
-    (3, (1, 3), 2, 3, 3, 2, (3, 3, 3, 3, 3), (), 1, 0, 0), (0, (1, 5), 2, 2, 3, 3, (2, 3, 3, 3, 3), (), 1, 0, 0),
-    (1, (2,), 1, 3, 2, 2, (2, 2, 3, 2, 3), (), 2, 1, 0), (4, (5, 6), 2, 3, 3, 3, (3, 3, 3, 3, 3), (), 1, 0, 0),
-    (3, (4,), 1, 2, 3, 2, (2, 3, 3, 3, 3), (), 1, 0, 0),
-)
-#: Unstable assessments recording dangerous behaviour (肇事 2, 肇祸 3, 自伤 5, 轻度滋事 1), drawn for a
-#: small share (``Calibration.acts``) of unstable follow-ups.
-_UNSTABLE_ACTS: tuple[_Template, ...] = (
-    (3, (1, 3), 2, 3, 3, 2, (3, 3, 3, 3, 3), ((2, 1),), 1, 0, 0),
-    (4, (5, 6), 2, 3, 3, 3, (3, 3, 3, 3, 3), ((3, 1),), 1, 0, 0),
-    (3, (4,), 1, 2, 3, 2, (2, 3, 3, 3, 3), ((5, 1),), 1, 0, 0),
-    (3, (6,), 1, 2, 2, 2, (2, 2, 3, 2, 3), ((1, 2),), 1, 0, 0),
-)
-
-
-def _template_row(t: _Template) -> tuple[str, Classification]:
-    """The assessment columns risk_level..adr_serious,physical_illness as CSV text, and the rule's class."""
-    risk, symptoms, severity, insight, sleep, diet, sf, acts, adr, serious, physical = t
-    f = FollowUp(
-        "template", dt.date(2025, 1, 1), FollowUpForm.HOME, seen=frozenset({SeenPerson.PATIENT}), risk_level=risk,
-        symptoms=frozenset(Symptom.from_code(c) for c in symptoms), symptom_severity=SymptomSeverity.from_code(severity),
-        insight=Insight.from_code(insight), sleep=Rating.from_code(sleep), diet=Rating.from_code(diet),
-        social=SocialFunction(Rating.from_code(sf[0]), Rating.from_code(sf[1]), WorkRating.from_code(sf[2]),
-                              Rating.from_code(sf[3]), Rating.from_code(sf[4])),
-        acts=acts_from([(DangerousAct.from_code(c), n) for c, n in acts]), hospitalisation=Hospitalisation.NOT_ADMITTED,
-        adherence=Adherence.REGULAR, adr=AdverseReaction.from_code(adr), adr_serious=bool(serious) if adr == 2 else None,
-        physical_illness=PhysicalIllness.from_code(physical),
-    )
-    cls = classify(f).classification
-    assert cls is not None
-    act_text = ";".join(f"{c}:{n}" for c, n in acts)
-    text = (f"{risk},{';'.join(map(str, symptoms))},{severity},{insight},{sleep},{diet},{','.join(map(str, sf))},"
-            f"{act_text}")
-    return text, cls
-
-
-_Assessment = tuple[str, str, str, str]
-
-
-def _templates() -> tuple[list[_Assessment], list[_Assessment], list[_Assessment], list[_Assessment]]:
-    """Assessments as CSV text (risk_level..acts; adr,adr_serious,physical_illness; class; referral)
-    by the rule's class: stable, basically stable, unstable, and unstable with dangerous behaviour."""
-    out: dict[Classification, list[_Assessment]] = {c: [] for c in Classification}
-    for t in (*_STABLE, *_BASIC, *_UNSTABLE):
-        text, cls = _template_row(t)
-        out[cls].append((text, f"{t[8]},{t[9] if t[8] == 2 else ''},{t[10]}", str(cls.code), "2" if cls is
-                         Classification.UNSTABLE else "1"))
-    acts: list[_Assessment] = []
-    for t in _UNSTABLE_ACTS:
-        text, cls = _template_row(t)
-        assert cls is Classification.UNSTABLE
-        acts.append((text, f"{t[8]},,{t[10]}", "1", "2"))
-    return (out[Classification.STABLE], out[Classification.BASICALLY_STABLE], out[Classification.UNSTABLE], acts)
-
-
-_DISORDER_CODES = (1, 2, 3, 4, 5, 6)
-
-
-def _cumulative(weights: tuple[float, ...]) -> list[float]:
-    total, acc, out = sum(weights), 0.0, []
-    for w in weights:
-        acc += w / total
-        out.append(acc)
-    return out
-
-
-def _pick(x: float, cum: list[float]) -> int:
-    for i, c in enumerate(cum):
-        if x < c:
-            return i
-    return len(cum) - 1
-
-
-def write_province(folder: str | Path, patients: int = 3000, seed: int = 7, shape: ProvinceShape = ProvinceShape(),
+def write_province(folder: str | Path, patients: int = 3000, seed: int = 7, shape: ProvinceShape = DEFAULT_SHAPE,
                    calibration: Calibration = NATIONAL_2018, include_identifying: bool = False,
                    workers: int | None = None) -> Path:
     """Write a synthetic registry of ``patients`` patients to ``folder`` (created if needed).
@@ -378,7 +174,7 @@ class _Generator:
         self.end = dt.date(shape.last_year, 12, 31).toordinal()
         self.day0 = dt.date(1940, 1, 1).toordinal()
         self.iso = [dt.date.fromordinal(o).isoformat() for o in range(self.day0, self.end + 400)]
-        self.stable, self.basic, self.unstable, self.acts = _templates()
+        self.stable, self.basic, self.unstable, self.acts = assessment_templates()
         self.base3m = self.start - 400
         self.years = [dt.date.fromordinal(o).year for o in range(self.start, self.end + 200)]
         self.next3m = [next_visit_date(dt.date.fromordinal(o), Classification.STABLE).toordinal()
@@ -387,10 +183,10 @@ class _Generator:
             2025, 1, 1).toordinal()
         assert self.next14 == next_visit_date(dt.date(2025, 1, 1), Classification.BASICALLY_STABLE).toordinal() - \
             dt.date(2025, 1, 1).toordinal()
-        self.disorder_cum = _cumulative(cal.disorders)
-        self.age_cum = _cumulative(tuple(w for _, _, w in cal.age_bands))
-        self.adherence_cum = _cumulative(cal.adherence)
-        self.lockup_cum = _cumulative(cal.past_lockup)
+        self.disorder_cum = cumulative(cal.disorders)
+        self.age_cum = cumulative(tuple(w for _, _, w in cal.age_bands))
+        self.adherence_cum = cumulative(cal.adherence)
+        self.lockup_cum = cumulative(cal.past_lockup)
         self.registered_end: dict[str, int] = {}
 
     def county_of(self, i: int) -> str:
@@ -412,9 +208,9 @@ class _Generator:
         area, town = self.village(county, r)
         q = cal.township_quality[(town - 1) % len(cal.township_quality)]
         pid = f"{county}-{i + 1:07d}"
-        disorder = _DISORDER_CODES[_pick(r(), self.disorder_cum)]
+        disorder = DISORDER_CODES[pick(r(), self.disorder_cum)]
         male = r() < (cal.male_schizophrenia if disorder == 1 else cal.male_other)
-        lo, hi, _ = cal.age_bands[_pick(r(), self.age_cum)]
+        lo, hi, _ = cal.age_bands[pick(r(), self.age_cum)]
         birth = dt.date(self.shape.last_year - lo, 12, 31).toordinal() - int(r() * (hi - lo + 1) * 365.25)
         years = self.shape.last_year - self.shape.first_year + 1
         if r() < cal.new * years:
@@ -426,7 +222,7 @@ class _Generator:
             diagnosis = max(diagnosis, birth + 16 * 366)
             registered = diagnosis + 1 + int(r() * 12)
         refused = r() < cal.refusal * q
-        past_lockup = _pick(r(), self.lockup_cum) + 1
+        past_lockup = pick(r(), self.lockup_cum) + 1
         sex = 1 if male else 2
         name = rid = guardian = ""
         if self.identifying:
@@ -440,7 +236,7 @@ class _Generator:
         else:
             guardian = ",,," + _RELATIONS[int(r() * 5)]
         pat.append(f"{pid},{name},{rid},{sex},{self.d(birth)},{area},{int(r() * 2) + 1},{int(r() * 9) + 1},"
-                   f"{_pick(r(), [0.25, 0.9, 1.0]) + 1},{disorder},{self.d(diagnosis)},{self.d(registered)},"
+                   f"{pick(r(), [0.25, 0.9, 1.0]) + 1},{disorder},{self.d(diagnosis)},{self.d(registered)},"
                    f"{0 if refused else 1},{'' if refused else self.d(registered)},{guardian},{past_lockup}\n")
         # --- status-ending events, drawn once (yearly hazards) ---
         end, start = self.end, self.start
@@ -481,7 +277,7 @@ class _Generator:
         # --- the follow-up history ---
         wellness = cal.wellness[int(r() * len(cal.wellness))]
         wellness = min(0.99, wellness + (0.03 if q < 0.8 else -0.04 if q > 1.5 else 0.0))
-        adherence = _pick(r(), self.adherence_cum) + 1
+        adherence = pick(r(), self.adherence_cum) + 1
         lost_at = begin + int(r() * span) if r() < cal.lost * q else end + 1
         locker = past_lockup > 1
         missed, failed, admission = cal.missed * q, cal.failed, cal.admission
@@ -572,7 +368,7 @@ class _Generator:
                 continue
             well = r() < (0.95 if well else recover)
             if r() < 0.15:
-                adherence = _pick(r(), self.adherence_cum) + 1
+                adherence = pick(r(), self.adherence_cum) + 1
             if r() < 0.01:  # a same-day tie: an unanswered call, then the home visit
                 fol.append(f"{pid},{ds},3,,{_REST}")
             row, nxt = visit(pid, day, well, adherence, locker, "0", "")
