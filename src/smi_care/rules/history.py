@@ -45,6 +45,10 @@ _ADMISSION, _DISCHARGE = EventKind.ADMISSION.text_code, EventKind.DISCHARGE.text
 #: (:func:`day_status` collects once: on a table of a few rows the cost of polars is per query,
 #: not per row).
 Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+#: The engine a lazy query of the rules is collected on: polars' in-memory engine, which starts
+#: a query faster than the streaming one (what matters on one patient's rows) and is what the
+#: eager calls use.
+ENGINE: Any = "in-memory"
 
 
 def map_unique(column: pl.Series, rule: Callable[[Any], Any], dtype: Any) -> pl.Series:
@@ -246,4 +250,4 @@ def day_status(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataF
     return out.select("patient_id", "registered", "area", "ended_by", "registration_start", "lost", "lost_row",
                       "in_hospital", "hospitalised", at_home=registered & ~pl.col("in_hospital"), status=status,
                       last_done_row="last_done_row", recorded_lockup="recorded_lockup",
-                      admitted=pl.col("admitted").fill_null(False)).collect(engine="in-memory")
+                      admitted=pl.col("admitted").fill_null(False)).collect(engine=ENGINE)
