@@ -13,10 +13,12 @@ No rule is written twice: the intervals and dates come from the rules' own pure 
 :func:`~smi_care.rules.schedule.report_deadline`, :func:`~smi_care.rules.worklist.emergency_record_due`),
 applied once per distinct date; the class of a follow-up from
 :func:`~smi_care.rules.classification.classify` (:mod:`smi_care.indicators.row_classes`);
-registration on the day from the facts table's registration (:mod:`smi_care.indicators.facts_table`);
-the item kinds, details and the order from :mod:`smi_care.rules.worklist`. The per-patient
-function stays the reference (apps, the audit, a list of records) and a property test proves
-the two equal.
+registration on the day from :func:`smi_care.rules.history.registration_at`; the item kinds,
+details and the order from :mod:`smi_care.rules.worklist`. Apps holding records call
+:func:`record_items` (one patient) and :func:`records_worklist` (many, in one pass): this
+engine on the records' rows. The per-patient loop of :mod:`smi_care.rules.worklist` is still
+product code beside it (docs/architecture.md, "Rules that keep two implementations"); a
+property test proves the two equal.
 
 Follow-ups are ordered by visit date and same-day rows by file order (``row``), events by date
 and file order, as national-rules §6 "Order" asks.
