@@ -55,8 +55,10 @@ from smi_care.indicators.periods import Period
 from smi_care.indicators.standard import StandardPolicy, gaps_table, required_followups
 from smi_care.rules.classification import ClassificationPolicy, effective_class
 from smi_care.rules.history import (
+    ENGINE,
     Covers,
     admitted_at,
+    covered_expr,
     in_hospital_expr,
     last_completed_at,
     lockup_at,
@@ -78,7 +80,7 @@ _FACE_TO_FACE = tuple(f.code for f in FollowUpForm if f.face_to_face)
 INCIDENT_ACTS = r"(^|;)\s*0*[23]\s*(:\s*(0*[1-9][0-9]*)?\s*)?(;|$)"
 
 
-def _followup_facts(f: pl.DataFrame, period: Period, with_dates: bool) -> pl.DataFrame:
+def _followup_facts(f: pl.LazyFrame, period: Period, with_dates: bool) -> pl.LazyFrame:
     """Per-patient aggregates of the follow-ups in P (``f``: :func:`ordered_followups` up to D)."""
     in_p = pl.col("visit_date") >= period.start
     done_in_p = pl.col("_completed") & in_p
@@ -145,16 +147,6 @@ def with_rule_class(rows: pl.DataFrame, classes: ClassificationPolicy, name: str
             .drop("_derived"))
 
 
-def _last_followups(f: pl.DataFrame, agg: pl.DataFrame, classes: ClassificationPolicy) -> pl.DataFrame:
-    """The last completed follow-up in P of each patient: date, adherence, hospitalisation and
-    class — the recorded class, else the §4 rule's (applied to those rows only)."""
-    last = (f.join(agg.select("_last_i").drop_nulls(), left_on="_i", right_on="_last_i", how="semi")
-            .select(*_CLASS_INPUTS, "classification"))
-    return (with_rule_class(last, classes, "last_class")
-            .select("patient_id", last_date="visit_date", last_adherence="adherence",
-                    last_hospitalisation="hospitalisation", last_class=pl.col("last_class")))
-
-
 def registration(patients: pl.DataFrame, events: pl.DataFrame, period: Period, covers: Covers) -> pl.DataFrame:
     """Registered on D, home area on D and registration start, from the status events (§5, §6):
     :func:`smi_care.rules.history.registration_at` on the period's last day."""
@@ -162,7 +154,7 @@ def registration(patients: pl.DataFrame, events: pl.DataFrame, period: Period, c
         "patient_id", "registered", "area", "registration_start")
 
 
-def _event_facts(events: pl.DataFrame, period: Period) -> pl.DataFrame:
+def _event_facts(events: pl.LazyFrame, period: Period) -> pl.LazyFrame:
     """Events in P, and the family-doctor contract in force on D (signed on or before D, its end
     on or after D or not recorded)."""
     end = period.end
@@ -179,15 +171,6 @@ def _event_facts(events: pl.DataFrame, period: Period) -> pl.DataFrame:
     )
 
 
-def _gaps(f: pl.DataFrame, base: pl.DataFrame, period: Period, months: int) -> pl.DataFrame:
-    """``gaps_within_limit``: :func:`~smi_care.indicators.standard.gaps_table` on the chain from
-    max(P start, registration start) through the completed follow-ups in P to D."""
-    anchors = base.select("patient_id", _anchor=pl.max_horizontal(pl.lit(period.start), "registration_start"))
-    done = (f.filter(pl.col("_completed") & (pl.col("visit_date") >= period.start))
-            .select("patient_id", "visit_date", "_i"))
-    return gaps_table(done, anchors, period.end, months)
-
-
 def _required(starts: pl.Series, period: Period, per_year: int) -> pl.Series:
     return map_unique(starts, lambda d: required_followups(period, d, per_year), pl.Int64)
 
@@ -198,28 +181,45 @@ def fact_columns(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.Dat
     """Every fact of :data:`~smi_care.indicators.fact_names.FACTS` and the columns behind them:
     ``_last_row`` (the ``row`` of the last completed follow-up in P) and, with ``with_dates``,
     ``completed_dates`` (the dates of the completed follow-ups in P, in §6 order). One row per
-    patient, in the order of ``patients``."""
+    patient, in the order of ``patients``.
+
+    The rules over the history run as lazy queries collected together (:data:`ENGINE`): on one
+    patient's rows polars costs per query, not per row, so the fewer queries the faster an
+    app's answer; the rules that need Python per distinct value (the §4 class, the gaps'
+    calendar months, the follow-ups required) run after, on the collected rows."""
     end = period.end
-    f = ordered_followups(followups, end)
+    cov = covered_expr(events.get_column("other_area"), covers)
+    pats, fus, evs = patients.lazy(), followups.lazy(), events.lazy()
+    f = ordered_followups(fus, end)
     fu = _followup_facts(f, period, with_dates)
-    last = _last_followups(f, fu, classes)
-    reg = registration(patients, events, period, covers)
     join: dict[str, Any] = {"on": "patient_id", "how": "left", "maintain_order": "left"}
-    base = (patients.select("patient_id", "sex", "birth_date", "disorder", "consent", "past_lockup")
-            .join(reg, **join).join(fu, **join).join(last, **join)
-            .join(_event_facts(events, period), **join)
-            .join(admitted_at(events, end), **join)
-            .join(lost_at(f, status.consecutive_failures_lost).select("patient_id", "lost"), **join)
-            .join(last_completed_at(f).select("patient_id", "last_done_hospitalisation"), **join)
-            .join(lockup_at(f), **join))
-    base = base.join(_gaps(f, base, period, standard.gap_months), **join)
+    reg = registration_at(pats, evs, end, covers, cov).select("patient_id", "registered", "area",
+                                                                "registration_start")
+    base_q = (pats.select("patient_id", "sex", "birth_date", "disorder", "consent", "past_lockup")
+              .join(reg, **join).join(fu, **join)
+              .join(_event_facts(evs, period), **join)
+              .join(admitted_at(evs, end), **join)
+              .join(lost_at(f, status.consecutive_failures_lost).select("patient_id", "lost"), **join)
+              .join(last_completed_at(f).select("patient_id", "last_done_hospitalisation"), **join)
+              .join(lockup_at(f), **join))
+    last_q = f.join(fu.select("_last_i").drop_nulls(), left_on="_i", right_on="_last_i", how="semi").select(
+        *_CLASS_INPUTS, "classification")
+    done_q = (f.filter(pl.col("_completed") & (pl.col("visit_date") >= period.start))
+              .select("patient_id", "visit_date", "_i"))
+    base, last_rows, done = pl.collect_all([base_q, last_q, done_q], engine=ENGINE)
+    last = (with_rule_class(last_rows, classes, "last_class")
+            .select("patient_id", last_date="visit_date", last_adherence="adherence",
+                    last_hospitalisation="hospitalisation", last_class=pl.col("last_class")))
+    anchors = base.select("patient_id", _anchor=pl.max_horizontal(pl.lit(period.start), "registration_start"))
+    gaps = gaps_table(done, anchors, period.end, standard.gap_months)
+    required = _required(base.get_column("registration_start"), period, standard.per_year)
     birth = pl.col("birth_date")
     before_birthday = (pl.lit(end.month) < birth.dt.month()) | (
         (pl.lit(end.month) == birth.dt.month()) & (pl.lit(end.day) < birth.dt.day()))
     registered = pl.col("registered")
     false = {name: pl.col(name).fill_null(False) for name in
              ("face_to_face", "incident", "health_check", "rehabilitation", "contract")}
-    out = base.with_columns(
+    out = base.lazy().join(last.lazy(), **join).join(gaps.lazy(), **join).with_columns(
         age=(pl.lit(end.year) - birth.dt.year() - before_birthday.cast(pl.Int32)).cast(pl.Int64),
         consented=pl.col("consent") == 1,
         completed_count=pl.col("completed_count").fill_null(0),
@@ -229,12 +229,12 @@ def fact_columns(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.Dat
         lost=registered & pl.col("lost").fill_null(False),
         counselling=pl.col("_counselling_event").fill_null(False) | pl.col("_counselling_followup").fill_null(False),
         lockup=pl.coalesce(pl.col("recorded_lockup"), pl.col("past_lockup")).cast(pl.Int8),
+        required_followups=pl.lit(required),
         **false,
     )
-    out = out.with_columns(required_followups=_required(out["registration_start"], period, standard.per_year))
     out = out.with_columns(standard=as_column(standard.expression()))
     extra = ["_last_row", *(["completed_dates"] if with_dates else [])]
-    return out.select(*FACTS, *extra)
+    return out.select(*FACTS, *extra).collect(engine=ENGINE)
 
 
 def facts_table(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame, period: Period,

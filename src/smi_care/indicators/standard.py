@@ -19,7 +19,6 @@ import polars as pl
 from smi_care.domain.named import short_repr
 from smi_care.indicators.expr import Expr, fact, holds
 from smi_care.indicators.periods import Period
-from smi_care.rules.history import map_unique
 from smi_care.rules.limits import at_least
 from smi_care.rules.schedule import add_months
 
@@ -143,10 +142,6 @@ def required_followups(period: Period, registration_start: dt.date, per_year: in
     return blocks_between(start, period.end, months)
 
 
-def _plus_months(column: pl.Series, months: int) -> pl.Series:
-    return map_unique(column, lambda d: add_months(d, months), pl.Date)
-
-
 def gaps_table(done: pl.DataFrame, anchors: pl.DataFrame, end: dt.date, months: int) -> pl.DataFrame:
     """The NO_GAP_OVER_3_MONTHS chain of every patient at once, the one home of the rule.
 
@@ -155,15 +150,26 @@ def gaps_table(done: pl.DataFrame, anchors: pl.DataFrame, end: dt.date, months: 
     order) of the completed follow-ups in P. The result: ``patient_id`` and
     ``gaps_within_limit`` (the chain anchor, the follow-ups, ``end`` has no step over ``months``
     calendar months), in the order of ``anchors``."""
-    done = done.join(anchors, on="patient_id", how="inner").sort("_i")
-    done = done.with_columns(_prev=pl.max_horizontal("_anchor", pl.col("visit_date").shift(1).over("patient_id")))
-    done = done.with_columns(_ok=pl.col("visit_date") <= _plus_months(done["_prev"], months))
-    per = done.group_by("patient_id").agg(_chain_ok=pl.col("_ok").all(), _last_day=pl.col("visit_date").max())
-    tail = anchors.join(per, on="patient_id", how="left", maintain_order="left").with_columns(
+    # the calendar-month rule (rules.schedule.add_months) is asked once per distinct date a step
+    # starts from (an anchor, or a follow-up on or after its anchor: exactly the dates the chain
+    # reads), and the chain runs as one query (one patient's rows cost a query, not a row)
+    chain = done.join(anchors, on="patient_id", how="inner").sort("_i")
+    anchor = pl.col("_anchor")
+    steps = chain.filter(anchor.is_null() | (pl.col("visit_date") >= anchor)).get_column("visit_date")
+    starts = pl.concat([anchors.get_column("_anchor"), steps]).drop_nulls().unique()
+    limit_of = {d: add_months(d, months) for d in starts.to_list()}
+
+    def plus(e: pl.Expr) -> pl.Expr:
+        return e.replace_strict(limit_of, default=None, return_dtype=pl.Date) if limit_of else pl.lit(None, pl.Date)
+
+    per = (chain.lazy()
+           .with_columns(_prev=pl.max_horizontal("_anchor", pl.col("visit_date").shift(1).over("patient_id")))
+           .with_columns(_ok=pl.col("visit_date") <= plus(pl.col("_prev")))
+           .group_by("patient_id").agg(_chain_ok=pl.col("_ok").all(), _last_day=pl.col("visit_date").max()))
+    tail = anchors.lazy().join(per, on="patient_id", how="left", maintain_order="left").with_columns(
         _from=pl.max_horizontal("_anchor", "_last_day"))
-    tail = tail.with_columns(_limit=_plus_months(tail["_from"], months))
     return tail.select("patient_id", gaps_within_limit=pl.col("_chain_ok").fill_null(True)
-                       & (pl.lit(end) <= pl.col("_limit")))
+                       & (pl.lit(end) <= plus(pl.col("_from")))).collect(engine="in-memory")
 
 
 def gaps_within(completed: Iterable[dt.date], anchor: dt.date, end: dt.date, months: int) -> bool:

@@ -13,10 +13,12 @@ No rule is written twice: the intervals and dates come from the rules' own pure 
 :func:`~smi_care.rules.schedule.report_deadline`, :func:`~smi_care.rules.worklist.emergency_record_due`),
 applied once per distinct date; the class of a follow-up from
 :func:`~smi_care.rules.classification.classify` (:mod:`smi_care.indicators.row_classes`);
-registration on the day from the facts table's registration (:mod:`smi_care.indicators.facts_table`);
-the item kinds, details and the order from :mod:`smi_care.rules.worklist`. The per-patient
-function stays the reference (apps, the audit, a list of records) and a property test proves
-the two equal.
+registration on the day from :func:`smi_care.rules.history.registration_at`; the item kinds,
+details and the order from :mod:`smi_care.rules.worklist`. Apps holding records call
+:func:`record_items` (one patient) and :func:`records_worklist` (many, in one pass): this
+engine on the records' rows. The per-patient loop of :mod:`smi_care.rules.worklist` is still
+product code beside it (docs/architecture.md, "Rules that keep two implementations"); a
+property test proves the two equal.
 
 Follow-ups are ordered by visit date and same-day rows by file order (``row``), events by date
 and file order, as national-rules §6 "Order" asks.
@@ -37,17 +39,19 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import polars as pl
 
 from smi_care.domain.codes import Classification, EventKind, LossReason
-from smi_care.indicators.facts_table import map_unique, ordered_followups, registration
-from smi_care.indicators.periods import Period
+from smi_care.domain.records import PatientRecord
+from smi_care.indicators.facts_table import ordered_followups
 from smi_care.indicators.row_classes import next_visit_dates, rule_classes
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
 from smi_care.rules.classification import ClassificationPolicy
+from smi_care.rules.history import ENGINE, covered_expr, registration_at
+from smi_care.rules.record_tables import record_tables
 from smi_care.rules.schedule import NATIONAL as NATIONAL_SCHEDULE
 from smi_care.rules.schedule import (
     DueReason,
@@ -93,12 +97,8 @@ def _days(on: dt.date, day: pl.Expr) -> pl.Expr:
     return (pl.lit(on) - day).dt.total_days().cast(pl.Int64)
 
 
-def _dates(column: pl.Series, rule: Callable[[dt.date], dt.date]) -> pl.Series:
-    return map_unique(column, rule, pl.Date)
-
-
-def _items(df: pl.DataFrame, kind: ItemKind | pl.Expr, due: pl.Expr, on: dt.date, detail: str | pl.Expr,
-           group: int, sub: pl.Expr | None = None, with_class: bool = True) -> pl.DataFrame:
+def _items(df: pl.LazyFrame, kind: ItemKind | pl.Expr, due: pl.Expr, on: dt.date, detail: str | pl.Expr,
+           group: int, sub: pl.Expr | None = None, with_class: bool = True) -> pl.LazyFrame:
     """Rows of items in the frame's shape: one per row of ``df``."""
     return df.select(
         kind=kind if isinstance(kind, pl.Expr) else pl.lit(kind.value),
@@ -110,15 +110,15 @@ def _items(df: pl.DataFrame, kind: ItemKind | pl.Expr, due: pl.Expr, on: dt.date
     ).cast(_SCHEMA)  # type: ignore[arg-type]
 
 
-def _per_patient(patients: pl.DataFrame, followups: pl.DataFrame, on: dt.date, status: StatusPolicy,
-                 classes: ClassificationPolicy) -> pl.DataFrame:
+def _per_patient(patients: pl.DataFrame, followups: pl.DataFrame, reg: pl.LazyFrame, on: dt.date,
+                 status: StatusPolicy, classes: ClassificationPolicy) -> pl.DataFrame:
     """For each patient: the last completed follow-up on or before ``on`` (date, effective
-    class, risk), the last attempt (date, completed) and the attempt that made them lost."""
-    f = ordered_followups(followups.join(patients.select("patient_id"), on="patient_id", how="semi"), on)
-    done = f.filter(pl.col("_completed")).group_by("patient_id").last()
-    done = done.with_columns(rule_class=rule_classes(done, classes))
-    last_done = done.select("patient_id", _last_date="visit_date", _risk="risk_level",
-                            _cls=pl.coalesce("classification", "rule_class").cast(pl.Int8))
+    class, risk), the last attempt (date, completed), the attempt that made them lost and
+    ``_registered`` on ``on`` (``reg``). Two queries: the history, then the class of the last
+    completed follow-ups without a recorded one."""
+    f = ordered_followups(followups.lazy().join(patients.lazy().select("patient_id"), on="patient_id", how="semi"),
+                          on)
+    done_q = f.filter(pl.col("_completed")).group_by("patient_id").last()
     last_attempt = f.group_by("patient_id").agg(_attempt_date=pl.col("visit_date").last(),
                                                 _attempt_done=pl.col("_completed").last())
     # lost (rules.status.lost_since): after the last completed attempt, the last attempt with a
@@ -132,11 +132,36 @@ def _per_patient(patients: pl.DataFrame, followups: pl.DataFrame, on: dt.date, s
     lost = (tail.filter(reason | ((pl.col("_k") == nth) & (pl.col("_reasons_before") == 0)))
             .group_by("patient_id").agg(_lost_date=pl.col("visit_date").last(),
                                         _lost_reason=pl.col("loss_reason").last()))
-    return (patients.select("patient_id", "registered_on", "diagnosis_date", "consent_date",
-                            _consented=pl.col("consent") == 1)
-            .join(last_done, on="patient_id", how="left", maintain_order="left")
-            .join(last_attempt, on="patient_id", how="left", maintain_order="left")
-            .join(lost, on="patient_id", how="left", maintain_order="left"))
+    base_q = (patients.lazy().select("patient_id", "registered_on", "diagnosis_date", "consent_date",
+                                     _consented=pl.col("consent") == 1)
+              .join(last_attempt, on="patient_id", how="left", maintain_order="left")
+              .join(lost, on="patient_id", how="left", maintain_order="left")
+              .join(reg, on="patient_id", how="left", maintain_order="left"))
+    done, base = pl.collect_all([done_q, base_q], engine=ENGINE)
+    if done.get_column("classification").null_count():  # the §4 rule only where no class is recorded
+        done = done.with_columns(rule_class=rule_classes(done, classes))
+    else:
+        done = done.with_columns(rule_class=pl.lit(None, dtype=pl.Int8))
+    last_done = done.lazy().select("patient_id", _last_date="visit_date", _risk="risk_level",
+                                   _cls=pl.coalesce("classification", "rule_class").cast(pl.Int8))
+    return (base.lazy().join(last_done, on="patient_id", how="left", maintain_order="left")
+            .select("patient_id", "registered_on", "diagnosis_date", "consent_date", "_consented", "_last_date",
+                    "_risk", "_cls", "_attempt_date", "_attempt_done", "_lost_date", "_lost_reason", "_registered")
+            .collect(engine=ENGINE))
+
+
+def _up_to(column: pl.Series, on: dt.date) -> pl.Series:
+    """The values of a date column on or before ``on`` (the dates a rule is asked about)."""
+    return column.filter((column <= on).fill_null(False))
+
+
+def _lookup(column: str, values: pl.Series, rule: Callable[[Any], Any], dtype: Any) -> pl.Expr:
+    """``rule`` of each value of ``column``, as an expression: the rule asked once per distinct
+    value of ``values`` (the column's values, or more), null where the column is null."""
+    if values.null_count() == len(values):
+        return pl.lit(None, dtype=dtype)
+    table = {v: rule(v) for v in values.drop_nulls().unique().to_list()}
+    return pl.col(column).replace_strict(table, default=None, return_dtype=dtype)
 
 
 def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame, on: dt.date,
@@ -147,53 +172,58 @@ def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
     """Every work item on ``on`` as a table (:data:`ITEM_COLUMNS`: ``kind`` the
     :class:`~smi_care.rules.worklist.ItemKind` value, ``last_class`` the class code), one
     patient's items together in the order the per-patient rule gives them (not yet by urgency:
-    :func:`worklist_table` sorts)."""
+    :func:`worklist_table` sorts).
+
+    Built as few queries as the rules allow (on one patient's rows polars costs per query, not
+    per row): the history per patient, then the scalar rules of the dates (asked once per
+    distinct date), then every item in one lazy query."""
     horizon = on + dt.timedelta(days=within)
     lookback = on - dt.timedelta(days=policy.alert_lookback_days)
     c = pl.col
-    p = _per_patient(patients, followups, on, status, classes)
-    reg = registration(patients, events, Period(on, on), covers).select("patient_id", _registered="registered")
-    p = p.join(reg, on="patient_id", how="left", maintain_order="left")
+    reg = registration_at(patients.lazy(), events.lazy(), on, covers,
+                          covered_expr(events.get_column("other_area"), covers))
+    p = _per_patient(patients, followups, reg.select("patient_id", _registered="registered"), on, status, classes)
     cls_unstable = c("_cls") == Classification.UNSTABLE.code
-    p = p.with_columns(_high=(cls_unstable | (c("_risk") >= policy.alert_risk_min)).fill_null(False))
-    ev = (events.filter(c("date") <= on).sort(["patient_id", "date", "row"])
-          .with_row_index("_e").join(p.select("patient_id", "_cls", "_risk", "_high"), on="patient_id", how="inner",
-                maintain_order="left"))
-    parts: list[pl.DataFrame] = []
+    pl_ = p.lazy().with_columns(_high=(cls_unstable | (c("_risk") >= policy.alert_risk_min)).fill_null(False))
+    ev = (events.lazy().filter(c("date") <= on).sort(["patient_id", "date", "row"])
+          .with_row_index("_e").join(pl_.select("patient_id", "_cls", "_risk", "_high"), on="patient_id",
+                                     how="inner", maintain_order="left"))
+    parts: list[pl.LazyFrame] = []
 
     # alerts: a high-risk patient who left, went missing or is lost (§5); an emergency without its record
     police = ItemKind.ALERT_NOTIFY_POLICE
     left = ev.filter(c("_high") & (c("event") == _kind(EventKind.TRANSFER_OUT)) & (c("date") >= lookback))
     parts.append(_items(left, police, c("date"), on, TRANSFER_OUT_ALERT, 0, c("_e")))
-    gone = p.filter(c("_high") & c("_registered") & (c("_lost_date") >= lookback))
-    why = map_unique(gone["_lost_reason"], lambda code: lost_alert_detail(LossReason.from_code(code)), pl.String)
+    gone = pl_.filter(c("_high") & c("_registered") & (c("_lost_date") >= lookback))
+    why = _lookup("_lost_reason", p.get_column("_lost_reason"),
+                  lambda code: lost_alert_detail(LossReason.from_code(code)), pl.String)
     parts.append(_items(gone.with_columns(_why=why.fill_null(lost_alert_detail(None))), police, c("_lost_date"), on,
                         c("_why"), 1))
     emergencies = ev.filter((c("event") == _kind(EventKind.EMERGENCY)) & c("detail").is_null()
                             & (_days(on, c("date")) <= policy.alert_lookback_days))
-    emergencies = emergencies.with_columns(
-        _record_due=_dates(emergencies["date"], lambda d: emergency_record_due(d, policy)))
-    parts.append(_items(emergencies, ItemKind.ALERT_EMERGENCY_RECORD_MISSING, c("_record_due"), on,
-                        emergency_record_missing(policy), 2, c("_e")))
-    unsigned = p.filter(~c("_consented") & c("_last_date").is_not_null())
+    record_due = _lookup("date", _up_to(events.get_column("date"), on), lambda d: emergency_record_due(d, policy),
+                         pl.Date)
+    parts.append(_items(emergencies.with_columns(_record_due=record_due), ItemKind.ALERT_EMERGENCY_RECORD_MISSING,
+                        c("_record_due"), on, emergency_record_missing(policy), 2, c("_e")))
+    unsigned = pl_.filter(~c("_consented") & c("_last_date").is_not_null())
     parts.append(_items(unsigned, ItemKind.ALERT_VISITED_WITHOUT_CONSENT, c("_last_date"), on, NO_CONSENT, 3)
                  .with_columns(days_overdue=pl.lit(0, dtype=pl.Int64)))
 
     # the report deadline of a case diagnosed but not yet registered (REPORT2013)
-    unreported = p.filter((c("diagnosis_date") <= on) & (pl.lit(on) < c("registered_on")))
-    days = unreported["diagnosis_date"].unique().to_list()
-    answers = [report_deadline(d, schedule, calendar) for d in days]
-    deadlines = pl.DataFrame({"diagnosis_date": days, "_deadline": [a.date for a in answers],
-                              "_provisional": [a.provisional for a in answers]},
-                             schema={"diagnosis_date": pl.Date, "_deadline": pl.Date, "_provisional": pl.Boolean})
-    unreported = (unreported.join(deadlines, on="diagnosis_date", how="left", maintain_order="left")
-                  .filter(c("_deadline") <= horizon))
-    parts.append(_items(unreported, ItemKind.REPORT_DEADLINE, c("_deadline"), on,
+    unreported = (c("diagnosis_date") <= on) & (pl.lit(on) < c("registered_on"))
+    days = p.get_column("diagnosis_date").filter(
+        ((p.get_column("diagnosis_date") <= on) & (p.get_column("registered_on") > on)).fill_null(False))
+    answers = {d: report_deadline(d, schedule, calendar) for d in days.unique().to_list()}
+    deadline = _lookup("diagnosis_date", days, lambda d: answers[d].date, pl.Date)
+    provisional = _lookup("diagnosis_date", days, lambda d: answers[d].provisional, pl.Boolean)
+    late_report = (pl_.filter(unreported).with_columns(_deadline=deadline, _provisional=provisional)
+                   .filter(c("_deadline") <= horizon))
+    parts.append(_items(late_report, ItemKind.REPORT_DEADLINE, c("_deadline"), on,
                         pl.when(c("_provisional")).then(pl.lit(PROVISIONAL_CALENDAR)).otherwise(pl.lit("")), 4,
                         with_class=False))
 
     # follow-up and health check: registered, not lost, consented (rules.schedule.next_due, health_check_due)
-    active = p.filter(c("_registered").fill_null(False) & c("_lost_date").is_null() & c("_consented"))
+    active = pl_.filter(c("_registered").fill_null(False) & c("_lost_date").is_null() & c("_consented"))
     start = pl.max_horizontal(pl.coalesce("consent_date", "registered_on"), c("registered_on"))
     discharges = (ev.filter(c("event") == _kind(EventKind.DISCHARGE))
                   .join(active.select("patient_id", "_last_date"), on="patient_id", how="inner")
@@ -201,16 +231,18 @@ def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
                   .group_by("patient_id").agg(_discharge=c("date").max()))
     checks = (ev.filter(c("event") == _kind(EventKind.HEALTH_CHECK))
               .group_by("patient_id").agg(_check=c("date").max()))
+    event_days = _up_to(events.get_column("date"), on)
     active = (active.join(discharges, on="patient_id", how="left", maintain_order="left")
               .join(checks, on="patient_id", how="left", maintain_order="left")
               .with_columns(_start=start))
-    active = active.with_columns(
-        _retry=_dates(active["_attempt_date"], lambda d: retry_date(d, schedule)),
-        _after_discharge=_dates(active["_discharge"], lambda d: after_discharge_date(d, schedule)),
-        _in_hospital=_dates(active["_last_date"], lambda d: after_discharge_date(d, schedule)),
-        _scheduled=next_visit_dates(active["_last_date"], active["_cls"], schedule),
-        _check_due=pl.coalesce(_dates(active["_check"], lambda d: add_months(d, schedule.health_check_months)),
-                               active["_start"]),
+    scheduled = p.select("patient_id", _scheduled=next_visit_dates(p["_last_date"], p["_cls"], schedule))
+    active = active.join(scheduled.lazy(), on="patient_id", how="left", maintain_order="left").with_columns(
+        _retry=_lookup("_attempt_date", p.get_column("_attempt_date"), lambda d: retry_date(d, schedule), pl.Date),
+        _after_discharge=_lookup("_discharge", event_days, lambda d: after_discharge_date(d, schedule), pl.Date),
+        _in_hospital=_lookup("_last_date", p.get_column("_last_date"), lambda d: after_discharge_date(d, schedule),
+                             pl.Date),
+        _check_due=pl.coalesce(_lookup("_check", event_days, lambda d: add_months(d, schedule.health_check_months),
+                                       pl.Date), c("_start")),
     )
     retry = c("_attempt_date").is_not_null() & ~c("_attempt_done").fill_null(True) & (
         c("_discharge").is_null() | (c("_attempt_date") >= c("_discharge")))
@@ -237,7 +269,8 @@ def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
                         pl.when(c("_check").is_null()).then(pl.lit(NO_HEALTH_CHECK)).otherwise(pl.lit("")), 6))
 
     items = pl.concat(parts, how="vertical")
-    return items.sort(["patient_id", "_group", "_sub"], maintain_order=True).select(ITEM_COLUMNS)
+    return (items.sort(["patient_id", "_group", "_sub"], maintain_order=True).select(ITEM_COLUMNS)
+            .collect(engine=ENGINE))
 
 
 def work_items(frame: pl.DataFrame) -> list[WorkItem]:
@@ -258,3 +291,37 @@ def worklist_table(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
     frame = worklist_frame(patients, followups, events, on, within, covers, policy, schedule, status, classes,
                            calendar)
     return by_urgency(work_items(frame))
+
+
+def record_items(record: PatientRecord, on: dt.date, within: int = 14, covers: Covers = covers_nothing,
+                 policy: WorklistPolicy = NATIONAL, schedule: SchedulePolicy = NATIONAL_SCHEDULE,
+                 status: StatusPolicy = NATIONAL_STATUS, classes: ClassificationPolicy = NATIONAL_CLASSES,
+                 calendar: WorkdayCalendar = OFFICIAL) -> list[WorkItem]:
+    """One patient's work items on ``on``, in the order the rule gives them (as
+    :func:`smi_care.rules.worklist.patient_items`): :func:`worklist_frame` on the record's rows
+    (:func:`smi_care.rules.record_tables.record_tables`), so an app's answer for one patient is
+    the county's list for that patient."""
+    t = record_tables((record,))
+    return work_items(worklist_frame(t.patients, t.followups, t.events, on, within, covers, policy, schedule,
+                                     status, classes, calendar))
+
+
+def records_worklist(records: Iterable[PatientRecord], on: dt.date, within: int = 14,
+                     covers: Covers = covers_nothing, policy: WorklistPolicy = NATIONAL,
+                     schedule: SchedulePolicy = NATIONAL_SCHEDULE, status: StatusPolicy = NATIONAL_STATUS,
+                     classes: ClassificationPolicy = NATIONAL_CLASSES,
+                     calendar: WorkdayCalendar = OFFICIAL) -> list[WorkItem]:
+    """The work items of many records on ``on`` in one pass of the engine, most urgent first
+    (the batch call for an app's list of patients: the same list as
+    :func:`smi_care.rules.worklist.worklist` over these records).
+
+    >>> import datetime as dt
+    >>> from smi_care.synth import generate
+    >>> from smi_care.rules.worklist import worklist
+    >>> reg = generate(patients=20, seed=4)
+    >>> records_worklist(reg, dt.date(2025, 6, 1)) == worklist(reg, dt.date(2025, 6, 1))
+    True
+    """
+    t = record_tables(records)
+    return worklist_table(t.patients, t.followups, t.events, on, within, covers, policy, schedule, status, classes,
+                          calendar)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -40,6 +40,16 @@ _DEATH, _WITHDRAWN = EventKind.DEATH.text_code, EventKind.DIAGNOSIS_WITHDRAWN.te
 _OUT, _IN = EventKind.TRANSFER_OUT.text_code, EventKind.TRANSFER_IN.text_code
 _ADMISSION, _DISCHARGE = EventKind.ADMISSION.text_code, EventKind.DISCHARGE.text_code
 
+#: A table, eager or lazy: every function below builds the same query on either, so the engine
+#: can be run step by step on a province's tables or as one plan on one patient's rows
+#: (:func:`day_status` collects once: on a table of a few rows the cost of polars is per query,
+#: not per row).
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+#: The engine a lazy query of the rules is collected on: polars' in-memory engine, which starts
+#: a query faster than the streaming one (what matters on one patient's rows) and is what the
+#: eager calls use.
+ENGINE: Any = "in-memory"
+
 
 def map_unique(column: pl.Series, rule: Callable[[Any], Any], dtype: Any) -> pl.Series:
     """Apply a rule once per distinct non-null value of ``column`` and map every row to its
@@ -48,9 +58,9 @@ def map_unique(column: pl.Series, rule: Callable[[Any], Any], dtype: Any) -> pl.
     >>> map_unique(pl.Series([2, None, 2, 3]), lambda n: n * 10, pl.Int64).to_list()
     [20, None, 20, 30]
     """
-    values = column.drop_nulls().unique().to_list()
-    if not values:
+    if column.null_count() == len(column):  # no value at all (no query: the count is known)
         return pl.Series(column.name, [None] * len(column), dtype=dtype)
+    values = column.drop_nulls().unique().to_list()
     table = {v: rule(v) for v in values}
     return column.replace_strict(table, default=None, return_dtype=dtype)
 
@@ -72,7 +82,7 @@ def reached_expr() -> pl.Expr:
                             pl.col("hospitalisation").is_not_null(), pl.col("adherence").is_not_null()))
 
 
-def ordered_followups(followups: pl.DataFrame, end: dt.date) -> pl.DataFrame:
+def ordered_followups(followups: Frame, end: dt.date) -> Frame:
     """Follow-up attempts on or before ``end`` in §6 order (patient, visit date, file row), with the
     row flags every fact uses: ``_reached``, ``_completed`` and ``_i`` (the row's place in that
     order, from 0).
@@ -94,7 +104,24 @@ def covered(areas: pl.Series, covers: Covers) -> pl.Series:
     return map_unique(areas, lambda code: covers(AreaCode(code)), pl.Boolean).fill_null(False)
 
 
-def registration_at(patients: pl.DataFrame, events: pl.DataFrame, day: dt.date, covers: Covers) -> pl.DataFrame:
+def covered_expr(areas: pl.Series, covers: Covers) -> pl.Expr:
+    """:func:`covered` as an expression over the ``other_area`` column of the table ``areas``
+    comes from (``covers`` asked once per distinct area of ``areas``), for a lazy query."""
+    if areas.null_count() == len(areas):
+        return pl.lit(False)
+    values = areas.drop_nulls().unique().to_list()
+    return pl.col("other_area").replace_strict({v: covers(AreaCode(v)) for v in values}, default=None,
+                                               return_dtype=pl.Boolean).fill_null(False)
+
+
+def _other_areas(events: pl.DataFrame | pl.LazyFrame) -> pl.Series:
+    if isinstance(events, pl.LazyFrame):
+        return events.select("other_area").collect().get_column("other_area")
+    return events.get_column("other_area")
+
+
+def registration_at(patients: Frame, events: Frame, day: dt.date, covers: Covers,
+                    covered_area: pl.Expr | None = None) -> Frame:
     """Per patient (in the order of ``patients``): ``registered`` on ``day``, home ``area`` on
     ``day``, ``registration_start`` (the registration date or a later transfer in on or before
     ``day``) and ``ended_by`` (the event kind that ended the registration, null if none).
@@ -103,9 +130,12 @@ def registration_at(patients: pl.DataFrame, events: pl.DataFrame, day: dt.date, 
     diagnosis withdrawn ends the registration for good; a transfer out to an area the registry
     does not cover ends it, one to a covered area moves the home area there; a transfer in
     registers the patient (from the registration date) and brings the home area back. A
-    patient whose first transfer is a transfer in after ``day`` was elsewhere until then (§5)."""
-    ev = events.filter(pl.col("event").is_in(STATUS_EVENTS)).sort(["patient_id", "date", "row"])
-    ev = ev.with_columns(_covered=covered(ev["other_area"], covers))
+    patient whose first transfer is a transfer in after ``day`` was elsewhere until then (§5).
+    ``covered_area``: :func:`covered_expr` of ``events``, if already built."""
+    if covered_area is None:
+        covered_area = covered_expr(_other_areas(events), covers)
+    ev = (events.filter(pl.col("event").is_in(STATUS_EVENTS)).sort(["patient_id", "date", "row"])
+          .with_columns(_covered=covered_area))
     out_, in_ = pl.col("event") == _OUT, pl.col("event") == _IN
     transfer = out_ | in_
     le_d = pl.col("date") <= day
@@ -139,7 +169,7 @@ def registration_at(patients: pl.DataFrame, events: pl.DataFrame, day: dt.date, 
     return p.select("patient_id", registered=registered, area=area, registration_start=start, ended_by=ended)
 
 
-def lost_at(ordered: pl.DataFrame, consecutive_failures: int) -> pl.DataFrame:
+def lost_at(ordered: Frame, consecutive_failures: int) -> Frame:
     """Per patient with an attempt in ``ordered`` (:func:`ordered_followups` up to D): ``lost``
     on D and ``lost_row`` (the ``row`` of the attempt that made the patient lost, null if not
     lost). After the last completed attempt on or before D: the last attempt with a loss reason,
@@ -156,7 +186,7 @@ def lost_at(ordered: pl.DataFrame, consecutive_failures: int) -> pl.DataFrame:
         lost=pl.col("lost_row").is_not_null())
 
 
-def admitted_at(events: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+def admitted_at(events: Frame, day: dt.date) -> Frame:
     """Per patient with an admission or discharge on or before ``day``: ``admitted`` (the last of
     them, in date and file order, is an admission)."""
     stays = (events.filter(pl.col("event").is_in([_ADMISSION, _DISCHARGE]) & (pl.col("date") <= day))
@@ -164,7 +194,7 @@ def admitted_at(events: pl.DataFrame, day: dt.date) -> pl.DataFrame:
     return stays.group_by("patient_id").agg(admitted=pl.col("event").last() == _ADMISSION)
 
 
-def last_completed_at(ordered: pl.DataFrame, start: dt.date | None = None) -> pl.DataFrame:
+def last_completed_at(ordered: Frame, start: dt.date | None = None) -> Frame:
     """Per patient with a completed follow-up in ``ordered`` (on or after ``start``, if given):
     ``last_done_row`` (its ``row``), ``last_done_i`` (its place in ``ordered``) and
     ``last_done_hospitalisation``."""
@@ -174,7 +204,7 @@ def last_completed_at(ordered: pl.DataFrame, start: dt.date | None = None) -> pl
         last_done_hospitalisation=pl.col("hospitalisation").last())
 
 
-def lockup_at(ordered: pl.DataFrame) -> pl.DataFrame:
+def lockup_at(ordered: Frame) -> Frame:
     """Per patient: ``recorded_lockup``, the last lock-up status recorded in ``ordered``."""
     return ordered.group_by("patient_id").agg(recorded_lockup=pl.col("lockup").drop_nulls().last())
 
@@ -196,11 +226,13 @@ def day_status(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataF
     ``in_hospital`` (registered and in hospital), ``hospitalised`` (in hospital, registered or
     not), ``at_home``, ``status`` (one of :data:`STATUS_CODES`), ``last_done_row``
     and ``recorded_lockup``. Lost and in hospital hold only for a registered patient; in
-    hospital comes before lost."""
-    ordered = ordered_followups(followups, day)
-    reg = registration_at(patients, events, day, covers)
+    hospital comes before lost. Built as one lazy query, collected once."""
+    cov = covered_expr(events.get_column("other_area"), covers)
+    patients_, followups_, events_ = patients.lazy(), followups.lazy(), events.lazy()
+    ordered = ordered_followups(followups_, day)
+    reg = registration_at(patients_, events_, day, covers, cov)
     out = (reg.join(lost_at(ordered, consecutive_failures), on="patient_id", how="left", maintain_order="left")
-           .join(admitted_at(events, day), on="patient_id", how="left", maintain_order="left")
+           .join(admitted_at(events_, day), on="patient_id", how="left", maintain_order="left")
            .join(last_completed_at(ordered), on="patient_id", how="left", maintain_order="left")
            .join(lockup_at(ordered), on="patient_id", how="left", maintain_order="left"))
     registered = pl.col("registered")
@@ -218,4 +250,4 @@ def day_status(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataF
     return out.select("patient_id", "registered", "area", "ended_by", "registration_start", "lost", "lost_row",
                       "in_hospital", "hospitalised", at_home=registered & ~pl.col("in_hospital"), status=status,
                       last_done_row="last_done_row", recorded_lockup="recorded_lockup",
-                      admitted=pl.col("admitted").fill_null(False))
+                      admitted=pl.col("admitted").fill_null(False)).collect(engine=ENGINE)
