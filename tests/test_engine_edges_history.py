@@ -288,3 +288,14 @@ def test_day_status_keeps_the_order_of_the_patients_and_gives_every_column() -> 
                            "admitted"]
     assert out.select("patient_id", "status", "at_home", "admitted").rows() == [
         ("C", "at_home", True, False), ("A", "lost", True, False), ("B", "at_home", True, False)]
+
+
+def test_lost_at_lists_the_patients_in_the_order_of_the_attempts() -> None:
+    """One row per patient with an attempt, in the order of ``ordered`` (patient, date, row): the
+    order the per-patient answers read back."""
+    recs = [record(miss(D(2025, 8, 1), f"P{i:02}", reason=LossReason.MOVED if i % 2 else None),
+                   p=patient(f"P{i:02}")) for i in range(30)]
+    t = record_tables(recs[::-1])
+    out = lost_at(ordered_followups(t.followups, D(2025, 9, 30)), 1)
+    assert out["patient_id"].to_list() == [f"P{i:02}" for i in range(30)]
+    assert out["lost"].all()
