@@ -97,3 +97,23 @@ def test_several_breakdowns_in_one_call_and_the_tables_own_coverage() -> None:
 def test_evaluate_tables_refuses_what_is_not_tables() -> None:
     with pytest.raises(ArgumentTypeError, match=r"evaluate_tables.*tables.*registry tables"):
         evaluate_tables([], Q3)  # type: ignore[arg-type]
+
+
+def test_group_keys_of_no_patients_are_text() -> None:
+    from smi_care.indicators.fact_names import FACTS
+
+    empty = pl.DataFrame(schema={"sex": pl.Int8, "disorder": pl.Int8, "age": pl.Int64, "area": pl.String})
+    assert set(empty.columns) <= set(FACTS)
+    for by in (None, Dimension.SEX, Dimension.DISORDER, Dimension.AGE, AreaLevel.COUNTY):
+        keys = group_keys(empty, by)
+        assert (keys.name, keys.dtype, keys.len()) == ("group", pl.String, 0), by
+
+
+def test_the_age_breakdown_follows_the_callers_age_bands_and_the_partial_its_arguments() -> None:
+    from smi_care.indicators.partial import AgeBands, EvaluationPolicy
+
+    policy = EvaluationPolicy(age_bands=AgeBands((0, 18)))
+    part = evaluate_tables(tables(), Q3, by=Dimension.AGE, policy=policy)[0]
+    assert part.counts[("management_rate", "18+")] == (1, 1)
+    assert part.counts[("management_rate", "0-17")] == (0, 1)
+    assert (part.period, part.indicators, part.policy) == (Q3, tuple(STANDARD_INDICATORS), policy)

@@ -215,3 +215,40 @@ def test_events_on_d_count_and_after_d_do_not() -> None:
     other = facts(record(event(D(2025, 8, 1), EventKind.COUNSELLING)))
     assert (other["health_check"], other["rehabilitation"], other["counselling"], other["contract"]) == (
         False, False, True, False)
+
+
+def test_the_class_rule_follows_the_callers_policy_and_recorded_classes_stay() -> None:
+    """Two patients: one whose last follow-up records a class, one whose class comes from the §4
+    rule under the caller's policy (risk 2 is unstable when the policy's threshold is 2)."""
+    from smi_care.rules.classification import ClassificationPolicy
+
+    strict = ClassificationPolicy(unstable_risk_min=2)
+    recs = [record(visit(D(2025, 8, 1), "A", risk_level=2), p=patient("A")),
+            record(visit(D(2025, 8, 1), "B", risk_level=0), p=patient("B"))]
+    t = record_tables(recs)
+    fu = t.followups.with_columns(classification=pl.when(pl.col("patient_id") == "B").then(pl.lit(2, pl.Int8)))
+    for classes in (CLASSES, strict):
+        table = facts_table(t.patients, fu, t.events, Q3, covers_nothing, FOUR_FOLLOWUPS, STATUS, classes)
+        derived = effective_class(recs[0].followups[0], classes)
+        assert derived is not None
+        assert table.select("patient_id", "last_class").rows() == [("A", derived.code), ("B", 2)]
+    assert effective_class(recs[0].followups[0], strict) != effective_class(recs[0].followups[0], CLASSES)
+
+
+def test_followup_of_reads_the_loss_reason() -> None:
+    from smi_care.domain import LossReason
+
+    row = record_tables([record(miss(D(2025, 8, 1), reason=LossReason.MISSING))]).followups.row(0, named=True)
+    assert followup_of(row).loss_reason is LossReason.MISSING
+
+
+def test_facts_table_reads_the_callers_coverage() -> None:
+    from smi_care.domain import AreaCode
+
+    inside = AreaCode("110105001003")
+    t = record_tables([record(event(D(2025, 8, 1), EventKind.TRANSFER_OUT, other_area=inside))])
+    for covers, registered, area in ((covers_nothing, False, "110105001002"),
+                                     (lambda a: a == inside, True, inside.code)):
+        row = facts_table(t.patients, t.followups, t.events, Q3, covers, FOUR_FOLLOWUPS, STATUS, CLASSES).row(
+            0, named=True)
+        assert (row["registered"], row["area"]) == (registered, area)
