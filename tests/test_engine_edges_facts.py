@@ -252,3 +252,20 @@ def test_facts_table_reads_the_callers_coverage() -> None:
         row = facts_table(t.patients, t.followups, t.events, Q3, covers, FOUR_FOLLOWUPS, STATUS, CLASSES).row(
             0, named=True)
         assert (row["registered"], row["area"]) == (registered, area)
+
+
+def test_gaps_count_completed_follow_ups_only() -> None:
+    """Failed attempts between two completed follow-ups six months apart do not close the gap."""
+    year = Period(D(2025, 1, 1), D(2025, 12, 31))
+    r = record(visit(D(2025, 3, 15)), miss(D(2025, 5, 15)), miss(D(2025, 7, 15)), visit(D(2025, 9, 15)),
+               visit(D(2025, 12, 15)))
+    assert facts(r, period=year, standard=NO_GAP_OVER_3_MONTHS)["gaps_within_limit"] is False
+    closed = record(visit(D(2025, 3, 15)), visit(D(2025, 5, 15)), visit(D(2025, 7, 15)), visit(D(2025, 9, 15)),
+                    visit(D(2025, 12, 15)))
+    assert facts(closed, period=year, standard=NO_GAP_OVER_3_MONTHS)["gaps_within_limit"] is True
+
+
+def test_required_followups_follow_the_policys_number_a_year() -> None:
+    year = Period(D(2025, 1, 1), D(2025, 12, 31))
+    assert facts(record(), period=year)["required_followups"] == 4
+    assert facts(record(), period=year, standard=StandardPolicy(per_year=12))["required_followups"] == 12
