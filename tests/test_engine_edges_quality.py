@@ -33,3 +33,33 @@ def test_the_callers_schedule_sets_the_latest_next_date(months: int, found: list
     reg = Registry.of([record(visit(D(2025, 6, 1), classification=Classification.STABLE,
                                     next_visit_date=D(2025, 10, 1)))])
     assert kinds(reg, SchedulePolicy(stable_months=months)) == found
+
+
+def test_rule_classes_read_missing_and_recorded_social_ratings() -> None:
+    """The §4 class of rows (patient in hospital now, so ratings may be missing) whose
+    social-function ratings are all, some or none recorded (a missing rating is missing, a recorded one is read), equals
+    classify on each row's follow-up."""
+    import polars as pl
+
+    from smi_care.indicators.facts_table import followup_of
+    from smi_care.indicators.row_classes import rule_classes
+    from smi_care.rules.classification import classify
+    from smi_care.rules.record_tables import record_tables
+
+    social = ("sf_self_care", "sf_housework", "sf_work", "sf_learning", "sf_social")
+    from smi_care.domain import Hospitalisation
+
+    base = record_tables([record(visit(D(2025, 6, 1)))]).followups.with_columns(
+        hospitalisation=pl.lit(Hospitalisation.IN_HOSPITAL_NOW.code, pl.Int8))  # ratings may be missing
+    rows = pl.concat([
+        base,
+        base.with_columns(pl.lit(3, pl.Int8).alias(c) for c in social),
+        base.with_columns(pl.lit(None, pl.Int8).alias(c) for c in social[1:]),
+        base.with_columns(pl.lit(None, pl.Int8).alias(c) for c in social),
+    ]).with_columns(row=pl.int_range(4, dtype=pl.UInt32))
+    expected = []
+    for row in rows.iter_rows(named=True):
+        cls = classify(followup_of(row)).classification
+        expected.append(None if cls is None else cls.code)
+    assert len(set(expected)) > 1
+    assert rule_classes(rows).to_list() == expected
