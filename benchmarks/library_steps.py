@@ -123,6 +123,52 @@ def write_parquet(csv_folder: Path, parquet_folder: Path) -> bool:
     return True
 
 
+def report_partitioned(folder: Path, period: Period, by: AreaLevel = AreaLevel.TOWNSHIP) -> tuple[Report, int]:
+    """The annual report from a registry partitioned by county, one county in memory at a time
+    (``smi_care.scale.folders.evaluate_partitioned``, the projected columns): (report, partitions)."""
+    from smi_care.indicators import finalize
+    from smi_care.indicators.columns_needed import columns_needed
+    from smi_care.scale.folders import evaluate_partitioned
+
+    done = evaluate_partitioned(folder, period, [by], columns=columns_needed(bys=(by,)))
+    return finalize(done.partials[0]), len(done.partitions)
+
+
+def start_dask(workers: int) -> Any:
+    """A local Dask cluster of ``workers`` processes of one thread each, and its client."""
+    from dask.distributed import Client, LocalCluster
+
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    client = Client(cluster)
+    client.run(_warm)  # each worker imports smi_care once, before the timed work
+    return cluster, client
+
+
+def _warm() -> None:
+    import smi_care.scale.dask  # noqa: F401
+
+
+def report_dask(client: Any, folder: Path, period: Period, by: AreaLevel = AreaLevel.TOWNSHIP) -> tuple[Report, int]:
+    """The annual report with one Dask task per county folder, merged on the client."""
+    from smi_care.indicators import finalize
+    from smi_care.registry.partitioned import coverage_of_partitions, partition_folders
+    from smi_care.scale.dask import evaluate_folders_on_dask
+
+    parts = partition_folders(folder)
+    partials = evaluate_folders_on_dask(client, parts, period, [by], coverage=coverage_of_partitions(parts))
+    return finalize(partials[0]), len(parts)
+
+
+def write_partitioned_parquet(csv_folder: Path, folder: Path) -> bool:
+    """The same registry as Parquet partitioned by county; False when this smi_care cannot."""
+    try:
+        from smi_care.registry.writer import write_partitioned
+    except ImportError:
+        return False
+    write_partitioned(registry.read_tables(csv_folder).tables, folder)
+    return True
+
+
 # --- generation ---------------------------------------------------------------------------------
 
 def generate(folder: Path, patients: int, seed: int) -> None:

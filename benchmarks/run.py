@@ -35,12 +35,17 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-STEPS = ("read_csv", "read_parquet", "report_csv", "report_parquet", "worklist", "quality", "baseline")
+STEPS = ("read_csv", "read_parquet", "report_csv", "report_parquet", "report_partitioned", "dask", "worklist", "quality",
+         "baseline")
+#: Dask workers of the ``dask`` step (one thread each).
+DASK_WORKERS = 2
 DESCRIPTIONS = {
     "read_csv": "read + validate, CSV",
     "read_parquet": "read + validate, Parquet",
     "report_csv": "CSV -> annual report by township",
     "report_parquet": "Parquet -> annual report by township",
+    "report_partitioned": "Parquet by county -> report, one county at a time",
+    "dask": f"Parquet by county -> report, Dask ({DASK_WORKERS} local workers)",
     "worklist": "CSV -> worklist for one day",
     "quality": "CSV -> quality findings",
     "baseline": "DuckDB baseline, CSV -> six core indicators by township (1 thread)",
@@ -77,7 +82,21 @@ def run_step(step: str, folder: Path, period_text: str, on: dt.date) -> dict[str
     phases: dict[str, float] = {}
     out: dict[str, Any] = {"step": step}
     t = time.perf_counter()
-    if step == "baseline":
+    if step in ("report_partitioned", "dask"):
+        import library_steps as lib
+
+        if step == "dask":
+            cluster, client = lib.start_dask(DASK_WORKERS)
+            phases["cluster"] = time.perf_counter() - t
+            t = time.perf_counter()
+            rep, out["partitions"] = lib.report_dask(client, folder, period)
+            client.close()
+            cluster.close()
+        else:
+            rep, out["partitions"] = lib.report_partitioned(folder, period)
+        phases["report"] = time.perf_counter() - t
+        out["counts"] = lib.core_counts(rep)
+    elif step == "baseline":
         import baseline
 
         db = baseline.connect()
@@ -150,6 +169,14 @@ def cached_registry(cache: Path, scale: int, seed: int) -> tuple[Path, Path | No
         if lib.write_parquet(csv_dir, tmp):
             tmp.rename(pq_dir)
             spent["to_parquet"] = time.perf_counter() - t
+    part_dir = base / "parquet-county"
+    if not part_dir.is_dir():
+        tmp = base / "parquet-county.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        t = time.perf_counter()
+        if lib.write_partitioned_parquet(csv_dir, tmp):
+            tmp.rename(part_dir)
+            spent["to_partitioned_parquet"] = time.perf_counter() - t
     return csv_dir, (pq_dir if pq_dir.is_dir() else None), spent
 
 
@@ -209,9 +236,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  ({what}: {seconds:.1f} s)")
 
     results: dict[str, dict[str, Any]] = {}
+    part_dir = csv_dir.parent / "parquet-county"
     for step in steps:
-        folder = pq_dir if step.endswith("parquet") else csv_dir
-        if folder is None:
+        folder = pq_dir if step.endswith("parquet") else (part_dir if step in ("report_partitioned", "dask") else csv_dir)
+        if folder is None or not folder.is_dir():
             results[step] = {"step": step, "stopped": "skipped: this smi_care reads no Parquet"}
         else:
             results[step] = spawn(step, folder, args.period, args.on, args.timeout)
@@ -231,6 +259,8 @@ def line(r: dict[str, Any], patients: int) -> str:
         extra = f"; {r['items']:,} items"
     elif "findings" in r:
         extra = f"; {r['findings']:,} findings"
+    elif "partitions" in r:
+        extra = f"; {r['partitions']} partitions"
     elif "problems" in r:
         extra = f"; {r['rows']:,} rows, {r['problems']} problems"
     return (f"{name} wall {r['wall']:6.2f} s, cpu {r['cpu']:6.2f} s ({phases}; {inner / patients * 1e6:.1f} "
@@ -248,9 +278,22 @@ def verdict(results: dict[str, dict[str, Any]], patients: int) -> int:
           f"({lib['wall']:.2f} s / {base['wall']:.2f} s), {lib['cpu'] / base['cpu']:.1f}x cpu; "
           f"peak memory {lib['peak_mb']:,.0f} MB / {base['peak_mb']:,.0f} MB")
     bad = differences(lib["counts"], base["counts"])
-    pq = results.get("report_parquet", {})
-    if "counts" in pq:
-        bad += [f"(Parquet) {d}" for d in differences(pq["counts"], base["counts"])]
+    for step, label in (("report_parquet", "Parquet"), ("report_partitioned", "Parquet by county"),
+                        ("dask", "Dask")):
+        other = results.get(step, {})
+        if "counts" in other:
+            bad += [f"({label}) {d}" for d in differences(other["counts"], base["counts"])]
+            mine = other["phases"]["report"] if step == "dask" else sum(other["phases"].values())  # cluster apart
+            print(f"ratio {label} / baseline: {mine / base_time:.1f}x in-process ({mine:.2f} s / {base_time:.2f} s), "
+                  f"{other['cpu'] / base['cpu']:.1f}x cpu; peak memory {other['peak_mb']:,.0f} MB")
+    part, dask = results.get("report_partitioned", {}), results.get("dask", {})
+    if "counts" in part and "counts" in dask:
+        n = dask["partitions"]
+        alone, spread = part["phases"]["report"], dask["phases"]["report"]
+        print(f"Dask: {n} partitions in {spread:.2f} s on {DASK_WORKERS} workers (+ {dask['phases']['cluster']:.2f} s "
+              f"to start the cluster), one process {alone:.2f} s; overhead per partition "
+              f"{(DASK_WORKERS * spread - alone) / n * 1000:.0f} ms of worker time (workers x time - one process's "
+              f"time, per partition)")
     if bad:
         print(f"DISAGREE: {len(bad)} difference(s)")
         for d in bad[:50]:
