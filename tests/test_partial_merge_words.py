@@ -5,6 +5,7 @@ definitions differ."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import attrs
@@ -13,7 +14,7 @@ import pytest
 from smi_care.domain.identity import AreaLevel
 from smi_care.indicators import Partial, PartialMergeError, Period
 from smi_care.indicators.definitions import STANDARD_INDICATORS
-from smi_care.indicators.partial import AgeBands, EvaluationPolicy
+from smi_care.indicators.partial import AgeBands, EvaluationPolicy, source_of
 
 P = Period.parse("2025")
 FIRST, SECOND, THIRD = STANDARD_INDICATORS[0], STANDARD_INDICATORS[1], STANDARD_INDICATORS[2]
@@ -65,3 +66,18 @@ def test_a_policy_difference_names_the_field_and_both_values() -> None:
 def test_several_differences_are_all_said_in_order() -> None:
     said = refusal(partial(), partial(period=Period.parse("2024"), by=AreaLevel.COUNTY))
     assert said == "period 2025-01-01..2025-12-31 vs 2024-01-01..2024-12-31; breakdown total vs county"
+
+
+def test_the_same_patients_twice_is_said_with_the_source() -> None:
+    source = source_of(["P1", "P2"], ["360102001"])
+    a, b = partial(sources=frozenset({source})), partial(sources=frozenset({source}))
+    with pytest.raises(PartialMergeError) as caught:
+        a.merge(b)
+    assert str(caught.value) == (f"the same patients are in both partials (source 360102 (2 patients, fingerprint "
+                                 f"{source.fingerprint})): merging them would count them twice")
+
+
+def test_the_fingerprint_is_the_sha256_of_the_sorted_ids_one_per_line() -> None:
+    """Partials saved by one version are merged by the next: the fingerprint's recipe is fixed."""
+    expected = hashlib.sha256(b"P1\nP2\nP3").hexdigest()[:16]
+    assert source_of(["P3", "P1", "P2"], ["360102001"]).fingerprint == expected
