@@ -3,7 +3,9 @@
 Not product code. The library computes the facts once, in the columnar engine
 (:mod:`smi_care.indicators.facts_table`); this independent implementation, written the way
 national-rules §5 and §6 read, is what the property tests (tests/test_engines_equal.py) compare
-the engine against, fact by fact.
+the engine against, fact by fact. The scalar rule it needs, ``required_followups`` (a date and a
+period to a count), is the library's own pure function, which the engine also applies once per
+distinct date; its boundary table is in tests/test_indicator_policies.py.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from smi_care.domain.records import PatientRecord
 from smi_care.indicators.expr import holds
 from smi_care.indicators.facts import PatientFacts
 from smi_care.indicators.periods import Period
-from smi_care.indicators.standard import StandardPolicy
+from smi_care.indicators.standard import StandardPolicy, required_followups
 from smi_care.rules.classification import ClassificationPolicy, effective_class
 from smi_care.rules.schedule import add_months
 from smi_care.rules.status import Covers, StatusPolicy
@@ -36,31 +38,6 @@ def gaps_within(completed: tuple[dt.date, ...], anchor: dt.date, end: dt.date, m
             return False
         anchor = max(anchor, day)
     return True
-
-
-def blocks_between(start: dt.date, end: dt.date, months: int = 3) -> int:
-    """Started ``months``-month blocks from ``start`` to ``end`` (a started block counts whole).
-
-    >>> blocks_between(dt.date(2025, 7, 1), dt.date(2025, 12, 31))
-    2
-    >>> blocks_between(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-    4
-    """
-    if end < start:
-        return 0
-    k = 1
-    while add_months(start, months * k) <= end:
-        k += 1
-    return k
-
-
-def required_followups(period: Period, registration_start: dt.date, per_year: int = 4) -> int:
-    """Completed follow-ups needed for standard management in ``period`` (§6 pro-rating):
-    a patient registered during P needs one per started 3-month block from registration to D;
-    one registered before P needs 4 in a year and one per started quarter in a shorter period."""
-    start = registration_start if registration_start > period.start else period.start
-    months = 12 // per_year
-    return blocks_between(start, period.end, months)
 
 
 def registration_start(record: PatientRecord, day: dt.date) -> dt.date:
