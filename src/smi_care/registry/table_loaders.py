@@ -4,8 +4,8 @@ reader on the flagged rows only."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -15,7 +15,8 @@ from smi_care.domain.codes import (
     Hospitalisation,
 )
 from smi_care.domain.errors import IdentityError
-from smi_care.domain.followup import REQUIRED_WHEN_REACHED
+from smi_care.domain.events import Event
+from smi_care.domain.followup import REQUIRED_WHEN_REACHED, FollowUp
 from smi_care.domain.identity import ResidentId
 from smi_care.domain.patient import Patient
 from smi_care.domain.records import (
@@ -37,10 +38,21 @@ from smi_care.registry.frames import as_text
 from smi_care.registry.problems import Problem
 from smi_care.registry.raw import plain_text
 from smi_care.registry.registry_tables import records_of
-from smi_care.registry.row_parsers import Row, code_parser, parse_event, parse_followup, parse_patient, parse_population
+from smi_care.registry.row_parsers import (
+    Collector,
+    Row,
+    code_parser,
+    parse_event,
+    parse_followup,
+    parse_patient,
+    parse_population,
+)
 from smi_care.registry.screen import Kind, followup_specs, patient_specs, required_empty, text_frame, with_typed
 
 DISCHARGE_RULE = "date (日期): a discharge must not be before the patient's first admission"
+
+#: A record the re-check parses: a follow-up or an event.
+R = TypeVar("R", FollowUp, Event)
 
 def load_patients(f: FileState, out: list[Problem]) -> tuple[pl.DataFrame, pl.Series]:
     """Accepted patients (typed) and every non-empty patient_id of the file."""
@@ -175,20 +187,8 @@ def _followup_chunk(f: FileState, data: pl.DataFrame, specs: list[tuple[str, Cal
     required = required_empty(f"{x}__text" if x in names else x for x in REQUIRED[FOLLOWUPS])
     typed = typed.with_columns(__flag=(cell_bad | required | rules.fill_null(False)))
     suspects = typed.filter(c("__flag")).sort("row")
-    accepted_lines: list[int] = []
-    col = collector()
-    owners = _patient_objects(patients, suspects.get_column("patient_id"))
-    for values in text_frame(suspects, names).iter_rows(named=True):
-        r = row_of(f.raw, values, f.extra)
-        fu = parse_followup(r, col, edition)
-        if fu is None:
-            continue
-        conflict = followup_conflict(owners[fu.patient_id], fu)
-        if conflict:
-            col.row(r, conflict[0], "rule", f"{described(conflict[0])}: {conflict[2]}")
-            continue
-        accepted_lines.append(r.line)
-    f.problems.extend(col.problems)
+    accepted_lines = _recheck(f, patients, suspects, names, lambda r, col: parse_followup(r, col, edition),
+                              followup_conflict)
     kept = typed.filter(~c("__flag") | c("line").is_in(accepted_lines))
     return final_table(kept, specs, f)
 
@@ -213,20 +213,7 @@ def load_events(f: FileState, patients: pl.DataFrame, all_ids: pl.Series, out: l
     required = required_empty(("patient_id", "date__text", "event__text"))
     typed = typed.with_columns(__flag=cell_bad | required | rules)
     suspects = typed.filter(c("__flag")).sort("row")
-    accepted_lines: list[int] = []
-    col = collector()
-    owners = _patient_objects(patients, suspects.get_column("patient_id"))
-    for values in text_frame(suspects, ["date", "event"]).iter_rows(named=True):
-        r = row_of(f.raw, values, f.extra)
-        e = parse_event(r, col)
-        if e is None:
-            continue
-        conflict = event_conflict(owners[e.patient_id], e)
-        if conflict:
-            col.row(r, conflict[0], "rule", f"{described(conflict[0])}: {conflict[2]}")
-            continue
-        accepted_lines.append(r.line)
-    f.problems.extend(col.problems)
+    accepted_lines = _recheck(f, patients, suspects, ["date", "event"], parse_event, event_conflict)
     kept = typed.filter(~c("__flag") | c("line").is_in(accepted_lines))
     # discharges before the first admission (records.discharge_conflicts)
     first_admission = kept.filter(c("event") == EventKind.ADMISSION.text_code).group_by("patient_id").agg(
@@ -263,6 +250,28 @@ def _event_details(typed: pl.DataFrame) -> pl.DataFrame:
         ends.append(e.contract_end if e is not None else None)
     return pairs.with_columns(__detail_bad=pl.Series(bad, dtype=pl.Boolean),
                               other_area=pl.Series(areas, dtype=pl.Utf8), contract_end=pl.Series(ends, dtype=pl.Date))
+
+
+def _recheck(f: FileState, patients: pl.DataFrame, suspects: pl.DataFrame, typed_names: Iterable[str],
+             parse: Callable[[Row, Collector], R | None],
+             conflict_of: Callable[[Patient, R], tuple[str, Any, str] | None]) -> list[int]:
+    """The lines of the flagged rows (``suspects``) that the row parser and the record's conflict
+    rule accept after all; every other flagged row gets its problems, added to the file's."""
+    accepted_lines: list[int] = []
+    col = collector()
+    owners = _patient_objects(patients, suspects.get_column("patient_id"))
+    for values in text_frame(suspects, typed_names).iter_rows(named=True):
+        r = row_of(f.raw, values, f.extra)
+        record = parse(r, col)
+        if record is None:
+            continue
+        conflict = conflict_of(owners[record.patient_id], record)
+        if conflict:
+            col.row(r, conflict[0], "rule", f"{described(conflict[0])}: {conflict[2]}")
+            continue
+        accepted_lines.append(r.line)
+    f.problems.extend(col.problems)
+    return accepted_lines
 
 
 def _patient_objects(patients: pl.DataFrame, ids: pl.Series) -> dict[str, Patient]:
