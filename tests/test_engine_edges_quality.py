@@ -9,9 +9,9 @@ import pytest
 
 from smi_care.domain import Classification, Registry
 from smi_care.indicators.quality_table import quality_table
-from smi_care.rules.quality import registry_findings
 from smi_care.rules.schedule import NATIONAL, SchedulePolicy
 from tests.helpers import D, record, visit
+from tests.oracle.quality import registry_findings
 from tests.test_engines_equal import tables_of
 
 

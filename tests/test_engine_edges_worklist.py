@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from smi_care.domain import Registry
 from smi_care.indicators.worklist_table import worklist_table
-from smi_care.rules.worklist import ItemKind, worklist
+from smi_care.rules.worklist import ItemKind
 from tests.helpers import D, patient, record, visit
+from tests.oracle.worklist import worklist
 from tests.test_engines_equal import tables_of
 
 

@@ -28,8 +28,10 @@ from smi_care.indicators import NATIONAL_TARGETS, Period, evaluate, finalize, re
 from smi_care.indicators.columnar import evaluate_tables
 from smi_care.indicators.evaluate import EvaluationPolicy, PartialMergeError, registry_area
 from smi_care.indicators.output import to_json_data, to_table
+from smi_care.indicators.quality_table import record_findings, records_findings
 from smi_care.indicators.standard import FOLLOWUPS_AND_HEALTH_CHECK
 from smi_care.indicators.targets import Target, TargetFileError, load_targets
+from smi_care.indicators.worklist_table import record_items, records_worklist
 from smi_care.registry import write_registry
 from smi_care.registry.tables import read_tables
 from smi_care.rules import PROVISIONAL, Action, report_deadline
@@ -143,7 +145,8 @@ def test_text_codes_say_to_use_text_code() -> None:
 
 
 def test_help_of_report_shows_a_short_signature() -> None:
-    for fn in (report, finalize, evaluate, rules.worklist, rules.findings, rules.report_deadline):
+    for fn in (report, finalize, evaluate, records_worklist, record_items, record_findings, records_findings,
+               rules.report_deadline):
         sig = str(inspect.signature(fn))
         assert len(sig) < 420, (fn.__name__, sig)
     assert "STANDARD_INDICATORS" in str(inspect.signature(report))
@@ -185,7 +188,6 @@ VALID: dict[str, tuple[Any, ...]] = {
     "classify": (F, rules.ClassificationPolicy()),
     "classify_assessment": (A, rules.ClassificationPolicy()),
     "effective_class": (F, rules.ClassificationPolicy()),
-    "findings": (REC,),
     "health_check_due": (REC, ON, rules.SchedulePolicy()),
     "in_hospital": (REC, D(2025, 4, 10)),
     "is_lost": (REC, ON, rules.StatusPolicy()),
@@ -195,7 +197,6 @@ VALID: dict[str, tuple[Any, ...]] = {
     "next_due": (REC, ON, rules.SchedulePolicy(), rules.ClassificationPolicy()),
     "next_visit_date": (D(2025, 3, 14), Classification.STABLE, rules.SchedulePolicy()),
     "paper_entry_deadline": (D(2025, 3, 14), rules.SchedulePolicy(), rules.OFFICIAL),
-    "registry_findings": ([REC],),
     "report_deadline": (D(2025, 3, 14), rules.SchedulePolicy(), rules.OFFICIAL),
     "risk_level": ([VerbalThreat()],),
     "second_visit_actions": (False, rules.InterventionPolicy()),
@@ -203,10 +204,21 @@ VALID: dict[str, tuple[Any, ...]] = {
     "status_on": (REC, ON),
     "timeline": (REC, ON),
     "visit_actions": (Classification.UNSTABLE, 3, Classification.BASICALLY_STABLE, rules.InterventionPolicy()),
-    "worklist": ([REC], ON, 14),
+    # the worklist and the quality findings of records: rules over a patient's history, written
+    # once in the engine (issue 25); their record calls are public functions like the rules'
+    "record_items": (REC, ON, 14),
+    "records_worklist": ([REC], ON, 14),
+    "record_findings": (REC,),
+    "records_findings": ([REC],),
 }
 
-PUBLIC = sorted(n for n in rules.__all__ if inspect.isfunction(getattr(rules, n)))
+#: The public functions checked here: every function of ``smi_care.rules`` and the engine's record calls.
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    **{n: getattr(rules, n) for n in rules.__all__ if inspect.isfunction(getattr(rules, n))},
+    "record_items": record_items, "records_worklist": records_worklist,
+    "record_findings": record_findings, "records_findings": records_findings,
+}
+PUBLIC = sorted(FUNCTIONS)
 
 
 def fits(annotation: str, value: object) -> bool:
@@ -223,7 +235,7 @@ def fits(annotation: str, value: object) -> bool:
 
 def test_every_public_rule_function_has_a_valid_call_here_and_checks_its_arguments() -> None:
     assert sorted(VALID) == PUBLIC
-    unchecked = [n for n in PUBLIC if not is_checked(getattr(rules, n))]
+    unchecked = [n for n in PUBLIC if not is_checked(FUNCTIONS[n])]
     assert unchecked == []
     for fn in (evaluate, finalize, report, evaluate_tables):
         assert is_checked(fn), fn.__name__
@@ -237,7 +249,7 @@ junk = st.one_of(st.integers(-3, 10), st.text(max_size=4), st.none(), st.boolean
 @settings(max_examples=150)
 @given(st.sampled_from(sorted(VALID)), st.data())
 def test_ill_typed_arguments_give_the_typed_answer_or_a_clear_error(name: str, data: st.DataObject) -> None:
-    fn: Callable[..., Any] = getattr(rules, name)
+    fn: Callable[..., Any] = FUNCTIONS[name]
     args = VALID[name]
     right = fn(*args)
     i = data.draw(st.integers(0, len(args) - 1), label="position")
@@ -274,7 +286,7 @@ def test_values_out_of_range_are_named(call: Callable[[], object], message: str)
 @settings(max_examples=60)
 @given(st.sampled_from(sorted(VALID)), junk)
 def test_ill_typed_keyword_arguments_are_refused_alike(name: str, value: object) -> None:
-    fn: Callable[..., Any] = getattr(rules, name)
+    fn: Callable[..., Any] = FUNCTIONS[name]
     params = list(inspect.signature(fn).parameters)
     hinted = params[0]
     try:

@@ -23,9 +23,10 @@ from smi_care.indicators.trend import consecutive, period_label, trend
 from smi_care.labels import find_indicator, group_label, item_status
 from smi_care.registry import write_registry
 from smi_care.registry.areas import AreaNames, read_areas
-from smi_care.rules.worklist import NO_HEALTH_CHECK, ItemKind, worklist
+from smi_care.rules.worklist import NO_HEALTH_CHECK, ItemKind
 from smi_care.synth import generate
 from smi_care.testing import registries
+from tests.engine_and_oracle import worklist
 
 AREAS = Path(__file__).parent / "data" / "areas.csv"
 

@@ -19,12 +19,13 @@ from smi_care.domain import Classification, FollowUp, Registry
 from smi_care.indicators.quality_table import quality_frame, quality_table
 from smi_care.rules.classification import ClassificationPolicy
 from smi_care.rules.quality import NATIONAL as NATIONAL_QUALITY
-from smi_care.rules.quality import QualityPolicy, registry_findings
+from smi_care.rules.quality import QualityPolicy
 from smi_care.rules.schedule import SchedulePolicy
 from smi_care.synth.dirty import write_dirty
 from smi_care.testing import registries as wide_registries
 from smi_care.validation import validate, validate_tables
 from tests.helpers import D, miss, patient, record, visit
+from tests.oracle.quality import registry_findings
 from tests.test_engines_equal import registries as dense_registries
 from tests.test_engines_equal import tables_of
 

@@ -584,14 +584,23 @@ def test_a_100_kb_argument_is_cut_in_the_argument_error() -> None:
 
 def test_a_worklist_on_the_last_representable_day_is_refused_by_name() -> None:
     """Issue 20: ``worklist(on=date.max)`` gave an OverflowError; now the library's error names the
-    parameter and the valid range; a negative ``within`` is refused the same way."""
+    parameter and the valid range; a negative ``within`` is refused the same way. The record
+    calls of the engine (the worklist's one home since issue 25) refuse alike, for many records
+    and for one."""
     import datetime as dt
 
     from smi_care.domain.errors import ArgumentValueError
-    from smi_care.rules.worklist import LAST_WORKLIST_DAY, worklist
+    from smi_care.indicators.worklist_table import record_items, records_worklist
+    from smi_care.rules.worklist import LAST_WORKLIST_DAY
 
-    with pytest.raises(ArgumentValueError, match=r"worklist\(on=.*9998-12-31"):
-        worklist([], dt.date.max)
-    with pytest.raises(ArgumentValueError, match=r"within"):
-        worklist([], dt.date(2025, 1, 1), -1)
-    assert worklist([], LAST_WORKLIST_DAY) == []
+    with pytest.raises(ArgumentValueError, match=r"records_worklist\(on=.*9998-12-31"):
+        records_worklist([], dt.date.max)
+    with pytest.raises(ArgumentValueError, match=r"records_worklist\(within=-1\)"):
+        records_worklist([], dt.date(2025, 1, 1), -1)
+    assert records_worklist([], LAST_WORKLIST_DAY) == []
+    with pytest.raises(ArgumentValueError, match=r"record_items\(on=.*9998-12-31"):
+        record_items(record(visit(D(2025, 1, 10))), dt.date.max)
+    with pytest.raises(ArgumentValueError, match=r"record_items\(within=-1\)"):
+        record_items(record(visit(D(2025, 1, 10))), dt.date(2025, 1, 1), -1)
+    assert [i.kind.code for i in record_items(record(visit(D(2025, 1, 10))), LAST_WORKLIST_DAY)] == [
+        "followup_overdue", "health_check_due"]

@@ -36,7 +36,7 @@ from smi_care.rules.classification import (
     classify_assessment,
 )
 from smi_care.rules.interventions import Action, InterventionPolicy, actions_for, visit_actions
-from smi_care.rules.quality import Finding, QualityPolicy, findings, registry_findings
+from smi_care.rules.quality import Finding, QualityPolicy
 from smi_care.rules.risk import (
     ArmedViolence,
     ArsonExplosion,
@@ -78,7 +78,8 @@ from smi_care.rules.status import (
 )
 from smi_care.rules.workdays import WorkdayAnswer, known_years, working_days_between
 from smi_care.rules.worklist import NATIONAL as NATIONAL_WORKLIST
-from smi_care.rules.worklist import NO_HEALTH_CHECK, ItemKind, WorkItem, WorklistPolicy, patient_items, worklist
+from smi_care.rules.worklist import NO_HEALTH_CHECK, ItemKind, WorkItem, WorklistPolicy
+from tests.engine_and_oracle import findings, patient_items, registry_findings, worklist
 from tests.helpers import D, event, miss, patient, record, visit
 
 # --- §3 risk: every row of the table and the two combinations it leaves open ------------------

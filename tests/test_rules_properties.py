@@ -12,12 +12,11 @@ from smi_care.domain.errors import ArgumentValueError
 from smi_care.rules import add_working_days, is_registered, is_working_day, status_in
 from smi_care.rules.classification import classify
 from smi_care.rules.interventions import EVERY_VISIT, Action, actions_for, visit_actions
-from smi_care.rules.quality import findings
 from smi_care.rules.status import under_management
 from smi_care.rules.workdays import working_days_between
-from smi_care.rules.worklist import patient_items, worklist
 from smi_care.synth import CountyShape, iter_records
 from smi_care.testing import COUNTIES, OUTSIDE, codes, patient_records
+from tests.engine_and_oracle import findings, patient_items, worklist
 
 known_days = st.dates(dt.date(2004, 1, 1), dt.date(2026, 11, 30))
 

@@ -31,10 +31,10 @@ from smi_care.rules import (
     status_on,
     timeline,
 )
-from smi_care.rules.quality import findings
 from smi_care.rules.schedule import DueReason, paper_entry_deadline
-from smi_care.rules.worklist import ItemKind, worklist
+from smi_care.rules.worklist import ItemKind
 from smi_care.testing import patient_records
+from tests.engine_and_oracle import findings, worklist
 from tests.helpers import D, event, miss, patient, record, visit
 
 # --- working days (§2, REPORT2013) ---------------------------------------------------------

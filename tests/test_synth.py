@@ -14,8 +14,8 @@ from smi_care.domain.identity import AreaLevel
 from smi_care.domain.records import Registry
 from smi_care.indicators import Period, report
 from smi_care.registry import read_registry
-from smi_care.rules.quality import registry_findings
 from smi_care.synth import ProvinceShape, area_name, generate, write_province
+from tests.engine_and_oracle import registry_findings
 
 #: National figures 2018 (national-rules §6 "National figures") and the tolerance the demo meets.
 NATIONAL = {

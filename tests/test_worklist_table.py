@@ -38,10 +38,11 @@ from smi_care.rules.classification import ClassificationPolicy
 from smi_care.rules.schedule import SchedulePolicy
 from smi_care.rules.status import StatusPolicy, covers_nothing
 from smi_care.rules.workdays import PROVISIONAL
-from smi_care.rules.worklist import NATIONAL, PROVISIONAL_CALENDAR, ItemKind, WorklistPolicy, worklist
+from smi_care.rules.worklist import NATIONAL, PROVISIONAL_CALENDAR, ItemKind, WorklistPolicy
 from smi_care.testing import codes, patients
 from smi_care.testing import registries as wide_registries
 from tests.helpers import D, event, miss, patient, record, visit
+from tests.oracle.worklist import worklist
 from tests.test_engines_equal import ELSEWHERE, HOME, attempts, days, status_events, tables_of
 
 #: Event kinds, the ones that end a registration rarer than the others.

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import attrs
 
-from smi_care.indicators.quality_table import quality_table
+from smi_care.indicators.quality_table import quality_table, records_findings
 from smi_care.registry.optional import OptionalLoad
 from smi_care.registry.problems import FileCounts, Problem
 from smi_care.registry.reader import LoadResult
 from smi_care.registry.tables import TableLoad, read_registry, read_tables
-from smi_care.rules.quality import NATIONAL, Finding, QualityPolicy, registry_findings
+from smi_care.rules.quality import NATIONAL, Finding, QualityPolicy
 
 
 @attrs.frozen
@@ -75,9 +75,10 @@ def programme_loads(folder: str | Path, load: LoadResult | TableLoad,
 
 def validate(folder: str | Path, policy: QualityPolicy = NATIONAL, *, encoding: str | None = None) -> ValidationReport:
     """Read ``folder`` (CSV files in ``encoding``, else UTF-8 or GB18030 as detected) and check
-    the good rows with the quality rules (§4)."""
+    the good rows with the quality rules (§4: :func:`~smi_care.indicators.quality_table.records_findings`,
+    the engine :func:`validate_tables` runs, on the records read)."""
     load = read_registry(folder, encoding=encoding)
-    return ValidationReport(load, tuple(registry_findings(load.registry, policy)), programme_loads(folder, load, encoding))
+    return ValidationReport(load, tuple(records_findings(load.registry, policy)), programme_loads(folder, load, encoding))
 
 
 def validate_tables(folder: str | Path, policy: QualityPolicy = NATIONAL, *,

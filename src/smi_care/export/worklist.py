@@ -2,10 +2,10 @@
 item named and its next action in words (national-rules §2, §4, §5).
 
 >>> from smi_care.synth import generate
->>> from smi_care.rules.worklist import worklist
+>>> from smi_care.indicators.worklist_table import records_worklist
 >>> import datetime as dt
 >>> reg = generate(patients=40, seed=1)
->>> rows = worklist_rows(worklist(reg, dt.date(2025, 6, 1), covers=reg.coverage()), reg, lang="en")
+>>> rows = worklist_rows(records_worklist(reg, dt.date(2025, 6, 1), covers=reg.coverage()), reg, lang="en")
 >>> sorted(rows[0])[:3]
 ['days_overdue', 'detail', 'due']
 """

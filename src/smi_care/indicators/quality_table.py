@@ -1,9 +1,12 @@
-"""The data-quality findings of a whole registry's tables, at column speed.
+"""The data-quality findings (national-rules §4), written once: over a registry's tables, at
+column speed, and over one or many patient records by the same code.
 
-:func:`quality_table` gives exactly the findings of :func:`smi_care.rules.quality.registry_findings`
-(same kinds, patients, visits, fields, recorded and expected values, reasons, and order: patients
-in file order, follow-ups in §6 order) for every policy, with polars expressions over the
-follow-ups table instead of one patient object at a time. Source, as for the per-patient rule:
+:func:`quality_table` lists every finding of the registry's tables (kinds, patients, visits,
+fields, recorded and expected values, reasons; patients in file order, follow-ups in §6 order)
+with polars expressions over the follow-ups table. Apps holding records call
+:func:`record_findings` (one patient) and :func:`records_findings` (many, in one pass): this
+engine on the records' rows (:func:`~smi_care.rules.record_tables.record_tables`), so a
+patient's findings in an app are the ones ``smi-care validate`` reports. Source:
 国家基本公共卫生服务规范（第三版）— 严重精神障碍患者管理服务规范 (BPHS2017), 随访评估 and 分类干预.
 
 No rule is written twice: the §4 class of each completed follow-up comes from
@@ -12,27 +15,30 @@ No rule is written twice: the §4 class of each completed follow-up comes from
 :func:`~smi_care.rules.schedule.next_visit_date` applied once per distinct date and class, and
 each finding is built by the rule's own constructors (:func:`~smi_care.rules.quality.missing_assessment`,
 :func:`~smi_care.rules.quality.class_disagrees`, :func:`~smi_care.rules.quality.next_date_too_late`,
-:func:`~smi_care.rules.quality.gap_too_long`) for the flagged rows only. The per-patient
-function stays the reference and a property test proves the two equal.
+:func:`~smi_care.rules.quality.gap_too_long`) for the flagged rows only. The independent
+per-patient loop the property tests compare this engine against is ``tests/oracle/quality.py``
+(not product code; docs/architecture.md).
 
 >>> import tempfile
 >>> from smi_care.synth import generate
 >>> from smi_care.registry import write_registry
 >>> from smi_care.registry.tables import read_tables
->>> from smi_care.rules.quality import registry_findings
 >>> reg = generate(patients=60, seed=2)
 >>> t = read_tables(write_registry(reg, tempfile.mkdtemp())).tables
->>> quality_table(t.patients, t.followups) == registry_findings(reg)
+>>> quality_table(t.patients, t.followups) == records_findings(reg)
 True
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import polars as pl
 
+from smi_care.domain.arguments import checked
 from smi_care.domain.codes import Classification
+from smi_care.domain.records import PatientRecord
 from smi_care.indicators.facts_table import ordered_followups
 from smi_care.indicators.row_classes import next_visit_dates, rule_classes
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
@@ -46,6 +52,7 @@ from smi_care.rules.quality import (
     missing_assessment,
     next_date_too_late,
 )
+from smi_care.rules.record_tables import record_tables
 from smi_care.rules.schedule import NATIONAL as NATIONAL_SCHEDULE
 from smi_care.rules.schedule import SchedulePolicy
 
@@ -83,8 +90,7 @@ def quality_table(patients: pl.DataFrame, followups: pl.DataFrame, policy: Quali
                   schedule: SchedulePolicy = NATIONAL_SCHEDULE,
                   classes: ClassificationPolicy = NATIONAL_CLASSES) -> list[Finding]:
     """Every finding of the registry's tables, patients in file order (``row``) and each
-    patient's follow-ups in §6 order: the same list as
-    :func:`smi_care.rules.quality.registry_findings` over the same patients."""
+    patient's follow-ups in §6 order."""
     kinds = {k.code: k for k in Classification}
     out: list[Finding] = []
     frame = quality_frame(patients, followups, policy, schedule, classes)
@@ -100,3 +106,36 @@ def quality_table(patients: pl.DataFrame, followups: pl.DataFrame, policy: Quali
         if row["gap"]:
             out.append(gap_too_long(pid, visit, row["next_attempt"], row["allowed"]))
     return out
+
+
+@checked
+def records_findings(records: Iterable[PatientRecord], policy: QualityPolicy = NATIONAL,
+                     schedule: SchedulePolicy = NATIONAL_SCHEDULE,
+                     classes: ClassificationPolicy = NATIONAL_CLASSES) -> list[Finding]:
+    """Every finding of many records in one pass of the engine: record by record in the order
+    given, each record's follow-ups in §6 order (the batch call for an app's list of patients,
+    and what :func:`smi_care.validation.validate` reports for the records read).
+
+    >>> from smi_care.synth import generate
+    >>> records_findings(generate(patients=20, seed=4))  # the generator records clean follow-ups
+    []
+    """
+    t = record_tables(records)
+    return quality_table(t.patients, t.followups, policy, schedule, classes)
+
+
+@checked
+def record_findings(record: PatientRecord, policy: QualityPolicy = NATIONAL,
+                    schedule: SchedulePolicy = NATIONAL_SCHEDULE,
+                    classes: ClassificationPolicy = NATIONAL_CLASSES) -> list[Finding]:
+    """One patient's findings, in follow-up order: :func:`quality_table` on the record's rows.
+
+    >>> import attrs
+    >>> from smi_care.domain import Classification
+    >>> from smi_care.synth import generate
+    >>> rec = next(iter(generate(patients=1, seed=4)))
+    >>> last = attrs.evolve(rec.followups[-1], risk_level=4, classification=Classification.STABLE)
+    >>> [f.kind for f in record_findings(attrs.evolve(rec, followups=(*rec.followups[:-1], last)))]
+    ['class_disagrees']
+    """
+    return records_findings((record,), policy, schedule, classes)

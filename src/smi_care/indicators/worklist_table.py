@@ -1,9 +1,9 @@
-"""The worklist for one day over a whole registry's tables, at column speed.
+"""The worklist for one day, written once: over a whole registry's tables at column speed, and
+over one or many patient records by the same code.
 
-:func:`worklist_table` gives exactly the items of :func:`smi_care.rules.worklist.worklist`
-(same kinds, patients, due dates, days late, last class and risk, details and order) for every
-policy, computed with polars expressions over the registry's tables instead of one patient
-object at a time. The sources are those of the per-patient rule: 严重精神障碍管理治疗工作规范
+:func:`worklist_table` lists every work item and alert of the registry's tables (kinds,
+patients, due dates, days late, last class and risk, details; most urgent first), computed with
+polars expressions over the registry's tables. The sources: 严重精神障碍管理治疗工作规范
 （2018年版） (WS2018), 随访管理 and 应急处置; 国家基本公共卫生服务规范（第三版）— 严重精神障碍患者管理服务规范
 (BPHS2017), 分类干预 and 健康体检; 严重精神障碍发病报告管理办法（试行），2013 (REPORT2013).
 
@@ -16,9 +16,8 @@ applied once per distinct date; the class of a follow-up from
 registration on the day from :func:`smi_care.rules.history.registration_at`; the item kinds,
 details and the order from :mod:`smi_care.rules.worklist`. Apps holding records call
 :func:`record_items` (one patient) and :func:`records_worklist` (many, in one pass): this
-engine on the records' rows. The per-patient loop of :mod:`smi_care.rules.worklist` is still
-product code beside it (docs/architecture.md, "Rules that keep two implementations"); a
-property test proves the two equal.
+engine on the records' rows. The independent per-patient loop the property tests compare this
+engine against is ``tests/oracle/worklist.py`` (not product code; docs/architecture.md).
 
 Follow-ups are ordered by visit date and same-day rows by file order (``row``), events by date
 and file order, as national-rules §6 "Order" asks.
@@ -27,12 +26,12 @@ and file order, as national-rules §6 "Order" asks.
 >>> from smi_care.synth import generate
 >>> from smi_care.registry import write_registry
 >>> from smi_care.registry.tables import read_tables
->>> from smi_care.rules.worklist import worklist
 >>> import tempfile
 >>> reg = generate(patients=60, seed=2)
 >>> t = read_tables(write_registry(reg, tempfile.mkdtemp())).tables
 >>> day = dt.date(2025, 6, 1)
->>> worklist_table(t.patients, t.followups, t.events, day, covers=t.covers) == worklist(reg, day, covers=reg.covers)
+>>> items = worklist_table(t.patients, t.followups, t.events, day, covers=t.covers)
+>>> items == records_worklist(reg, day, covers=reg.covers)
 True
 """
 
@@ -44,6 +43,7 @@ from typing import Any
 
 import polars as pl
 
+from smi_care.domain.arguments import checked
 from smi_care.domain.codes import Classification, EventKind, LossReason
 from smi_care.domain.records import PatientRecord
 from smi_care.indicators.facts_table import ordered_followups
@@ -74,6 +74,7 @@ from smi_care.rules.worklist import (
     WorkItem,
     WorklistPolicy,
     by_urgency,
+    check_worklist_day,
     emergency_record_due,
     emergency_record_missing,
     followup_kind,
@@ -286,42 +287,59 @@ def worklist_table(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
                    schedule: SchedulePolicy = NATIONAL_SCHEDULE, status: StatusPolicy = NATIONAL_STATUS,
                    classes: ClassificationPolicy = NATIONAL_CLASSES,
                    calendar: WorkdayCalendar = OFFICIAL) -> list[WorkItem]:
-    """Every work item of the registry's tables on ``on``, most urgent first: the same list as
-    :func:`smi_care.rules.worklist.worklist` over the same patients."""
+    """Every work item of the registry's tables on ``on``, most urgent first
+    (:func:`~smi_care.rules.worklist.by_urgency`)."""
     frame = worklist_frame(patients, followups, events, on, within, covers, policy, schedule, status, classes,
                            calendar)
     return by_urgency(work_items(frame))
 
 
+@checked
 def record_items(record: PatientRecord, on: dt.date, within: int = 14, covers: Covers = covers_nothing,
                  policy: WorklistPolicy = NATIONAL, schedule: SchedulePolicy = NATIONAL_SCHEDULE,
                  status: StatusPolicy = NATIONAL_STATUS, classes: ClassificationPolicy = NATIONAL_CLASSES,
                  calendar: WorkdayCalendar = OFFICIAL) -> list[WorkItem]:
-    """One patient's work items on ``on``, in the order the rule gives them (as
-    :func:`smi_care.rules.worklist.patient_items`): :func:`worklist_frame` on the record's rows
-    (:func:`smi_care.rules.record_tables.record_tables`), so an app's answer for one patient is
-    the county's list for that patient."""
+    """One patient's work items on ``on`` (police alerts, emergency records, consent, report
+    deadline, follow-up, health check, in that order): :func:`worklist_frame` on the record's
+    rows (:func:`smi_care.rules.record_tables.record_tables`), so an app's answer for one
+    patient is the county's list for that patient. ``on`` must leave a year of calendar ahead,
+    ``within`` be 0 days or more (:func:`~smi_care.rules.worklist.check_worklist_day`).
+
+    >>> import datetime as dt
+    >>> from smi_care.synth import generate
+    >>> reg = generate(patients=20, seed=4)
+    >>> day = dt.date(2025, 6, 1)
+    >>> by_urgency([i for r in reg for i in record_items(r, day)]) == records_worklist(reg, day)
+    True
+    """
+    check_worklist_day("record_items", on, within)
     t = record_tables((record,))
     return work_items(worklist_frame(t.patients, t.followups, t.events, on, within, covers, policy, schedule,
                                      status, classes, calendar))
 
 
+@checked
 def records_worklist(records: Iterable[PatientRecord], on: dt.date, within: int = 14,
                      covers: Covers = covers_nothing, policy: WorklistPolicy = NATIONAL,
                      schedule: SchedulePolicy = NATIONAL_SCHEDULE, status: StatusPolicy = NATIONAL_STATUS,
                      classes: ClassificationPolicy = NATIONAL_CLASSES,
                      calendar: WorkdayCalendar = OFFICIAL) -> list[WorkItem]:
-    """The work items of many records on ``on`` in one pass of the engine, most urgent first
-    (the batch call for an app's list of patients: the same list as
-    :func:`smi_care.rules.worklist.worklist` over these records).
+    """The work items of many records on ``on`` in one pass of the engine, most urgent first:
+    the batch call for an app's list of patients (each patient's items are
+    :func:`record_items`). ``on`` must leave a year of calendar ahead, ``within`` be 0 days or
+    more.
 
     >>> import datetime as dt
     >>> from smi_care.synth import generate
-    >>> from smi_care.rules.worklist import worklist
-    >>> reg = generate(patients=20, seed=4)
-    >>> records_worklist(reg, dt.date(2025, 6, 1)) == worklist(reg, dt.date(2025, 6, 1))
+    >>> items = records_worklist(generate(patients=20, seed=4), dt.date(2025, 6, 1))
+    >>> items[0].kind.is_alert or items[0].days_overdue >= items[-1].days_overdue
     True
+    >>> records_worklist([], dt.date.max)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    smi_care.domain.errors.ArgumentValueError: records_worklist(on=<date>): expected a day up to 9998-12-31 ...
     """
+    check_worklist_day("records_worklist", on, within)
     t = record_tables(records)
     return worklist_table(t.patients, t.followups, t.events, on, within, covers, policy, schedule, status, classes,
                           calendar)

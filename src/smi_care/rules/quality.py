@@ -1,4 +1,9 @@
-"""Data-quality findings on follow-up records.
+"""Data-quality findings on follow-up records: the finding value, the policy and the
+constructor of each kind of finding (its words). The rules that find them over a patient's
+follow-ups are written once, in the columnar engine
+(:mod:`smi_care.indicators.quality_table`: ``quality_table`` over a registry's tables,
+``record_findings`` for one patient's record, ``records_findings`` for many;
+docs/architecture.md).
 
 Source: 国家基本公共卫生服务规范（第三版）— 严重精神障碍患者管理服务规范 (BPHS2017), 随访评估 and 分类干预
 (the classes and their intervals).
@@ -14,18 +19,11 @@ Source: 国家基本公共卫生服务规范（第三版）— 严重精神障�
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 import attrs
 
-from smi_care.domain.arguments import checked
 from smi_care.domain.codes import Classification
 from smi_care.domain.named import short_repr
-from smi_care.domain.records import PatientRecord
-from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
-from smi_care.rules.classification import ClassificationPolicy, classify, effective_class
-from smi_care.rules.schedule import NATIONAL as NATIONAL_SCHEDULE
-from smi_care.rules.schedule import SchedulePolicy, next_visit_date
 
 
 @attrs.frozen
@@ -83,40 +81,3 @@ def gap_too_long(patient_id: str, visit: dt.date, next_attempt: dt.date, allowed
     return Finding("gap_too_long", patient_id, visit, "visit_date", next_attempt.isoformat(), allowed.isoformat(),
                    f"the next attempt came on {next_attempt.isoformat()}, after the {allowed.isoformat()} the class "
                    "allows")
-
-
-@checked
-def findings(record: PatientRecord, policy: QualityPolicy = NATIONAL, schedule: SchedulePolicy = NATIONAL_SCHEDULE,
-             classes: ClassificationPolicy = NATIONAL_CLASSES) -> list[Finding]:
-    """Every finding for one patient, in follow-up order."""
-    out: list[Finding] = []
-    pid = record.patient_id
-    fus = record.followups
-    for i, f in enumerate(fus):
-        if not f.completed:
-            continue
-        rule = classify(f, classes).classification
-        if rule is None:
-            continue
-        if f.classification is None:
-            out.append(missing_assessment(pid, f.visit_date, rule))
-        elif f.classification is not rule:
-            out.append(class_disagrees(pid, f.visit_date, f.classification, rule))
-        cls = effective_class(f, classes)
-        assert cls is not None
-        latest = next_visit_date(f.visit_date, cls, schedule)
-        if f.next_visit_date is not None and f.next_visit_date > latest:
-            out.append(next_date_too_late(pid, f.visit_date, f.next_visit_date, latest))
-        if i + 1 < len(fus):
-            nxt = fus[i + 1]
-            allowed = latest + dt.timedelta(days=policy.gap_grace_days)
-            if nxt.visit_date > allowed:
-                out.append(gap_too_long(pid, f.visit_date, nxt.visit_date, allowed))
-    return out
-
-
-@checked
-def registry_findings(records: Iterable[PatientRecord], policy: QualityPolicy = NATIONAL,
-                      schedule: SchedulePolicy = NATIONAL_SCHEDULE,
-                      classes: ClassificationPolicy = NATIONAL_CLASSES) -> list[Finding]:
-    return [x for r in records for x in findings(r, policy, schedule, classes)]

@@ -4,8 +4,14 @@ emergency record within 24 hours);
 国家基本公共卫生服务规范（第三版）— 严重精神障碍患者管理服务规范 (BPHS2017), 分类干预;
 严重精神障碍发病报告管理办法（试行），2013 (REPORT2013)).
 
-"Today" is a parameter: :func:`worklist` answers for any day ``on``, looking ``within`` days
-ahead. Items are ordered by urgency: alerts first, then overdue follow-ups with unstable and
+Here: the kinds of item, their words and the rule each comes from, the item value, the policy,
+the scalar rules of one item (its kind, its details, an emergency record's due day) and the
+order. The worklist itself, a rule over each patient's history, is written once, in the columnar
+engine (:mod:`smi_care.indicators.worklist_table`: ``worklist_frame`` over a registry's tables,
+``record_items`` for one patient's record, ``records_worklist`` for many; docs/architecture.md).
+
+"Today" is a parameter: the list answers for any day ``on``, looking ``within`` days ahead.
+Items are ordered by urgency: alerts first, then overdue follow-ups with unstable and
 high-risk patients first, then everything else (overdue health checks and report deadlines
 before what falls due later), what falls due soonest first. A health check never done shows as
 one item whose ``detail`` says "no health check on record".
@@ -20,18 +26,10 @@ from typing import Any
 
 import attrs
 
-from smi_care.domain.arguments import checked
-from smi_care.domain.codes import Classification, EventKind, LossReason
+from smi_care.domain.codes import Classification, LossReason
 from smi_care.domain.errors import ArgumentValueError
 from smi_care.domain.named import short_repr
-from smi_care.domain.records import PatientRecord
-from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
-from smi_care.rules.classification import ClassificationPolicy, effective_class
-from smi_care.rules.schedule import NATIONAL as NATIONAL_SCHEDULE
-from smi_care.rules.schedule import DueReason, SchedulePolicy, health_check_due, next_due, report_deadline
-from smi_care.rules.status import NATIONAL as NATIONAL_STATUS
-from smi_care.rules.status import Covers, StatusPolicy, covers_nothing, is_registered, last_completed, lost_since
-from smi_care.rules.workdays import OFFICIAL, WorkdayCalendar
+from smi_care.rules.schedule import DueReason
 
 
 class ItemKind(Enum):
@@ -277,101 +275,29 @@ def followup_kind(days_late: int, reason: DueReason) -> ItemKind:
     return ItemKind.FOLLOWUP_DUE
 
 
-def _high_risk(record: PatientRecord, on: dt.date, policy: WorklistPolicy, classes: ClassificationPolicy
-               ) -> tuple[bool, Classification | None, int | None]:
-    last = last_completed(record, on)
-    if last is None:
-        return False, None, None
-    cls = effective_class(last, classes)
-    risk = last.risk_level
-    return (cls is Classification.UNSTABLE or (risk is not None and risk >= policy.alert_risk_min)), cls, risk
-
-
-@checked
-def patient_items(record: PatientRecord, on: dt.date, within: int = 14, covers: Covers = covers_nothing,
-                  policy: WorklistPolicy = NATIONAL, schedule: SchedulePolicy = NATIONAL_SCHEDULE,
-                  status: StatusPolicy = NATIONAL_STATUS, classes: ClassificationPolicy = NATIONAL_CLASSES,
-                  calendar: WorkdayCalendar = OFFICIAL) -> list[WorkItem]:
-    """Work items and alerts for one patient on day ``on``."""
-    p = record.patient
-    pid = p.patient_id
-    horizon = on + dt.timedelta(days=within)
-    items: list[WorkItem] = []
-    high, cls, risk = _high_risk(record, on, policy, classes)
-    lookback = on - dt.timedelta(days=policy.alert_lookback_days)
-    lost = lost_since(record, on, status)
-    registered = is_registered(record, on, covers)
-
-    if high:
-        for e in record.events:
-            if e.kind is EventKind.TRANSFER_OUT and lookback <= e.date <= on:
-                items.append(WorkItem(ItemKind.ALERT_NOTIFY_POLICE, pid, e.date, (on - e.date).days, cls, risk,
-                                      TRANSFER_OUT_ALERT))
-        if lost is not None and lost.visit_date >= lookback and registered:
-            items.append(WorkItem(ItemKind.ALERT_NOTIFY_POLICE, pid, lost.visit_date, (on - lost.visit_date).days,
-                                  cls, risk, lost_alert_detail(lost.loss_reason)))
-
-    for e in record.events:
-        if e.kind is EventKind.EMERGENCY and e.emergency is None and e.date <= on:
-            record_due = emergency_record_due(e.date, policy)
-            if (on - e.date).days <= policy.alert_lookback_days:
-                items.append(WorkItem(ItemKind.ALERT_EMERGENCY_RECORD_MISSING, pid, record_due,
-                                      (on - record_due).days, cls, risk,
-                                      emergency_record_missing(policy)))
-
-    if not p.consented and any(f.completed and f.visit_date <= on for f in record.followups):
-        last = last_completed(record, on)
-        assert last is not None
-        items.append(WorkItem(ItemKind.ALERT_VISITED_WITHOUT_CONSENT, pid, last.visit_date, 0, cls, risk,
-                              NO_CONSENT))
-
-    if p.diagnosis_date <= on < p.registered_on:
-        deadline = report_deadline(p.diagnosis_date, schedule, calendar)
-        if deadline.date <= horizon:
-            items.append(WorkItem(ItemKind.REPORT_DEADLINE, pid, deadline.date, (on - deadline.date).days,
-                                  detail=PROVISIONAL_CALENDAR if deadline.provisional else ""))
-
-    if not registered or lost is not None:
-        return items
-    due = next_due(record, on, schedule, classes)
-    if due is not None and due.date <= horizon:
-        late = (on - due.date).days
-        items.append(WorkItem(followup_kind(late, due.reason), pid, due.date, late, due.last_class, due.last_risk,
-                              due.reason.value))
-    check = health_check_due(record, on, schedule)
-    if check is not None and check <= horizon:
-        never = not any(e.kind is EventKind.HEALTH_CHECK and e.date <= on for e in record.events)
-        items.append(WorkItem(ItemKind.HEALTH_CHECK_DUE, pid, check, (on - check).days, cls, risk,
-                              NO_HEALTH_CHECK if never else ""))
-    return items
-
-
 #: The last day a worklist can be made for: the list looks a year ahead of it.
 LAST_WORKLIST_DAY = dt.date(9998, 12, 31)
 
 
-@checked
-def worklist(records: Iterable[PatientRecord], on: dt.date, within: int = 14, covers: Covers = covers_nothing,
-             policy: WorklistPolicy = NATIONAL, schedule: SchedulePolicy = NATIONAL_SCHEDULE,
-             status: StatusPolicy = NATIONAL_STATUS, classes: ClassificationPolicy = NATIONAL_CLASSES,
-             calendar: WorkdayCalendar = OFFICIAL) -> list[WorkItem]:
-    """Every work item for the registry on ``on``, most urgent first. ``on`` must leave a year
-    of calendar ahead (the list looks up to a health check a year on), ``within`` 0 days or more.
+def check_worklist_day(function: str, on: dt.date, within: int) -> None:
+    """Refuse a day the worklist cannot be made for: ``on`` must leave a year of calendar ahead
+    (the list looks up to a health check a year on), ``within`` be 0 days or more. ``function``
+    names the caller in the error.
 
-    >>> import datetime as dt
-    >>> worklist([], dt.date.max)  # doctest: +ELLIPSIS
+    >>> check_worklist_day("records_worklist", dt.date(9998, 12, 31), 0)
+    >>> check_worklist_day("records_worklist", dt.date.max, 14)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    smi_care.domain.errors.ArgumentValueError: worklist(on=<date>): expected a day up to 9998-12-31 ...
-    >>> worklist([], dt.date(9998, 12, 31))
-    []
+    smi_care.domain.errors.ArgumentValueError: records_worklist(on=<date>): expected a day up to 9998-12-31 ...
+    >>> check_worklist_day("record_items", dt.date(2025, 6, 1), -1)
+    Traceback (most recent call last):
+    ...
+    smi_care.domain.errors.ArgumentValueError: record_items(within=-1): expected 0 days or more
     """
     if on > LAST_WORKLIST_DAY:
-        raise ArgumentValueError("worklist", "on", on, f"a day up to {LAST_WORKLIST_DAY} (the list looks a year ahead)")
+        raise ArgumentValueError(function, "on", on, f"a day up to {LAST_WORKLIST_DAY} (the list looks a year ahead)")
     if within < 0:
-        raise ArgumentValueError("worklist", "within", within, "0 days or more")
-    return by_urgency([i for r in records
-                       for i in patient_items(r, on, within, covers, policy, schedule, status, classes, calendar)])
+        raise ArgumentValueError(function, "within", within, "0 days or more")
 
 
 def by_urgency(items: Iterable[WorkItem]) -> list[WorkItem]:
