@@ -9,8 +9,9 @@ benchmark from one data path to another means editing this file only:
 - the annual report: ``smi_care.indicators.report`` on whatever the reader gave;
 - the worklist for one day and the quality findings: over the tables
   (``smi_care.indicators.worklist_table``, ``smi_care.indicators.quality_table``) when the
-  installed smi_care has them, else the per-patient rules (``smi_care.rules.worklist.worklist``,
-  ``smi_care.rules.quality.registry_findings``) over the patient records;
+  installed smi_care has them; over patient records the engine's record calls
+  (``records_worklist``, ``records_findings``), or in versions before issue 25 the per-patient
+  rules (``smi_care.rules.worklist.worklist``, ``smi_care.rules.quality.registry_findings``);
 - generation: ``smi_care.synth.write_province``, the columnar generator, straight to CSV.
 
 Nothing here is timed: :mod:`run` times each step in its own process.
@@ -93,11 +94,14 @@ def _has(module: str) -> bool:
 
 def worklist(data: Any, day: dt.date) -> int:
     """Work items due on ``day`` (within the default 14 days): how many."""
-    if not isinstance(data, Registry) and _has("smi_care.indicators.worklist_table"):
-        from smi_care.indicators.worklist_table import worklist_table
+    if _has("smi_care.indicators.worklist_table"):
+        from smi_care.indicators import worklist_table as engine
 
-        return len(worklist_table(data.patients, data.followups, data.events, day, covers=data.covers))
-    from smi_care.rules.worklist import worklist as items
+        if not isinstance(data, Registry):
+            return len(engine.worklist_table(data.patients, data.followups, data.events, day, covers=data.covers))
+        if hasattr(engine, "records_worklist"):
+            return len(engine.records_worklist(data, day, covers=data.covers))
+    from smi_care.rules.worklist import worklist as items  # type: ignore[attr-defined]  # before issue 25
 
     reg = records(data)
     return len(items(reg, day, covers=reg.covers))
@@ -105,11 +109,14 @@ def worklist(data: Any, day: dt.date) -> int:
 
 def quality(data: Any) -> int:
     """Data-quality findings over the whole registry: how many."""
-    if not isinstance(data, Registry) and _has("smi_care.indicators.quality_table"):
-        from smi_care.indicators.quality_table import quality_table
+    if _has("smi_care.indicators.quality_table"):
+        from smi_care.indicators import quality_table as engine
 
-        return len(quality_table(data.patients, data.followups))
-    from smi_care.rules.quality import registry_findings
+        if not isinstance(data, Registry):
+            return len(engine.quality_table(data.patients, data.followups))
+        if hasattr(engine, "records_findings"):
+            return len(engine.records_findings(data))
+    from smi_care.rules.quality import registry_findings  # type: ignore[attr-defined]  # before issue 25
 
     return len(registry_findings(records(data)))
 
