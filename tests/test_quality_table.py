@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from smi_care.domain import Classification, FollowUp, Registry
-from smi_care.indicators.quality_table import quality_frame, quality_table
+from smi_care.indicators.quality_table import quality_frame, quality_table, record_findings, records_findings
 from smi_care.rules.classification import ClassificationPolicy
 from smi_care.rules.quality import NATIONAL as NATIONAL_QUALITY
 from smi_care.rules.quality import QualityPolicy
@@ -45,6 +45,9 @@ def test_table_findings_equal_patient_findings(reg: Registry, policy: QualityPol
     t = tables_of(reg)
     expected = registry_findings(reg, policy, schedule, classes)
     assert quality_table(t.patients, t.followups, policy, schedule, classes) == expected
+    # the record calls apps use (the records turned into tables in memory, not read from files)
+    assert records_findings(reg, policy, schedule, classes) == expected
+    assert [f for r in reg for f in record_findings(r, policy, schedule, classes)] == expected
 
 
 def _both(*fus: FollowUp, policy: QualityPolicy = NATIONAL_QUALITY) -> list[str]:

@@ -33,7 +33,13 @@ from smi_care.domain import (
 from smi_care.domain.errors import CalendarError
 from smi_care.domain.identity import AreaCode
 from smi_care.domain.records import PopulationEntry
-from smi_care.indicators.worklist_table import ITEM_COLUMNS, work_items, worklist_frame, worklist_table
+from smi_care.indicators.worklist_table import (
+    ITEM_COLUMNS,
+    records_worklist,
+    work_items,
+    worklist_frame,
+    worklist_table,
+)
 from smi_care.rules.classification import ClassificationPolicy
 from smi_care.rules.schedule import SchedulePolicy
 from smi_care.rules.status import StatusPolicy, covers_nothing
@@ -141,6 +147,8 @@ def test_table_worklist_equals_patient_worklist(data: st.DataObject, reg: Regist
     expected = worklist(reg, on, within, covers, policy, schedule, status, classes)
     got = worklist_table(t.patients, t.followups, t.events, on, within, covers, policy, schedule, status, classes)
     assert got == expected
+    # the record call apps use (the records turned into tables in memory, not read from files)
+    assert records_worklist(reg, on, within, covers, policy, schedule, status, classes) == expected
 
 
 @st.composite
