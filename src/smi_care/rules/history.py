@@ -70,8 +70,8 @@ def one_patient(patients: pl.DataFrame, *tables: pl.DataFrame) -> bool:
     if patients.height != 1:
         return False
     pid = patients.get_column("patient_id")[0]
-    return pid is not None and all(
-        t.height == 0 or bool(t.get_column("patient_id").eq_missing(pid).all()) for t in tables)
+    ids = [t.get_column("patient_id") for t in tables]
+    return pid is not None and all(i.null_count() == 0 and bool((i == pid).all()) for i in ids)
 
 
 def per_patient(frame: Frame, one: bool, *aggs: pl.Expr, maintain_order: bool = False) -> Frame:
@@ -99,8 +99,14 @@ def attach(left: Frame, right: Frame, one: bool) -> Frame:
     [('P1', 1, None)]
     """
     if one:
-        return pl.concat([left, right.drop("patient_id")], how="horizontal_extend")
+        return pl.concat([left, right.drop("patient_id")], how="horizontal_extend", parallel=False)
     return left.join(right, on="patient_id", how="left", maintain_order="left")
+
+
+def optimizations(one: bool) -> Any:
+    """The query optimisations to collect with: none on one patient's tables (planning the
+    optimised query costs more there than running it as written), polars' defaults otherwise."""
+    return pl.QueryOptFlags.none() if one else pl.QueryOptFlags()
 
 
 @functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
@@ -118,9 +124,27 @@ def map_unique(column: pl.Series, rule: Callable[[Any], Any], dtype: Any) -> pl.
     """
     if column.null_count() == len(column):  # no value at all (no query: the count is known)
         return pl.Series(column.name, [None] * len(column), dtype=dtype)
-    values = column.drop_nulls().unique().to_list()
-    table = {v: rule(v) for v in values}
+    table = {v: rule(v) for v in distinct_values(column)}
+    if len(column) <= SHORT:
+        return pl.Series(column.name, [table.get(v) for v in column.to_list()], dtype=dtype)
     return column.replace_strict(table, default=None, return_dtype=dtype)
+
+
+#: A column of at most this many values (one patient's, or a few) is read in Python by
+#: :func:`distinct_values` and :func:`map_unique`: a polars query costs a fraction of a
+#: millisecond, whatever the rows, more than the work on so few values.
+SHORT = 64
+
+
+def distinct_values(column: pl.Series) -> list[Any]:
+    """The distinct non-null values of ``column`` (the inputs a per-value rule is asked about).
+
+    >>> sorted(distinct_values(pl.Series([3, None, 3, 1])))
+    [1, 3]
+    """
+    if len(column) <= SHORT:
+        return list(dict.fromkeys(v for v in column.to_list() if v is not None))
+    return column.drop_nulls().unique().to_list()
 
 
 @functools.lru_cache(maxsize=1)
@@ -174,8 +198,7 @@ def covered_expr(areas: pl.Series, covers: Covers) -> pl.Expr:
     comes from (``covers`` asked once per distinct area of ``areas``), for a lazy query."""
     if areas.null_count() == len(areas):
         return pl.lit(False)
-    values = areas.drop_nulls().unique().to_list()
-    return pl.col("other_area").replace_strict({v: covers(AreaCode(v)) for v in values}, default=None,
+    return pl.col("other_area").replace_strict({v: covers(AreaCode(v)) for v in distinct_values(areas)}, default=None,
                                                return_dtype=pl.Boolean).fill_null(False)
 
 
@@ -332,7 +355,8 @@ def day_status(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataF
                  last_completed_at(ordered, one=one), lockup_at(ordered, one=one)):
         out = attach(out, part, one)
     with_hospital, with_status, outputs = _day_status_exprs()
-    return out.with_columns(with_hospital).with_columns(*with_status).select(*outputs).collect(engine=ENGINE)
+    return (out.with_columns(with_hospital).with_columns(*with_status).select(*outputs)
+            .collect(engine=ENGINE, optimizations=optimizations(one)))
 
 
 @functools.lru_cache(maxsize=1)
