@@ -90,23 +90,30 @@ def per_patient(frame: Frame, one: bool, *aggs: pl.Expr, maintain_order: bool = 
 
 def attach(left: Frame, right: Frame, one: bool) -> Frame:
     """``left`` with the columns of ``right`` joined on ``patient_id`` (a left join keeping
-    ``left``'s order). With ``one`` (``left`` one patient's row, ``right`` at most one row of
-    that patient: :func:`per_patient`) the columns are put side by side instead of joined,
-    null when ``right`` has no row.
+    ``left``'s order). With ``one`` (``left`` and ``right`` each at most one row, of the one
+    patient: :func:`one_patient`, :func:`per_patient`) the columns are put side by side instead
+    of joined: null when ``right`` has no row, no row when ``left`` has none.
 
     >>> left = pl.DataFrame({"patient_id": ["P1"], "a": [1]})
-    >>> attach(left, pl.DataFrame({"patient_id": ["P1"], "b": [2]}).clear(), True).rows()
-    [('P1', 1, None)]
+    >>> right = pl.DataFrame({"patient_id": ["P1"], "b": [2]})
+    >>> attach(left, right.clear(), True).rows(), attach(left.clear(), right, True).rows()
+    ([('P1', 1, None)], [])
     """
     if one:
-        return pl.concat([left, right.drop("patient_id")], how="horizontal_extend", parallel=False)
+        return (pl.concat([left, right.drop("patient_id")], how="horizontal_extend", parallel=False)
+                .filter(pl.col("patient_id").is_not_null()))
     return left.join(right, on="patient_id", how="left", maintain_order="left")
 
 
 def optimizations(one: bool) -> Any:
-    """The query optimisations to collect with: none on one patient's tables (planning the
-    optimised query costs more there than running it as written), polars' defaults otherwise."""
-    return pl.QueryOptFlags.none() if one else pl.QueryOptFlags()
+    """The query optimisations to collect with: on one patient's tables only the one that runs
+    a shared part of a plan once (``comm_subplan_elim``: the ordered follow-ups feed several
+    rules), as planning the others costs more there than they save; polars' defaults otherwise."""
+    if not one:
+        return pl.QueryOptFlags()
+    flags = pl.QueryOptFlags.none()
+    flags.comm_subplan_elim = True
+    return flags
 
 
 @functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
