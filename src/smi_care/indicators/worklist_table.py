@@ -171,17 +171,18 @@ def _history_exprs(nth: int, one: bool) -> tuple[Any, ...]:
             (pl.col("visit_date").last().alias("_lost_date"), pl.col("loss_reason").last().alias("_lost_reason")))
 
 
-def _up_to(column: pl.Series, on: dt.date) -> pl.Series:
-    """The values of a date column on or before ``on`` (the dates a rule is asked about)."""
-    return column.filter((column <= on).fill_null(False))
+def _up_to(column: pl.Series, on: dt.date) -> list[Any]:
+    """The distinct values of a date column on or before ``on`` (the dates a rule is asked about)."""
+    return [d for d in distinct_values(column) if d <= on]
 
 
-def _lookup(column: str, values: pl.Series, rule: Callable[[Any], Any], dtype: Any) -> pl.Expr:
+def _lookup(column: str, values: pl.Series | list[Any], rule: Callable[[Any], Any], dtype: Any) -> pl.Expr:
     """``rule`` of each value of ``column``, as an expression: the rule asked once per distinct
     value of ``values`` (the column's values, or more), null where the column is null."""
-    if values.null_count() == len(values):
+    distinct = values if isinstance(values, list) else distinct_values(values)
+    if not distinct:
         return pl.lit(None, dtype=dtype)
-    table = {v: rule(v) for v in distinct_values(values)}
+    table = {v: rule(v) for v in distinct}
     return pl.col(column).replace_strict(table, default=None, return_dtype=dtype)
 
 
@@ -265,9 +266,8 @@ def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
 
     # the report deadline of a case diagnosed but not yet registered (REPORT2013)
     unreported = (c("diagnosis_date") <= on) & (pl.lit(on) < c("registered_on"))
-    days = p.get_column("diagnosis_date").filter(
-        ((p.get_column("diagnosis_date") <= on) & (p.get_column("registered_on") > on)).fill_null(False))
-    answers = {d: report_deadline(d, schedule, calendar) for d in days.unique().to_list()}
+    days = distinct_values(p.filter(unreported).get_column("diagnosis_date"))
+    answers = {d: report_deadline(d, schedule, calendar) for d in days}
     deadline = _lookup("diagnosis_date", days, lambda d: answers[d].date, pl.Date)
     provisional = _lookup("diagnosis_date", days, lambda d: answers[d].provisional, pl.Boolean)
     late_report = (pl_.filter(unreported).with_columns(_deadline=deadline, _provisional=provisional)
