@@ -28,6 +28,7 @@ as ``1;3``) and a ``row`` column giving the file order.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -52,19 +53,25 @@ from smi_care.domain.followup import FollowUp, SocialFunction
 from smi_care.indicators.expr import as_column
 from smi_care.indicators.fact_names import FACTS
 from smi_care.indicators.periods import Period
-from smi_care.indicators.standard import StandardPolicy, gaps_table, required_followups
+from smi_care.indicators.standard import StandardPolicy, gaps_frame, required_followups
 from smi_care.rules.classification import ClassificationPolicy, effective_class
 from smi_care.rules.history import (
     ENGINE,
+    EXPRESSIONS_CACHED,
     Covers,
     admitted_at,
+    attach,
     covered_expr,
     in_hospital_expr,
     last_completed_at,
     lockup_at,
     lost_at,
     map_unique,
+    on_or_before,
+    one_patient,
+    optimizations,
     ordered_followups,
+    per_patient,
     registration_at,
 )
 from smi_care.rules.status import StatusPolicy
@@ -80,21 +87,26 @@ _FACE_TO_FACE = tuple(f.code for f in FollowUpForm if f.face_to_face)
 INCIDENT_ACTS = r"(^|;)\s*0*[23]\s*(:\s*(0*[1-9][0-9]*)?\s*)?(;|$)"
 
 
-def _followup_facts(f: pl.LazyFrame, period: Period, with_dates: bool) -> pl.LazyFrame:
+def _followup_facts(f: pl.LazyFrame, period: Period, with_dates: bool, one: bool) -> pl.LazyFrame:
     """Per-patient aggregates of the follow-ups in P (``f``: :func:`ordered_followups` up to D)."""
+    return per_patient(f, one, *_followup_aggs(period, with_dates))
+
+
+@functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
+def _followup_aggs(period: Period, with_dates: bool) -> tuple[pl.Expr, ...]:
     in_p = pl.col("visit_date") >= period.start
     done_in_p = pl.col("_completed") & in_p
     acts = pl.col("acts").fill_null("").str.contains(INCIDENT_ACTS)
-    dates = (pl.col("visit_date").filter(done_in_p).alias("completed_dates"),) if with_dates else ()
-    return f.group_by("patient_id").agg(
+    dates = (pl.col("visit_date").filter(done_in_p).implode().alias("completed_dates"),) if with_dates else ()
+    return (
         *dates,
-        completed_count=done_in_p.sum().cast(pl.Int64),
-        attempts=in_p.sum().cast(pl.Int64),
-        face_to_face=(done_in_p & pl.col("form").is_in(_FACE_TO_FACE)).any(),
-        _counselling_followup=(in_p & pl.col("counselling").fill_null(False)).any(),
-        incident=(in_p & acts).any(),
-        _last_i=pl.col("_i").filter(done_in_p).last(),
-        _last_row=pl.col("row").filter(done_in_p).last(),
+        done_in_p.sum().cast(pl.Int64).alias("completed_count"),
+        in_p.sum().cast(pl.Int64).alias("attempts"),
+        (done_in_p & pl.col("form").is_in(_FACE_TO_FACE)).any().alias("face_to_face"),
+        (in_p & pl.col("counselling").fill_null(False)).any().alias("_counselling_followup"),
+        (in_p & acts).any().alias("incident"),
+        pl.col("_i").filter(done_in_p).last().alias("_last_i"),
+        pl.col("row").filter(done_in_p).last().alias("_last_row"),
     )
 
 
@@ -133,18 +145,16 @@ def with_rule_class(rows: pl.DataFrame, classes: ClassificationPolicy, name: str
     """``rows`` (follow-up rows, at most one per patient) with a column ``name``: the recorded
     class, else the class the §4 rule gives (:func:`~smi_care.rules.classification.effective_class`,
     worked out for the rows without a recorded class only)."""
+    recorded = rows.get_column("classification")
+    if recorded.null_count() == 0:
+        return rows.with_columns(recorded.cast(pl.Int8).alias(name))
     missing = rows.filter(pl.col("classification").is_null())
-    if missing.height == 0:
-        return rows.with_columns(pl.col("classification").cast(pl.Int8).alias(name))
     derived: dict[str, int | None] = {}
     for row in missing.iter_rows(named=True):
         cls = effective_class(followup_of(row), classes)
         derived[row["patient_id"]] = None if cls is None else cls.code
-    fill = pl.DataFrame({"patient_id": list(derived), "_derived": list(derived.values())},
-                        schema={"patient_id": pl.String, "_derived": pl.Int8})
-    return (rows.join(fill, on="patient_id", how="left")
-            .with_columns(pl.coalesce(pl.col("classification"), pl.col("_derived")).cast(pl.Int8).alias(name))
-            .drop("_derived"))
+    rule = map_unique(rows.get_column("patient_id"), derived.get, pl.Int8)
+    return rows.with_columns(pl.coalesce(recorded, rule).cast(pl.Int8).alias(name))
 
 
 def registration(patients: pl.DataFrame, events: pl.DataFrame, period: Period, covers: Covers) -> pl.DataFrame:
@@ -154,20 +164,24 @@ def registration(patients: pl.DataFrame, events: pl.DataFrame, period: Period, c
         "patient_id", "registered", "area", "registration_start")
 
 
-def _event_facts(events: pl.LazyFrame, period: Period) -> pl.LazyFrame:
+def _event_facts(events: pl.LazyFrame, period: Period, one: bool) -> pl.LazyFrame:
     """Events in P, and the family-doctor contract in force on D (signed on or before D, its end
     on or after D or not recorded)."""
+    return per_patient(events.filter(on_or_before("date", period.end)), one, *_event_aggs(period))
+
+
+@functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
+def _event_aggs(period: Period) -> tuple[pl.Expr, ...]:
     end = period.end
-    ev = events.filter(pl.col("date") <= end)
     in_p = pl.col("date") >= period.start
     kind = pl.col("event")
     contract = ((kind == EventKind.FAMILY_DOCTOR_CONTRACT.text_code)
                 & (pl.col("contract_end").is_null() | (pl.col("contract_end") >= end)))
-    return ev.group_by("patient_id").agg(
-        health_check=(in_p & (kind == EventKind.HEALTH_CHECK.text_code)).any(),
-        rehabilitation=(in_p & (kind == EventKind.COMMUNITY_REHABILITATION.text_code)).any(),
-        _counselling_event=(in_p & (kind == EventKind.COUNSELLING.text_code)).any(),
-        contract=contract.any(),
+    return (
+        (in_p & (kind == EventKind.HEALTH_CHECK.text_code)).any().alias("health_check"),
+        (in_p & (kind == EventKind.COMMUNITY_REHABILITATION.text_code)).any().alias("rehabilitation"),
+        (in_p & (kind == EventKind.COUNSELLING.text_code)).any().alias("_counselling_event"),
+        contract.any().alias("contract"),
     )
 
 
@@ -188,53 +202,65 @@ def fact_columns(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.Dat
     app's answer; the rules that need Python per distinct value (the §4 class, the gaps'
     calendar months, the follow-ups required) run after, on the collected rows."""
     end = period.end
+    one = one_patient(patients, followups, events)
     cov = covered_expr(events.get_column("other_area"), covers)
     pats, fus, evs = patients.lazy(), followups.lazy(), events.lazy()
     f = ordered_followups(fus, end)
-    fu = _followup_facts(f, period, with_dates)
-    join: dict[str, Any] = {"on": "patient_id", "how": "left", "maintain_order": "left"}
-    reg = registration_at(pats, evs, end, covers, cov).select("patient_id", "registered", "area",
-                                                                "registration_start")
-    base_q = (pats.select("patient_id", "sex", "birth_date", "disorder", "consent", "past_lockup")
-              .join(reg, **join).join(fu, **join)
-              .join(_event_facts(evs, period), **join)
-              .join(admitted_at(evs, end), **join)
-              .join(lost_at(f, status.consecutive_failures_lost).select("patient_id", "lost"), **join)
-              .join(last_completed_at(f).select("patient_id", "last_done_hospitalisation"), **join)
-              .join(lockup_at(f), **join))
+    fu = _followup_facts(f, period, with_dates, one)
+    reg = registration_at(pats, evs, end, covers, cov, one=one).select("patient_id", "registered", "area",
+                                                                         "registration_start")
+    base_q = pats.select("patient_id", "sex", "birth_date", "disorder", "consent", "past_lockup")
+    for part in (reg, fu, _event_facts(evs, period, one), admitted_at(evs, end, one=one),
+                 lost_at(f, status.consecutive_failures_lost, one=one).select("patient_id", "lost"),
+                 last_completed_at(f, one=one).select("patient_id", "last_done_hospitalisation"),
+                 lockup_at(f, one=one)):
+        base_q = attach(base_q, part, one)
     last_q = f.join(fu.select("_last_i").drop_nulls(), left_on="_i", right_on="_last_i", how="semi").select(
         *_CLASS_INPUTS, "classification")
     done_q = (f.filter(pl.col("_completed") & (pl.col("visit_date") >= period.start))
               .select("patient_id", "visit_date", "_i"))
-    base, last_rows, done = pl.collect_all([base_q, last_q, done_q], engine=ENGINE)
+    base, last_rows, done = pl.collect_all([base_q, last_q, done_q], engine=ENGINE, optimizations=optimizations(one))
     last = (with_rule_class(last_rows, classes, "last_class")
             .select("patient_id", last_date="visit_date", last_adherence="adherence",
                     last_hospitalisation="hospitalisation", last_class=pl.col("last_class")))
     anchors = base.select("patient_id", _anchor=pl.max_horizontal(pl.lit(period.start), "registration_start"))
-    gaps = gaps_table(done, anchors, period.end, standard.gap_months)
+    gaps = gaps_frame(done, anchors, period.end, standard.gap_months, one=one)
     required = _required(base.get_column("registration_start"), period, standard.per_year)
+    out = attach(attach(base.lazy(), last.lazy(), one), gaps, one)
+    out = out.with_columns(*_fact_exprs(period)).with_columns(required_followups=pl.lit(required))
+    out = out.with_columns(_standard_expr(standard))
+    extra = ["_last_row", *(["completed_dates"] if with_dates else [])]
+    return out.select(*FACTS, *extra).collect(engine=ENGINE, optimizations=optimizations(one))
+
+
+@functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
+def _fact_exprs(period: Period) -> tuple[pl.Expr, ...]:
+    end = period.end
     birth = pl.col("birth_date")
     before_birthday = (pl.lit(end.month) < birth.dt.month()) | (
         (pl.lit(end.month) == birth.dt.month()) & (pl.lit(end.day) < birth.dt.day()))
     registered = pl.col("registered")
-    false = {name: pl.col(name).fill_null(False) for name in
-             ("face_to_face", "incident", "health_check", "rehabilitation", "contract")}
-    out = base.lazy().join(last.lazy(), **join).join(gaps.lazy(), **join).with_columns(
-        age=(pl.lit(end.year) - birth.dt.year() - before_birthday.cast(pl.Int32)).cast(pl.Int64),
-        consented=pl.col("consent") == 1,
-        completed_count=pl.col("completed_count").fill_null(0),
-        attempts=pl.col("attempts").fill_null(0),
-        in_hospital=registered & in_hospital_expr(pl.col("admitted"), pl.col("last_done_hospitalisation")),
-        hospital_for_medication=registered & in_hospital_expr(pl.col("admitted"), pl.col("last_hospitalisation")),
-        lost=registered & pl.col("lost").fill_null(False),
-        counselling=pl.col("_counselling_event").fill_null(False) | pl.col("_counselling_followup").fill_null(False),
-        lockup=pl.coalesce(pl.col("recorded_lockup"), pl.col("past_lockup")).cast(pl.Int8),
-        required_followups=pl.lit(required),
-        **false,
+    false = tuple(pl.col(name).fill_null(False) for name in
+                  ("face_to_face", "incident", "health_check", "rehabilitation", "contract"))
+    return (
+        (pl.lit(end.year) - birth.dt.year() - before_birthday.cast(pl.Int32)).cast(pl.Int64).alias("age"),
+        (pl.col("consent") == 1).alias("consented"),
+        pl.col("completed_count").fill_null(0),
+        pl.col("attempts").fill_null(0),
+        (registered & in_hospital_expr(pl.col("admitted"), pl.col("last_done_hospitalisation"))).alias("in_hospital"),
+        (registered & in_hospital_expr(pl.col("admitted"), pl.col("last_hospitalisation")))
+        .alias("hospital_for_medication"),
+        (registered & pl.col("lost").fill_null(False)).alias("lost"),
+        (pl.col("_counselling_event").fill_null(False) | pl.col("_counselling_followup").fill_null(False))
+        .alias("counselling"),
+        pl.coalesce(pl.col("recorded_lockup"), pl.col("past_lockup")).cast(pl.Int8).alias("lockup"),
+        *false,
     )
-    out = out.with_columns(standard=as_column(standard.expression()))
-    extra = ["_last_row", *(["completed_dates"] if with_dates else [])]
-    return out.select(*FACTS, *extra).collect(engine=ENGINE)
+
+
+@functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
+def _standard_expr(standard: StandardPolicy) -> pl.Expr:
+    return as_column(standard.expression()).alias("standard")
 
 
 def facts_table(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame, period: Period,

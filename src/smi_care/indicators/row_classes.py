@@ -45,6 +45,7 @@ from smi_care.domain.codes import Classification, Rating, WorkRating
 from smi_care.domain.followup import SocialFunction
 from smi_care.indicators.facts_table import followup_of, map_unique
 from smi_care.rules.classification import NATIONAL, ClassificationPolicy, classify
+from smi_care.rules.history import SHORT
 from smi_care.rules.schedule import NATIONAL as NATIONAL_SCHEDULE
 from smi_care.rules.schedule import SchedulePolicy, next_visit_date
 
@@ -111,6 +112,19 @@ def next_visit_dates(days: pl.Series, codes: pl.Series, schedule: SchedulePolicy
     >>> next_visit_dates(pl.Series([dt.date(2025, 11, 30)] * 3), pl.Series([1, 3, None])).to_list()
     [datetime.date(2025, 12, 14), datetime.date(2026, 2, 28), None]
     """
+    if len(days) <= SHORT:  # a few rows (one patient's): the rule asked once per distinct pair, in Python
+        classes = {c.code: c for c in Classification}
+        answers: dict[tuple[dt.date, Classification], dt.date] = {}
+        out_: list[dt.date | None] = []
+        for day, code in zip(days.to_list(), codes.to_list(), strict=True):
+            cls = None if code is None else classes.get(code)
+            if day is None or cls is None:
+                out_.append(None)
+                continue
+            if (day, cls) not in answers:
+                answers[day, cls] = next_visit_date(day, cls, schedule)
+            out_.append(answers[day, cls])
+        return pl.Series(days.name, out_, dtype=pl.Date)
     out = pl.Series(days.name, [None] * len(days), dtype=pl.Date)
     for c in Classification:
         mine = (codes == c.code).fill_null(False)

@@ -19,6 +19,7 @@ import polars as pl
 from smi_care.domain.named import short_repr
 from smi_care.indicators.expr import Expr, fact, holds
 from smi_care.indicators.periods import Period
+from smi_care.rules.history import attach, distinct_values, per_patient
 from smi_care.rules.limits import at_least
 from smi_care.rules.schedule import add_months
 
@@ -150,26 +151,37 @@ def gaps_table(done: pl.DataFrame, anchors: pl.DataFrame, end: dt.date, months: 
     order) of the completed follow-ups in P. The result: ``patient_id`` and
     ``gaps_within_limit`` (the chain anchor, the follow-ups, ``end`` has no step over ``months``
     calendar months), in the order of ``anchors``."""
+    return gaps_frame(done, anchors, end, months).collect(engine="in-memory")
+
+
+def gaps_frame(done: pl.DataFrame, anchors: pl.DataFrame, end: dt.date, months: int, *,
+               one: bool = False) -> pl.LazyFrame:
+    """:func:`gaps_table` as a lazy query, for a caller that collects it with more (``one``:
+    the tables hold one patient's rows, :func:`smi_care.rules.history.one_patient`; the chain
+    is then read without a join or a group-by)."""
     # the calendar-month rule (rules.schedule.add_months) is asked once per distinct date a step
     # starts from (an anchor, or a follow-up on or after its anchor: exactly the dates the chain
     # reads), and the chain runs as one query (one patient's rows cost a query, not a row)
-    chain = done.join(anchors, on="patient_id", how="inner").sort("_i")
+    if one:
+        chain = done.sort("_i").with_columns(_anchor=pl.lit(anchors.item(0, "_anchor"), dtype=pl.Date))
+    else:
+        chain = done.join(anchors, on="patient_id", how="inner").sort("_i")
     anchor = pl.col("_anchor")
     steps = chain.filter(anchor.is_null() | (pl.col("visit_date") >= anchor)).get_column("visit_date")
-    starts = pl.concat([anchors.get_column("_anchor"), steps]).drop_nulls().unique()
-    limit_of = {d: add_months(d, months) for d in starts.to_list()}
+    starts = distinct_values(pl.concat([anchors.get_column("_anchor"), steps]))
+    limit_of = {d: add_months(d, months) for d in starts}
 
     def plus(e: pl.Expr) -> pl.Expr:
         return e.replace_strict(limit_of, default=None, return_dtype=pl.Date) if limit_of else pl.lit(None, pl.Date)
 
+    previous = pl.col("visit_date").shift(1)
     per = (chain.lazy()
-           .with_columns(_prev=pl.max_horizontal("_anchor", pl.col("visit_date").shift(1).over("patient_id")))
-           .with_columns(_ok=pl.col("visit_date") <= plus(pl.col("_prev")))
-           .group_by("patient_id").agg(_chain_ok=pl.col("_ok").all(), _last_day=pl.col("visit_date").max()))
-    tail = anchors.lazy().join(per, on="patient_id", how="left", maintain_order="left").with_columns(
-        _from=pl.max_horizontal("_anchor", "_last_day"))
+           .with_columns(_prev=pl.max_horizontal("_anchor", previous if one else previous.over("patient_id")))
+           .with_columns(_ok=pl.col("visit_date") <= plus(pl.col("_prev"))))
+    per = per_patient(per, one, pl.col("_ok").all().alias("_chain_ok"), pl.col("visit_date").max().alias("_last_day"))
+    tail = attach(anchors.lazy(), per, one).with_columns(_from=pl.max_horizontal("_anchor", "_last_day"))
     return tail.select("patient_id", gaps_within_limit=pl.col("_chain_ok").fill_null(True)
-                       & (pl.lit(end) <= plus(pl.col("_from")))).collect(engine="in-memory")
+                       & (pl.lit(end) <= plus(pl.col("_from"))))
 
 
 def gaps_within(completed: Iterable[dt.date], anchor: dt.date, end: dt.date, months: int) -> bool:

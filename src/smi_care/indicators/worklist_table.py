@@ -38,6 +38,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -50,7 +51,17 @@ from smi_care.indicators.facts_table import ordered_followups
 from smi_care.indicators.row_classes import next_visit_dates, rule_classes
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
 from smi_care.rules.classification import ClassificationPolicy
-from smi_care.rules.history import ENGINE, covered_expr, registration_at
+from smi_care.rules.history import (
+    ENGINE,
+    EXPRESSIONS_CACHED,
+    attach,
+    covered_expr,
+    distinct_values,
+    one_patient,
+    optimizations,
+    per_patient,
+    registration_at,
+)
 from smi_care.rules.record_tables import record_tables
 from smi_care.rules.schedule import NATIONAL as NATIONAL_SCHEDULE
 from smi_care.rules.schedule import (
@@ -112,57 +123,93 @@ def _items(df: pl.LazyFrame, kind: ItemKind | pl.Expr, due: pl.Expr, on: dt.date
 
 
 def _per_patient(patients: pl.DataFrame, followups: pl.DataFrame, reg: pl.LazyFrame, on: dt.date,
-                 status: StatusPolicy, classes: ClassificationPolicy) -> pl.DataFrame:
+                 status: StatusPolicy, classes: ClassificationPolicy, one: bool) -> pl.DataFrame:
     """For each patient: the last completed follow-up on or before ``on`` (date, effective
     class, risk), the last attempt (date, completed), the attempt that made them lost and
     ``_registered`` on ``on`` (``reg``). Two queries: the history, then the class of the last
-    completed follow-ups without a recorded one."""
-    f = ordered_followups(followups.lazy().join(patients.lazy().select("patient_id"), on="patient_id", how="semi"),
+    completed follow-ups without a recorded one (``one``: the tables hold one patient's rows,
+    :func:`~smi_care.rules.history.one_patient`: no group-by, join or window)."""
+    fus = followups.lazy()
+    f = ordered_followups(fus if one else fus.join(patients.lazy().select("patient_id"), on="patient_id", how="semi"),
                           on)
-    done_q = f.filter(pl.col("_completed")).group_by("patient_id").last()
-    last_attempt = f.group_by("patient_id").agg(_attempt_date=pl.col("visit_date").last(),
-                                                _attempt_done=pl.col("_completed").last())
+    last_done_aggs, attempt_aggs, tail_keep, tail_cols, lost_keep, lost_aggs = _history_exprs(
+        status.consecutive_failures_lost, one)
+    done_q = per_patient(f.filter(pl.col("_completed")), one, *last_done_aggs)
+    last_attempt = per_patient(f, one, *attempt_aggs)
     # lost (rules.status.lost_since): after the last completed attempt, the last attempt with a
     # loss reason, or the policy's n-th failure when no earlier one gave a reason
-    nth = status.consecutive_failures_lost  # StatusPolicy refuses 0 (issue 25)
-    reason = pl.col("loss_reason").is_not_null()
-    tail = f.filter((pl.col("_completed").cast(pl.UInt32).cum_sum(reverse=True).over("patient_id")) == 0)
-    tail = tail.with_columns(
-        _k=pl.int_range(1, pl.len() + 1).over("patient_id"),
-        _reasons_before=(reason.cast(pl.UInt32).cum_sum() - reason.cast(pl.UInt32)).over("patient_id"))
-    lost = (tail.filter(reason | ((pl.col("_k") == nth) & (pl.col("_reasons_before") == 0)))
-            .group_by("patient_id").agg(_lost_date=pl.col("visit_date").last(),
-                                        _lost_reason=pl.col("loss_reason").last()))
-    base_q = (patients.lazy().select("patient_id", "registered_on", "diagnosis_date", "consent_date",
-                                     _consented=pl.col("consent") == 1)
-              .join(last_attempt, on="patient_id", how="left", maintain_order="left")
-              .join(lost, on="patient_id", how="left", maintain_order="left")
-              .join(reg, on="patient_id", how="left", maintain_order="left"))
-    done, base = pl.collect_all([done_q, base_q], engine=ENGINE)
+    lost = per_patient(f.filter(tail_keep).with_columns(*tail_cols).filter(lost_keep), one, *lost_aggs)
+    base_q = patients.lazy().select("patient_id", "registered_on", "diagnosis_date", "consent_date",
+                                    _consented=pl.col("consent") == 1)
+    for part in (last_attempt, lost, reg):
+        base_q = attach(base_q, part, one)
+    done, base = pl.collect_all([done_q, base_q], engine=ENGINE, optimizations=optimizations(one))
     if done.get_column("classification").null_count():  # the §4 rule only where no class is recorded
         done = done.with_columns(rule_class=rule_classes(done, classes))
     else:
         done = done.with_columns(rule_class=pl.lit(None, dtype=pl.Int8))
     last_done = done.lazy().select("patient_id", _last_date="visit_date", _risk="risk_level",
                                    _cls=pl.coalesce("classification", "rule_class").cast(pl.Int8))
-    return (base.lazy().join(last_done, on="patient_id", how="left", maintain_order="left")
+    return (attach(base.lazy(), last_done, one)
             .select("patient_id", "registered_on", "diagnosis_date", "consent_date", "_consented", "_last_date",
                     "_risk", "_cls", "_attempt_date", "_attempt_done", "_lost_date", "_lost_reason", "_registered")
-            .collect(engine=ENGINE))
+            .collect(engine=ENGINE, optimizations=optimizations(one)))
 
 
-def _up_to(column: pl.Series, on: dt.date) -> pl.Series:
-    """The values of a date column on or before ``on`` (the dates a rule is asked about)."""
-    return column.filter((column <= on).fill_null(False))
+@functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
+def _history_exprs(nth: int, one: bool) -> tuple[Any, ...]:
+    """The expressions of :func:`_per_patient` (``one``: without the windows per patient)."""
+    def per(e: pl.Expr) -> pl.Expr:
+        return e if one else e.over("patient_id")
+
+    reason = pl.col("loss_reason").is_not_null()
+    return ((pl.all().exclude("patient_id").last(),),
+            (pl.col("visit_date").last().alias("_attempt_date"), pl.col("_completed").last().alias("_attempt_done")),
+            per(pl.col("_completed").cast(pl.UInt32).cum_sum(reverse=True)) == 0,
+            (per(pl.int_range(1, pl.len() + 1)).alias("_k"),
+             per(reason.cast(pl.UInt32).cum_sum() - reason.cast(pl.UInt32)).alias("_reasons_before")),
+            reason | ((pl.col("_k") == nth) & (pl.col("_reasons_before") == 0)),  # StatusPolicy refuses 0 (issue 25)
+            (pl.col("visit_date").last().alias("_lost_date"), pl.col("loss_reason").last().alias("_lost_reason")))
 
 
-def _lookup(column: str, values: pl.Series, rule: Callable[[Any], Any], dtype: Any) -> pl.Expr:
+def _up_to(column: pl.Series, on: dt.date) -> list[Any]:
+    """The distinct values of a date column on or before ``on`` (the dates a rule is asked about)."""
+    return [d for d in distinct_values(column) if d <= on]
+
+
+def _lookup(column: str, values: pl.Series | list[Any], rule: Callable[[Any], Any], dtype: Any) -> pl.Expr:
     """``rule`` of each value of ``column``, as an expression: the rule asked once per distinct
     value of ``values`` (the column's values, or more), null where the column is null."""
-    if values.null_count() == len(values):
+    distinct = values if isinstance(values, list) else distinct_values(values)
+    if not distinct:
         return pl.lit(None, dtype=dtype)
-    table = {v: rule(v) for v in values.drop_nulls().unique().to_list()}
+    table = {v: rule(v) for v in distinct}
     return pl.col(column).replace_strict(table, default=None, return_dtype=dtype)
+
+
+@functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
+def _due_exprs(on: dt.date, first_followup_days: int) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """The next follow-up's due date, its reason and the item kind (rules.schedule.next_due,
+    rules.worklist.followup_kind) over the columns :func:`worklist_frame` gathers."""
+    c = pl.col
+    retry = c("_attempt_date").is_not_null() & ~c("_attempt_done").fill_null(True) & (
+        c("_discharge").is_null() | (c("_attempt_date") >= c("_discharge")))
+    first = pl.lit(DueReason.FIRST_AFTER_ENROLMENT.value)
+    due = (pl.when(retry).then(c("_retry")).when(c("_discharge").is_not_null()).then(c("_after_discharge"))
+           .when(c("_last_date").is_null()).then(c("_start") + pl.duration(days=first_followup_days))
+           .when(c("_cls").is_null()).then(c("_in_hospital")).otherwise(c("_scheduled")))
+    reason = (pl.when(retry).then(pl.lit(DueReason.RETRY_NOT_REACHED.value))
+              .when(c("_discharge").is_not_null()).then(pl.lit(DueReason.AFTER_DISCHARGE.value))
+              .when(c("_last_date").is_null()).then(first)
+              .when(c("_cls").is_null()).then(pl.lit(DueReason.IN_HOSPITAL.value))
+              .otherwise(pl.lit(DueReason.SCHEDULED.value)))
+    late = _days(on, c("_due")) > 0
+    kind: pl.Expr = pl.lit(None, dtype=pl.String)
+    for r in DueReason:
+        for is_late in (True, False):
+            kind = pl.when((c("_reason") == r.value) & (late == is_late)).then(
+                pl.lit(followup_kind(1 if is_late else 0, r).value)).otherwise(kind)
+    return due.alias("_due"), reason.alias("_reason"), kind
 
 
 def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame, on: dt.date,
@@ -177,18 +224,26 @@ def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
 
     Built as few queries as the rules allow (on one patient's rows polars costs per query, not
     per row): the history per patient, then the scalar rules of the dates (asked once per
-    distinct date), then every item in one lazy query."""
+    distinct date), then every item in one lazy query. On one patient's tables
+    (:func:`~smi_care.rules.history.one_patient`) the same expressions run without the
+    group-bys and joins."""
     horizon = on + dt.timedelta(days=within)
     lookback = on - dt.timedelta(days=policy.alert_lookback_days)
     c = pl.col
+    one = one_patient(patients, followups, events)
     reg = registration_at(patients.lazy(), events.lazy(), on, covers,
-                          covered_expr(events.get_column("other_area"), covers))
-    p = _per_patient(patients, followups, reg.select("patient_id", _registered="registered"), on, status, classes)
-    cls_unstable = c("_cls") == Classification.UNSTABLE.code
-    pl_ = p.lazy().with_columns(_high=(cls_unstable | (c("_risk") >= policy.alert_risk_min)).fill_null(False))
-    ev = (events.lazy().filter(c("date") <= on).sort(["patient_id", "date", "row"])
-          .with_row_index("_e").join(pl_.select("patient_id", "_cls", "_risk", "_high"), on="patient_id",
-                                     how="inner", maintain_order="left"))
+                          covered_expr(events.get_column("other_area"), covers), one=one)
+    p = _per_patient(patients, followups, reg.select("patient_id", _registered="registered"), on, status, classes,
+                     one)
+    high = ((c("_cls") == Classification.UNSTABLE.code) | (c("_risk") >= policy.alert_risk_min)).fill_null(False)
+    pl_ = p.lazy().with_columns(_high=high)
+    ev = events.lazy().filter(c("date") <= on).sort(["patient_id", "date", "row"]).with_row_index("_e")
+    if one:  # the patient's class and risk on every event of theirs
+        ev = ev.with_columns(_cls=pl.lit(p.item(0, "_cls"), dtype=pl.Int8),
+                             _risk=pl.lit(p.item(0, "_risk"), dtype=pl.Int8)).with_columns(_high=high)
+    else:
+        ev = ev.join(pl_.select("patient_id", "_cls", "_risk", "_high"), on="patient_id", how="inner",
+                     maintain_order="left")
     parts: list[pl.LazyFrame] = []
 
     # alerts: a high-risk patient who left, went missing or is lost (§5); an emergency without its record
@@ -212,9 +267,8 @@ def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
 
     # the report deadline of a case diagnosed but not yet registered (REPORT2013)
     unreported = (c("diagnosis_date") <= on) & (pl.lit(on) < c("registered_on"))
-    days = p.get_column("diagnosis_date").filter(
-        ((p.get_column("diagnosis_date") <= on) & (p.get_column("registered_on") > on)).fill_null(False))
-    answers = {d: report_deadline(d, schedule, calendar) for d in days.unique().to_list()}
+    days = distinct_values(p.filter(unreported).get_column("diagnosis_date"))
+    answers = {d: report_deadline(d, schedule, calendar) for d in days}
     deadline = _lookup("diagnosis_date", days, lambda d: answers[d].date, pl.Date)
     provisional = _lookup("diagnosis_date", days, lambda d: answers[d].provisional, pl.Boolean)
     late_report = (pl_.filter(unreported).with_columns(_deadline=deadline, _provisional=provisional)
@@ -226,18 +280,19 @@ def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
     # follow-up and health check: registered, not lost, consented (rules.schedule.next_due, health_check_due)
     active = pl_.filter(c("_registered").fill_null(False) & c("_lost_date").is_null() & c("_consented"))
     start = pl.max_horizontal(pl.coalesce("consent_date", "registered_on"), c("registered_on"))
-    discharges = (ev.filter(c("event") == _kind(EventKind.DISCHARGE))
-                  .join(active.select("patient_id", "_last_date"), on="patient_id", how="inner")
-                  .filter(c("_last_date").is_null() | (c("date") >= c("_last_date")))
-                  .group_by("patient_id").agg(_discharge=c("date").max()))
-    checks = (ev.filter(c("event") == _kind(EventKind.HEALTH_CHECK))
-              .group_by("patient_id").agg(_check=c("date").max()))
+    discharges = ev.filter(c("event") == _kind(EventKind.DISCHARGE))
+    if one:  # the patient's last completed follow-up (no row is attached below when not active)
+        discharges = discharges.with_columns(_last_date=pl.lit(p.item(0, "_last_date"), dtype=pl.Date))
+    else:
+        discharges = discharges.join(active.select("patient_id", "_last_date"), on="patient_id", how="inner")
+    discharges = per_patient(discharges.filter(c("_last_date").is_null() | (c("date") >= c("_last_date"))), one,
+                             c("date").max().alias("_discharge"))
+    checks = per_patient(ev.filter(c("event") == _kind(EventKind.HEALTH_CHECK)), one, c("date").max().alias("_check"))
     event_days = _up_to(events.get_column("date"), on)
-    active = (active.join(discharges, on="patient_id", how="left", maintain_order="left")
-              .join(checks, on="patient_id", how="left", maintain_order="left")
-              .with_columns(_start=start))
-    scheduled = p.select("patient_id", _scheduled=next_visit_dates(p["_last_date"], p["_cls"], schedule))
-    active = active.join(scheduled.lazy(), on="patient_id", how="left", maintain_order="left").with_columns(
+    active = attach(attach(active, discharges, one), checks, one).with_columns(_start=start)
+    scheduled = pl.DataFrame([p.get_column("patient_id"),
+                              next_visit_dates(p["_last_date"], p["_cls"], schedule).alias("_scheduled")])
+    active = attach(active, scheduled.lazy(), one).with_columns(
         _retry=_lookup("_attempt_date", p.get_column("_attempt_date"), lambda d: retry_date(d, schedule), pl.Date),
         _after_discharge=_lookup("_discharge", event_days, lambda d: after_discharge_date(d, schedule), pl.Date),
         _in_hospital=_lookup("_last_date", p.get_column("_last_date"), lambda d: after_discharge_date(d, schedule),
@@ -245,25 +300,8 @@ def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
         _check_due=pl.coalesce(_lookup("_check", event_days, lambda d: add_months(d, schedule.health_check_months),
                                        pl.Date), c("_start")),
     )
-    retry = c("_attempt_date").is_not_null() & ~c("_attempt_done").fill_null(True) & (
-        c("_discharge").is_null() | (c("_attempt_date") >= c("_discharge")))
-    first = pl.lit(DueReason.FIRST_AFTER_ENROLMENT.value)
-    due = active.with_columns(
-        _due=pl.when(retry).then(c("_retry")).when(c("_discharge").is_not_null()).then(c("_after_discharge"))
-        .when(c("_last_date").is_null()).then(c("_start") + pl.duration(days=schedule.first_followup_days))
-        .when(c("_cls").is_null()).then(c("_in_hospital")).otherwise(c("_scheduled")),
-        _reason=pl.when(retry).then(pl.lit(DueReason.RETRY_NOT_REACHED.value))
-        .when(c("_discharge").is_not_null()).then(pl.lit(DueReason.AFTER_DISCHARGE.value))
-        .when(c("_last_date").is_null()).then(first)
-        .when(c("_cls").is_null()).then(pl.lit(DueReason.IN_HOSPITAL.value))
-        .otherwise(pl.lit(DueReason.SCHEDULED.value)),
-    ).filter(c("_due") <= horizon)
-    late = _days(on, c("_due")) > 0
-    kind: pl.Expr = pl.lit(None, dtype=pl.String)
-    for reason in DueReason:
-        for is_late in (True, False):
-            kind = pl.when((c("_reason") == reason.value) & (late == is_late)).then(
-                pl.lit(followup_kind(1 if is_late else 0, reason).value)).otherwise(kind)
+    due_, reason_, kind = _due_exprs(on, schedule.first_followup_days)
+    due = active.with_columns(due_, reason_).filter(c("_due") <= horizon)
     parts.append(_items(due, kind, c("_due"), on, c("_reason"), 5))
     check = active.filter(c("_check_due") <= horizon)
     parts.append(_items(check, ItemKind.HEALTH_CHECK_DUE, c("_check_due"), on,
@@ -271,7 +309,7 @@ def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
 
     items = pl.concat(parts, how="vertical")
     return (items.sort(["patient_id", "_group", "_sub"], maintain_order=True).select(ITEM_COLUMNS)
-            .collect(engine=ENGINE))
+            .collect(engine=ENGINE, optimizations=optimizations(one)))
 
 
 def work_items(frame: pl.DataFrame) -> list[WorkItem]:

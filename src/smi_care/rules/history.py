@@ -22,6 +22,7 @@ read these; an independent per-patient implementation lives only in ``tests/orac
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -49,6 +50,76 @@ Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 #: a query faster than the streaming one (what matters on one patient's rows) and is what the
 #: eager calls use.
 ENGINE: Any = "in-memory"
+#: How many days (or other arguments) each builder of the rules' expressions remembers: the
+#: expressions of a rule are built once per day and policy by pure builders under a bounded
+#: ``functools.lru_cache`` (building them costs milliseconds in Python, more than running them
+#: on one patient's rows); docs/architecture.md, "One patient, and many".
+EXPRESSIONS_CACHED = 64
+
+
+def one_patient(patients: pl.DataFrame, *tables: pl.DataFrame) -> bool:
+    """Whether the tables hold one patient's rows only: ``patients`` has one row, with an id,
+    and every row of ``tables`` carries that id. On such tables the engine leaves out the
+    group-bys and joins that change nothing for one patient (:func:`per_patient`,
+    :func:`attach`); the expressions are the same.
+
+    >>> p = pl.DataFrame({"patient_id": ["P1"]})
+    >>> one_patient(p, pl.DataFrame({"patient_id": ["P1", "P1"]})), one_patient(p, pl.DataFrame({"patient_id": ["P2"]}))
+    (True, False)
+    """
+    if patients.height != 1:
+        return False
+    pid = patients.get_column("patient_id")[0]
+    ids = [t.get_column("patient_id") for t in tables]
+    return pid is not None and all(i.null_count() == 0 and bool((i == pid).all()) for i in ids)
+
+
+def per_patient(frame: Frame, one: bool, *aggs: pl.Expr, maintain_order: bool = False) -> Frame:
+    """``frame.group_by("patient_id").agg(*aggs)``. With ``one`` (:func:`one_patient`: the
+    frame holds one patient's rows) the same aggregates over the whole frame, without a
+    group-by: one row, or none when the frame is empty, as the group-by gives.
+
+    >>> f = pl.DataFrame({"patient_id": ["P1", "P1"], "n": [1, 2]})
+    >>> per_patient(f, True, pl.col("n").sum()).rows(), per_patient(f.clear(), True, pl.col("n").sum()).rows()
+    ([('P1', 3)], [])
+    """
+    if one:
+        return frame.select(pl.col("patient_id").first(), *aggs).filter(pl.col("patient_id").is_not_null())
+    return frame.group_by("patient_id", maintain_order=maintain_order).agg(*aggs)
+
+
+def attach(left: Frame, right: Frame, one: bool) -> Frame:
+    """``left`` with the columns of ``right`` joined on ``patient_id`` (a left join keeping
+    ``left``'s order). With ``one`` (``left`` and ``right`` each at most one row, of the one
+    patient: :func:`one_patient`, :func:`per_patient`) the columns are put side by side instead
+    of joined: null when ``right`` has no row, no row when ``left`` has none.
+
+    >>> left = pl.DataFrame({"patient_id": ["P1"], "a": [1]})
+    >>> right = pl.DataFrame({"patient_id": ["P1"], "b": [2]})
+    >>> attach(left, right.clear(), True).rows(), attach(left.clear(), right, True).rows()
+    ([('P1', 1, None)], [])
+    """
+    if one:
+        return (pl.concat([left, right.drop("patient_id")], how="horizontal_extend", parallel=False)
+                .filter(pl.col("patient_id").is_not_null()))
+    return left.join(right, on="patient_id", how="left", maintain_order="left")
+
+
+def optimizations(one: bool) -> Any:
+    """The query optimisations to collect with: on one patient's tables only the one that runs
+    a shared part of a plan once (``comm_subplan_elim``: the ordered follow-ups feed several
+    rules), as planning the others costs more there than they save; polars' defaults otherwise."""
+    if not one:
+        return pl.QueryOptFlags()
+    flags = pl.QueryOptFlags.none()
+    flags.comm_subplan_elim = True
+    return flags
+
+
+@functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
+def on_or_before(column: str, day: dt.date) -> pl.Expr:
+    """``pl.col(column) <= day``, built once per column and day."""
+    return pl.col(column) <= day
 
 
 def map_unique(column: pl.Series, rule: Callable[[Any], Any], dtype: Any) -> pl.Series:
@@ -60,11 +131,30 @@ def map_unique(column: pl.Series, rule: Callable[[Any], Any], dtype: Any) -> pl.
     """
     if column.null_count() == len(column):  # no value at all (no query: the count is known)
         return pl.Series(column.name, [None] * len(column), dtype=dtype)
-    values = column.drop_nulls().unique().to_list()
-    table = {v: rule(v) for v in values}
+    table = {v: rule(v) for v in distinct_values(column)}
+    if len(column) <= SHORT:
+        return pl.Series(column.name, [table.get(v) for v in column.to_list()], dtype=dtype)
     return column.replace_strict(table, default=None, return_dtype=dtype)
 
 
+#: A column of at most this many values (one patient's, or a few) is read in Python by
+#: :func:`distinct_values` and :func:`map_unique`: a polars query costs a fraction of a
+#: millisecond, whatever the rows, more than the work on so few values.
+SHORT = 64
+
+
+def distinct_values(column: pl.Series) -> list[Any]:
+    """The distinct non-null values of ``column`` (the inputs a per-value rule is asked about).
+
+    >>> sorted(distinct_values(pl.Series([3, None, 3, 1])))
+    [1, 3]
+    """
+    if len(column) <= SHORT:
+        return list(dict.fromkeys(v for v in column.to_list() if v is not None))
+    return column.drop_nulls().unique().to_list()
+
+
+@functools.lru_cache(maxsize=1)
 def completed_expr() -> pl.Expr:
     """A completed follow-up (§6): someone reached (``seen`` recorded, or no loss reason and any
     assessment recorded) and a risk level recorded, or the patient in hospital now. The same
@@ -74,6 +164,7 @@ def completed_expr() -> pl.Expr:
     return (reached_expr() & risk.is_not_null()) | (hosp == IN_HOSPITAL_NOW).fill_null(False)
 
 
+@functools.lru_cache(maxsize=1)
 def reached_expr() -> pl.Expr:
     """Someone reached (随访到): ``seen`` recorded, or no loss reason and any assessment."""
     return pl.col("seen").is_not_null() | (
@@ -93,10 +184,15 @@ def ordered_followups(followups: Frame, end: dt.date) -> Frame:
     >>> ordered_followups(f, dt.date(2025, 12, 31)).select("visit_date", "_completed", "_i").rows()
     [(datetime.date(2025, 2, 1), True, 0), (datetime.date(2025, 3, 1), False, 1)]
     """
-    return (followups.filter(pl.col("visit_date") <= end)
+    return (followups.filter(on_or_before("visit_date", end))
             .sort(["patient_id", "visit_date", "row"])
-            .with_columns(_reached=reached_expr(), _completed=completed_expr())
+            .with_columns(*_row_flags())
             .with_row_index("_i"))
+
+
+@functools.lru_cache(maxsize=1)
+def _row_flags() -> tuple[pl.Expr, ...]:
+    return reached_expr().alias("_reached"), completed_expr().alias("_completed")
 
 
 def covered(areas: pl.Series, covers: Covers) -> pl.Series:
@@ -109,8 +205,7 @@ def covered_expr(areas: pl.Series, covers: Covers) -> pl.Expr:
     comes from (``covers`` asked once per distinct area of ``areas``), for a lazy query."""
     if areas.null_count() == len(areas):
         return pl.lit(False)
-    values = areas.drop_nulls().unique().to_list()
-    return pl.col("other_area").replace_strict({v: covers(AreaCode(v)) for v in values}, default=None,
+    return pl.col("other_area").replace_strict({v: covers(AreaCode(v)) for v in distinct_values(areas)}, default=None,
                                                return_dtype=pl.Boolean).fill_null(False)
 
 
@@ -121,7 +216,7 @@ def _other_areas(events: pl.DataFrame | pl.LazyFrame) -> pl.Series:
 
 
 def registration_at(patients: Frame, events: Frame, day: dt.date, covers: Covers,
-                    covered_area: pl.Expr | None = None) -> Frame:
+                    covered_area: pl.Expr | None = None, *, one: bool = False) -> Frame:
     """Per patient (in the order of ``patients``): ``registered`` on ``day``, home ``area`` on
     ``day``, ``registration_start`` (the registration date or a later transfer in on or before
     ``day``) and ``ended_by`` (the event kind that ended the registration, null if none).
@@ -131,11 +226,21 @@ def registration_at(patients: Frame, events: Frame, day: dt.date, covers: Covers
     does not cover ends it, one to a covered area moves the home area there; a transfer in
     registers the patient (from the registration date) and brings the home area back. A
     patient whose first transfer is a transfer in after ``day`` was elsewhere until then (§5).
-    ``covered_area``: :func:`covered_expr` of ``events``, if already built."""
+    ``covered_area``: :func:`covered_expr` of ``events``, if already built; ``one``: the
+    tables hold one patient's rows (:func:`one_patient`)."""
     if covered_area is None:
         covered_area = covered_expr(_other_areas(events), covers)
-    ev = (events.filter(pl.col("event").is_in(STATUS_EVENTS)).sort(["patient_id", "date", "row"])
-          .with_columns(_covered=covered_area))
+    status_events, aggs, outputs = _registration_exprs(day)
+    ev = events.filter(status_events).sort(["patient_id", "date", "row"]).with_columns(_covered=covered_area)
+    per = per_patient(ev, one, *aggs)
+    p = attach(patients.select("patient_id", "registered_on", "area_code"), per, one)
+    return p.select("patient_id", *outputs)
+
+
+@functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
+def _registration_exprs(day: dt.date) -> tuple[pl.Expr, tuple[pl.Expr, ...], tuple[pl.Expr, ...]]:
+    """The expressions of :func:`registration_at` on ``day``: the status events' filter, the
+    aggregates per patient and the four results."""
     out_, in_ = pl.col("event") == _OUT, pl.col("event") == _IN
     transfer = out_ | in_
     le_d = pl.col("date") <= day
@@ -144,69 +249,89 @@ def registration_at(patients: Frame, events: Frame, day: dt.date, covers: Covers
     decisive = le_d & (in_ | (out_ & ~pl.col("_covered")))
     sets_area = le_d & before_stop & ((out_ & pl.col("_covered")) | (in_ & ~(pl.col("other_area").is_not_null()
                                                                             & pl.col("_covered"))))
-    per = ev.group_by("patient_id").agg(
-        _first_transfer_in_after=(pl.col("event").filter(transfer).first() == _IN)
-        & (pl.col("date").filter(transfer).first() > day),
-        _stop=pl.col("event").filter(stop & le_d).first(),
-        _decisive=pl.col("event").filter(decisive).last(),
-        _area_event=pl.col("event").filter(sets_area).last(),
-        _area_other=pl.col("other_area").filter(sets_area).last(),
-        _last_transfer_in=pl.col("date").filter(in_ & le_d).max(),
+    aggs = (
+        ((pl.col("event").filter(transfer).first() == _IN)
+         & (pl.col("date").filter(transfer).first() > day)).alias("_first_transfer_in_after"),
+        pl.col("event").filter(stop & le_d).first().alias("_stop"),
+        pl.col("event").filter(decisive).last().alias("_decisive"),
+        pl.col("event").filter(sets_area).last().alias("_area_event"),
+        pl.col("other_area").filter(sets_area).last().alias("_area_other"),
+        pl.col("date").filter(in_ & le_d).max().alias("_last_transfer_in"),
     )
-    p = patients.select("patient_id", "registered_on", "area_code").join(per, on="patient_id", how="left",
-                                                                          maintain_order="left")
-    on_or_before = pl.col("registered_on") <= day
+    on_or_before_ = pl.col("registered_on") <= day
     registered = (pl.when(pl.col("_stop").is_not_null()).then(False)
                   .when(pl.col("_decisive").is_not_null())
-                  .then((pl.col("_decisive") == _IN) & on_or_before)
-                  .otherwise(on_or_before & ~pl.col("_first_transfer_in_after").fill_null(False)))
+                  .then((pl.col("_decisive") == _IN) & on_or_before_)
+                  .otherwise(on_or_before_ & ~pl.col("_first_transfer_in_after").fill_null(False)))
     area = (pl.when(pl.col("_area_event") == _OUT).then(pl.col("_area_other"))
             .otherwise(pl.col("area_code")))
     start = (pl.when(pl.col("_last_transfer_in") > pl.col("registered_on")).then(pl.col("_last_transfer_in"))
              .otherwise(pl.col("registered_on")))
     ended = (pl.when(pl.col("_stop").is_not_null()).then(pl.col("_stop"))
              .when(pl.col("_decisive") == _OUT).then(pl.lit(_OUT)).otherwise(pl.lit(None, dtype=pl.String)))
-    return p.select("patient_id", registered=registered, area=area, registration_start=start, ended_by=ended)
+    outputs = (registered.alias("registered"), area.alias("area"), start.alias("registration_start"),
+               ended.alias("ended_by"))
+    return pl.col("event").is_in(STATUS_EVENTS), aggs, outputs
 
 
-def lost_at(ordered: Frame, consecutive_failures: int) -> Frame:
+def lost_at(ordered: Frame, consecutive_failures: int, *, one: bool = False) -> Frame:
     """Per patient with an attempt in ``ordered`` (:func:`ordered_followups` up to D): ``lost``
     on D and ``lost_row`` (the ``row`` of the attempt that made the patient lost, null if not
     lost). After the last completed attempt on or before D: the last attempt with a loss reason,
     else the ``consecutive_failures``-th attempt that was not completed (§5, §6)."""
+    aggs, outputs = _lost_exprs(consecutive_failures)
+    return per_patient(ordered, one, *aggs, maintain_order=True).select("patient_id", *outputs)
+
+
+@functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
+def _lost_exprs(consecutive_failures: int) -> tuple[tuple[pl.Expr, ...], tuple[pl.Expr, ...]]:
     done = pl.col("_completed")
     after_last_done = done.cast(pl.UInt32).cum_sum(reverse=True) == 0
     failure_no = after_last_done.cast(pl.UInt32).cum_sum()
     reason = after_last_done & pl.col("loss_reason").is_not_null()
     nth = after_last_done & (failure_no == consecutive_failures)
-    return ordered.group_by("patient_id", maintain_order=True).agg(
-        _reason_row=pl.col("row").filter(reason).last(),
-        _nth_row=pl.col("row").filter(nth).first(),
-    ).select("patient_id", lost_row=pl.coalesce("_reason_row", "_nth_row")).with_columns(
-        lost=pl.col("lost_row").is_not_null())
+    lost_row = pl.coalesce("_reason_row", "_nth_row")
+    return ((pl.col("row").filter(reason).last().alias("_reason_row"),
+             pl.col("row").filter(nth).first().alias("_nth_row")),
+            (lost_row.alias("lost_row"), lost_row.is_not_null().alias("lost")))
 
 
-def admitted_at(events: Frame, day: dt.date) -> Frame:
+def admitted_at(events: Frame, day: dt.date, *, one: bool = False) -> Frame:
     """Per patient with an admission or discharge on or before ``day``: ``admitted`` (the last of
     them, in date and file order, is an admission)."""
-    stays = (events.filter(pl.col("event").is_in([_ADMISSION, _DISCHARGE]) & (pl.col("date") <= day))
-             .sort(["patient_id", "date", "row"]))
-    return stays.group_by("patient_id").agg(admitted=pl.col("event").last() == _ADMISSION)
+    stays, admitted = _admitted_exprs(day)
+    return per_patient(events.filter(stays).sort(["patient_id", "date", "row"]), one, admitted)
 
 
-def last_completed_at(ordered: Frame, start: dt.date | None = None) -> Frame:
+@functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
+def _admitted_exprs(day: dt.date) -> tuple[pl.Expr, pl.Expr]:
+    stays = pl.col("event").is_in([_ADMISSION, _DISCHARGE]) & (pl.col("date") <= day)
+    return stays, (pl.col("event").last() == _ADMISSION).alias("admitted")
+
+
+def last_completed_at(ordered: Frame, start: dt.date | None = None, *, one: bool = False) -> Frame:
     """Per patient with a completed follow-up in ``ordered`` (on or after ``start``, if given):
     ``last_done_row`` (its ``row``), ``last_done_i`` (its place in ``ordered``) and
     ``last_done_hospitalisation``."""
+    keep, aggs = _last_completed_exprs(start)
+    return per_patient(ordered.filter(keep), one, *aggs)
+
+
+@functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
+def _last_completed_exprs(start: dt.date | None) -> tuple[pl.Expr, tuple[pl.Expr, ...]]:
     keep = pl.col("_completed") if start is None else pl.col("_completed") & (pl.col("visit_date") >= start)
-    return ordered.filter(keep).group_by("patient_id").agg(
-        last_done_row=pl.col("row").last(), last_done_i=pl.col("_i").last(),
-        last_done_hospitalisation=pl.col("hospitalisation").last())
+    return keep, (pl.col("row").last().alias("last_done_row"), pl.col("_i").last().alias("last_done_i"),
+                  pl.col("hospitalisation").last().alias("last_done_hospitalisation"))
 
 
-def lockup_at(ordered: Frame) -> Frame:
+def lockup_at(ordered: Frame, *, one: bool = False) -> Frame:
     """Per patient: ``recorded_lockup``, the last lock-up status recorded in ``ordered``."""
-    return ordered.group_by("patient_id").agg(recorded_lockup=pl.col("lockup").drop_nulls().last())
+    return per_patient(ordered, one, *_lockup_exprs())
+
+
+@functools.lru_cache(maxsize=1)
+def _lockup_exprs() -> tuple[pl.Expr, ...]:
+    return (pl.col("lockup").drop_nulls().last().alias("recorded_lockup"),)
 
 
 def in_hospital_expr(admitted: pl.Expr, hospitalisation: pl.Expr) -> pl.Expr:
@@ -226,19 +351,27 @@ def day_status(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataF
     ``in_hospital`` (registered and in hospital), ``hospitalised`` (in hospital, registered or
     not), ``at_home``, ``status`` (one of :data:`STATUS_CODES`), ``last_done_row``
     and ``recorded_lockup``. Lost and in hospital hold only for a registered patient; in
-    hospital comes before lost. Built as one lazy query, collected once."""
+    hospital comes before lost. Built as one lazy query, collected once (on one patient's
+    tables without its group-bys and joins: :func:`one_patient`)."""
+    one = one_patient(patients, followups, events)
     cov = covered_expr(events.get_column("other_area"), covers)
     patients_, followups_, events_ = patients.lazy(), followups.lazy(), events.lazy()
     ordered = ordered_followups(followups_, day)
-    reg = registration_at(patients_, events_, day, covers, cov)
-    out = (reg.join(lost_at(ordered, consecutive_failures), on="patient_id", how="left", maintain_order="left")
-           .join(admitted_at(events_, day), on="patient_id", how="left", maintain_order="left")
-           .join(last_completed_at(ordered), on="patient_id", how="left", maintain_order="left")
-           .join(lockup_at(ordered), on="patient_id", how="left", maintain_order="left"))
+    out = registration_at(patients_, events_, day, covers, cov, one=one)
+    for part in (lost_at(ordered, consecutive_failures, one=one), admitted_at(events_, day, one=one),
+                 last_completed_at(ordered, one=one), lockup_at(ordered, one=one)):
+        out = attach(out, part, one)
+    with_hospital, with_status, outputs = _day_status_exprs()
+    return (out.with_columns(with_hospital).with_columns(*with_status).select(*outputs)
+            .collect(engine=ENGINE, optimizations=optimizations(one)))
+
+
+@functools.lru_cache(maxsize=1)
+def _day_status_exprs() -> tuple[pl.Expr, tuple[pl.Expr, ...], tuple[pl.Expr, ...]]:
     registered = pl.col("registered")
-    out = out.with_columns(hospitalised=in_hospital_expr(pl.col("admitted"), pl.col("last_done_hospitalisation")))
-    out = out.with_columns(lost=registered & pl.col("lost").fill_null(False),
-                           in_hospital=registered & pl.col("hospitalised"))
+    hospitalised = in_hospital_expr(pl.col("admitted"), pl.col("last_done_hospitalisation")).alias("hospitalised")
+    with_status = ((registered & pl.col("lost").fill_null(False)).alias("lost"),
+                   (registered & pl.col("hospitalised")).alias("in_hospital"))
     status = (pl.when(~registered).then(
         pl.when(pl.col("ended_by") == _DEATH).then(pl.lit("dead"))
         .when(pl.col("ended_by") == _OUT).then(pl.lit("transferred_out"))
@@ -247,7 +380,9 @@ def day_status(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataF
         .when(pl.col("in_hospital")).then(pl.lit("in_hospital"))
         .when(pl.col("lost")).then(pl.lit("lost"))
         .otherwise(pl.lit("at_home")))
-    return out.select("patient_id", "registered", "area", "ended_by", "registration_start", "lost", "lost_row",
-                      "in_hospital", "hospitalised", at_home=registered & ~pl.col("in_hospital"), status=status,
-                      last_done_row="last_done_row", recorded_lockup="recorded_lockup",
-                      admitted=pl.col("admitted").fill_null(False)).collect(engine=ENGINE)
+    outputs = (*(pl.col(c) for c in ("patient_id", "registered", "area", "ended_by", "registration_start", "lost",
+                                     "lost_row", "in_hospital", "hospitalised")),
+               (registered & ~pl.col("in_hospital")).alias("at_home"), status.alias("status"),
+               pl.col("last_done_row"), pl.col("recorded_lockup"),
+               pl.col("admitted").fill_null(False).alias("admitted"))
+    return hospitalised, with_status, outputs

@@ -86,6 +86,15 @@ def record_tables(records: Iterable[PatientRecord]) -> RecordTables:
         for j, e in enumerate(rec.events):
             evs.append((e.patient_id, e.date, e.kind.text_code, e.detail or None,
                         e.other_area.code if e.other_area else None, e.contract_end, j))
-    return RecordTables(pl.DataFrame(pats, schema=PATIENTS, orient="row"),
-                        pl.DataFrame(fus, schema=FOLLOWUPS, orient="row"),
-                        pl.DataFrame(evs, schema=EVENTS, orient="row"))
+    return RecordTables(_table(pats, PATIENTS), _table(fus, FOLLOWUPS), _table(evs, EVENTS))
+
+
+def _table(rows: list[tuple[Any, ...]], schema: dict[str, Any]) -> pl.DataFrame:
+    # an empty table (a record without events or follow-ups, often) is a cleared copy of one
+    # built once: building it from its schema costs more than the engine's whole query on it
+    if not rows:
+        return _EMPTY[id(schema)].clear()
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+_EMPTY = {id(schema): pl.DataFrame([], schema=schema, orient="row") for schema in (PATIENTS, FOLLOWUPS, EVENTS)}
