@@ -57,6 +57,7 @@ from smi_care.rules.history import (
     attach,
     covered_expr,
     distinct_values,
+    lost_attempt_at,
     one_patient,
     optimizations,
     per_patient,
@@ -132,13 +133,11 @@ def _per_patient(patients: pl.DataFrame, followups: pl.DataFrame, reg: pl.LazyFr
     fus = followups.lazy()
     f = ordered_followups(fus if one else fus.join(patients.lazy().select("patient_id"), on="patient_id", how="semi"),
                           on)
-    last_done_aggs, attempt_aggs, tail_keep, tail_cols, lost_keep, lost_aggs = _history_exprs(
-        status.consecutive_failures_lost, one)
+    last_done_aggs, attempt_aggs = _history_exprs()
     done_q = per_patient(f.filter(pl.col("_completed")), one, *last_done_aggs)
     last_attempt = per_patient(f, one, *attempt_aggs)
-    # lost (rules.status.lost_since): after the last completed attempt, the last attempt with a
-    # loss reason, or the policy's n-th failure when no earlier one gave a reason
-    lost = per_patient(f.filter(tail_keep).with_columns(*tail_cols).filter(lost_keep), one, *lost_aggs)
+    lost = lost_attempt_at(f, status.consecutive_failures_lost, one=one).select(
+        "patient_id", _lost_date="lost_date", _lost_reason="lost_reason")
     base_q = patients.lazy().select("patient_id", "registered_on", "diagnosis_date", "consent_date",
                                     _consented=pl.col("consent") == 1)
     for part in (last_attempt, lost, reg):
@@ -157,19 +156,11 @@ def _per_patient(patients: pl.DataFrame, followups: pl.DataFrame, reg: pl.LazyFr
 
 
 @functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
-def _history_exprs(nth: int, one: bool) -> tuple[Any, ...]:
-    """The expressions of :func:`_per_patient` (``one``: without the windows per patient)."""
-    def per(e: pl.Expr) -> pl.Expr:
-        return e if one else e.over("patient_id")
-
-    reason = pl.col("loss_reason").is_not_null()
+def _history_exprs() -> tuple[tuple[pl.Expr, ...], tuple[pl.Expr, ...]]:
+    """The aggregates of :func:`_per_patient`: the last completed follow-up's columns, and the
+    last attempt's date and whether it was completed."""
     return ((pl.all().exclude("patient_id").last(),),
-            (pl.col("visit_date").last().alias("_attempt_date"), pl.col("_completed").last().alias("_attempt_done")),
-            per(pl.col("_completed").cast(pl.UInt32).cum_sum(reverse=True)) == 0,
-            (per(pl.int_range(1, pl.len() + 1)).alias("_k"),
-             per(reason.cast(pl.UInt32).cum_sum() - reason.cast(pl.UInt32)).alias("_reasons_before")),
-            reason | ((pl.col("_k") == nth) & (pl.col("_reasons_before") == 0)),  # StatusPolicy refuses 0 (issue 25)
-            (pl.col("visit_date").last().alias("_lost_date"), pl.col("loss_reason").last().alias("_lost_reason")))
+            (pl.col("visit_date").last().alias("_attempt_date"), pl.col("_completed").last().alias("_attempt_done")))
 
 
 def _up_to(column: pl.Series, on: dt.date) -> list[Any]:

@@ -11,7 +11,8 @@ same tables for a few :class:`~smi_care.domain.records.PatientRecord` objects):
 - :func:`ordered_followups`: the §6 order (visit date, then file row) and the completed flag;
 - :func:`registration_at`: registered and home area on D, what ended the registration, and
   when the current registration began (death, diagnosis withdrawn, transfers in and out);
-- :func:`lost_at`: lost to follow-up on D and the attempt that made the patient lost;
+- :func:`lost_at`: lost to follow-up on D and the attempt that made the patient lost
+  (:func:`lost_attempt_at`: that attempt's date and loss reason);
 - :func:`admitted_at`, :func:`last_completed_at`, :func:`lockup_at`;
 - :func:`day_status`: everything §5 says of every patient on D, built from the above.
 
@@ -283,13 +284,38 @@ def lost_at(ordered: Frame, consecutive_failures: int, *, one: bool = False) -> 
     return per_patient(ordered, one, *aggs, maintain_order=True).select("patient_id", *outputs)
 
 
+def lost_attempt_at(ordered: Frame, consecutive_failures: int, *, one: bool = False) -> Frame:
+    """Per patient with an attempt in ``ordered``: ``lost_date`` and ``lost_reason``, the visit
+    date and the loss reason of the attempt that made the patient lost (:func:`lost_at`'s
+    ``lost_row``; both null when the patient is not lost, the reason null when the policy's n-th
+    failure made them lost). The worklist's alerts read it (§5, §6).
+
+    >>> import datetime as dt
+    >>> f = pl.DataFrame({"patient_id": ["P1"] * 3, "row": [1, 2, 3], "_completed": [True, False, False],
+    ...                   "loss_reason": [None, None, None],
+    ...                   "visit_date": [dt.date(2025, 1, d) for d in (1, 2, 3)]})
+    >>> lost_attempt_at(f, 2).rows()
+    [('P1', datetime.date(2025, 1, 3), None)]
+    """
+    reason, nth = _lost_conditions(consecutive_failures)
+    date = pl.col("visit_date")
+    return per_patient(ordered, one, pl.coalesce(date.filter(reason).last(), date.filter(nth).first()).alias("lost_date"),
+                       pl.col("loss_reason").filter(reason).last().alias("lost_reason"), maintain_order=True)
+
+
 @functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
-def _lost_exprs(consecutive_failures: int) -> tuple[tuple[pl.Expr, ...], tuple[pl.Expr, ...]]:
-    done = pl.col("_completed")
-    after_last_done = done.cast(pl.UInt32).cum_sum(reverse=True) == 0
+def _lost_conditions(consecutive_failures: int) -> tuple[pl.Expr, pl.Expr]:
+    """After the last completed attempt: the attempts with a loss reason, and the policy's n-th
+    attempt that was not completed (the two ways to become lost, §5)."""
+    after_last_done = pl.col("_completed").cast(pl.UInt32).cum_sum(reverse=True) == 0
     failure_no = after_last_done.cast(pl.UInt32).cum_sum()
     reason = after_last_done & pl.col("loss_reason").is_not_null()
-    nth = after_last_done & (failure_no == consecutive_failures)
+    return reason, after_last_done & (failure_no == consecutive_failures)
+
+
+@functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
+def _lost_exprs(consecutive_failures: int) -> tuple[tuple[pl.Expr, ...], tuple[pl.Expr, ...]]:
+    reason, nth = _lost_conditions(consecutive_failures)
     lost_row = pl.coalesce("_reason_row", "_nth_row")
     return ((pl.col("row").filter(reason).last().alias("_reason_row"),
              pl.col("row").filter(nth).first().alias("_nth_row")),
