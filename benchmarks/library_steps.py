@@ -54,6 +54,21 @@ def report_columns() -> Any:
     return columns_needed(bys=(AreaLevel.TOWNSHIP,))
 
 
+def step_columns(step: str) -> Any:
+    """The columns a step reads (``{file: columns}``; None: every column, as ``validate``):
+    the report's from its indicator definitions, the worklist's and the quality findings' as
+    their rules declare them (``smi_care.indicators.rule_columns``), when this smi_care says."""
+    if step.startswith("report"):
+        return report_columns()
+    if step in ("worklist", "quality"):
+        try:
+            from smi_care.indicators.rule_columns import QUALITY_COLUMNS, WORKLIST_COLUMNS
+        except ImportError:
+            return None
+        return WORKLIST_COLUMNS if step == "worklist" else QUALITY_COLUMNS
+    return None
+
+
 def read(folder: Path, columns: Any = None) -> tuple[Any, int, int]:
     """Read and validate a registry folder: (what the report takes, rows accepted, problems).
     ``columns`` (``{file: columns}``): read and validate only those (a report's projection)."""

@@ -9,7 +9,7 @@ for several breakdowns in one pass over the facts. The result is the same mergea
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
 import polars as pl
@@ -35,7 +35,7 @@ from smi_care.indicators.partial import (
 from smi_care.indicators.periods import Period
 from smi_care.rules.status import Covers
 
-__all__ = ["Tables", "count", "counted_partials", "evaluate_tables", "group_keys", "population_entries"]
+__all__ = ["CHUNK_PATIENTS", "Tables", "count", "counted_partials", "evaluate_tables", "group_keys", "population_entries"]
 
 
 @runtime_checkable
@@ -101,27 +101,68 @@ def count(facts: pl.DataFrame, indicators: Sequence[Indicator], bys: Sequence[By
     return out
 
 
+#: Patients whose facts are computed at a time (:func:`counted_partials`): the facts of a
+#: province are made chunk by chunk and their counts added, so the evaluation's memory grows with
+#: a chunk, not with the registry. The result does not depend on it (tests/test_columnar_chunks.py).
+CHUNK_PATIENTS = 50_000
+
+
 def counted_partials(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame, period: Period,
                      bys: Sequence[By], indicators: tuple[Indicator, ...], policy: EvaluationPolicy, covers: Covers,
-                     population: frozenset[PopulationEntry]) -> list[Partial]:
-    """One :class:`Partial` per breakdown in ``bys``, from one facts table of these tables."""
-    facts = facts_table(patients, followups, events, period, covers, policy.standard, policy.status, policy.classes)
+                     population: frozenset[PopulationEntry], chunk_patients: int = CHUNK_PATIENTS) -> list[Partial]:
+    """One :class:`Partial` per breakdown in ``bys``, from the facts of these tables.
+
+    More than ``chunk_patients`` patients are cut into about ``patients.height / chunk_patients``
+    chunks by a hash of ``patient_id`` (each patient, with all their follow-ups and events, in
+    exactly one chunk; ``covers`` is the whole registry's, so a transfer to another area of the
+    registry is judged as in one pass): each chunk's facts are counted and let go before the
+    next, and the counts added. A patient's facts read only that patient's rows, so the sums
+    are the counts of one facts table of all patients."""
+    chunks = -(-patients.height // max(chunk_patients, 1))
     visits = followups.get_column("visit_date")
     seen = int(((visits >= period.start) & (visits <= period.end)).sum())
     sources = frozenset({source_of(patients.get_column("patient_id").to_list(),
                                    patients.get_column("area_code").to_list())})
-    return [Partial(period, b, indicators, policy, counts, population, facts.height, seen, sources)
-            for b, counts in zip(bys, count(facts, indicators, bys, policy), strict=True)]
+    if chunks <= 1:
+        parts: Iterable[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]] = [(patients, followups, events)]
+    else:
+        parts = _chunks(patients, followups, events, chunks)
+    totals: list[dict[tuple[str, str], tuple[int, int]]] = [{} for _ in bys]
+    height = 0
+    for p, f, e in parts:
+        facts = facts_table(p, f, e, period, covers, policy.standard, policy.status, policy.classes)
+        height += facts.height
+        for total, counts in zip(totals, count(facts, indicators, bys, policy), strict=True):
+            for key, (n, d) in counts.items():
+                n0, d0 = total.get(key, (0, 0))
+                total[key] = (n0 + n, d0 + d)
+        del facts
+    return [Partial(period, b, indicators, policy, counts, population, height, seen, sources)
+            for b, counts in zip(bys, totals, strict=True)]
+
+
+def _chunks(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame, chunks: int
+            ) -> Iterator[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]]:
+    """The tables cut into ``chunks`` by a hash of ``patient_id``, one chunk at a time (rows in
+    their order within each chunk)."""
+
+    def key(frame: pl.DataFrame) -> pl.Series:
+        return frame.select(pl.col("patient_id").hash(seed=19) % chunks).to_series()
+
+    keys = (key(patients), key(followups), key(events))
+    for i in range(chunks):
+        yield patients.filter(keys[0] == i), followups.filter(keys[1] == i), events.filter(keys[2] == i)
 
 
 @checked_with(skip=("tables",), advice=TEXT_FORMS)
 def evaluate_tables(tables: Tables, period: Period, by: By | Sequence[By] = None,
                     indicators: Iterable[Indicator] = STANDARD_INDICATORS,
-                    policy: EvaluationPolicy = DEFAULT_POLICY, covers: Covers | None = None) -> list[Partial]:
+                    policy: EvaluationPolicy = DEFAULT_POLICY, covers: Covers | None = None,
+                    chunk_patients: int = CHUNK_PATIENTS) -> list[Partial]:
     """One :class:`Partial` per breakdown in ``by`` (a breakdown or a sequence of them), from
-    one facts table."""
+    the facts of every patient (made ``chunk_patients`` at a time: :func:`counted_partials`)."""
     if not isinstance(tables, Tables):
         raise ArgumentTypeError("evaluate_tables", "tables", tables, "registry tables (smi_care.registry.read_tables)")
     bys: list[By] = list(by) if isinstance(by, list | tuple) else [by]  # type: ignore[list-item]
     return counted_partials(tables.patients, tables.followups, tables.events, period, bys, tuple(indicators), policy,
-                            covers or tables.covers, population_entries(tables.population))
+                            covers or tables.covers, population_entries(tables.population), chunk_patients)
