@@ -35,8 +35,9 @@ def histories(draw: st.DrawFn, pid: str) -> PatientRecord:
 def expected(recs: list[PatientRecord], failures: int) -> dict[str, tuple[Any, Any]]:
     t = record_tables(recs)
     f = ordered_followups(t.followups, DAY)
-    rows = {r["row"]: (r["visit_date"], r["loss_reason"]) for r in f.iter_rows(named=True)}
-    return {r["patient_id"]: rows.get(r["lost_row"], (None, None)) for r in lost_at(f, failures).iter_rows(named=True)}
+    rows = {(r["patient_id"], r["row"]): (r["visit_date"], r["loss_reason"]) for r in f.iter_rows(named=True)}
+    return {r["patient_id"]: rows.get((r["patient_id"], r["lost_row"]), (None, None))
+            for r in lost_at(f, failures).iter_rows(named=True)}
 
 
 def answered(recs: list[PatientRecord], failures: int, one: bool) -> dict[str, tuple[Any, Any]]:
