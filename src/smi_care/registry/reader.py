@@ -51,6 +51,7 @@ from smi_care.registry.columns import (
 from smi_care.registry.csv_text import csv_error
 from smi_care.registry.metadata import read_edition
 from smi_care.registry.problems import FileCounts, Problem, RegistryReadError, counts_for
+from smi_care.registry.raw import check_header
 from smi_care.registry.row_parsers import (
     FIELD_COLUMN,
     KNOWN,
@@ -96,14 +97,9 @@ def _read_rows(path: Path, file: str, out: Collector) -> tuple[list[Row], tuple[
             return [], (), 0
         except (csv.Error, UnicodeDecodeError) as exc:
             raise RegistryReadError(Problem(file, 1, "", "", f"cannot be read as UTF-8 CSV: {exc}", "bad_file")) from None
-        seen: set[str] = set()
-        for h in header:
-            if h in seen or not h:
-                raise RegistryReadError(Problem(file, 1, h, "", "the header repeats a column or has an empty name",
-                                                "bad_header"))
-            seen.add(h)
-        extra = tuple(h for h in header if h not in KNOWN[file])
-        missing = [c for c in REQUIRED[file] if c not in seen]
+        names = check_header(file, header)
+        extra = tuple(h for h in names if h not in KNOWN[file])
+        missing = [c for c in REQUIRED[file] if c not in names]
         rows: list[Row] = []
         rejected = 0
         line = 1
