@@ -1,4 +1,4 @@
-"""The worklist and the quality findings of some records, asked of the engine that reports and
+"""The worklist, the dates it lists and the quality findings of some records, asked of the engine that reports and
 checked against the oracle on the way.
 
 The boundary tables and worked examples of tests/test_rules_*.py call these: each answer is the
@@ -15,9 +15,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from smi_care.domain.records import PatientRecord
+from smi_care.indicators import due_dates
 from smi_care.indicators.quality_table import record_findings, records_findings
 from smi_care.indicators.worklist_table import record_items, records_worklist
 from smi_care.rules.quality import Finding
+from smi_care.rules.schedule import NextDue
 from smi_care.rules.worklist import WorkItem
 from tests.oracle import quality as quality_oracle
 from tests.oracle import worklist as worklist_oracle
@@ -50,4 +52,18 @@ def registry_findings(records: Iterable[PatientRecord], *args: Any, **kw: Any) -
     records = list(records)
     got = records_findings(records, *args, **kw)
     assert got == quality_oracle.registry_findings(records, *args, **kw)
+    return got
+
+
+def next_due(record: PatientRecord, on: dt.date, *args: Any, **kw: Any) -> NextDue | None:
+    """:func:`~smi_care.indicators.due_dates.next_due`, equal to the oracle's answer."""
+    got = due_dates.next_due(record, on, *args, **kw)
+    assert got == worklist_oracle.next_due(record, on, *args, **kw)
+    return got
+
+
+def health_check_due(record: PatientRecord, on: dt.date, *args: Any, **kw: Any) -> dt.date | None:
+    """:func:`~smi_care.indicators.due_dates.health_check_due`, equal to the oracle's answer."""
+    got = due_dates.health_check_due(record, on, *args, **kw)
+    assert got == worklist_oracle.health_check_due(record, on, *args, **kw)
     return got

@@ -24,7 +24,7 @@ from smi_care.cli.main import main
 from smi_care.domain import AreaCode, Classification, EventKind, FollowUp, Insight, PatientRecord
 from smi_care.domain.arguments import is_checked
 from smi_care.domain.errors import ArgumentTypeError, ArgumentValueError, CalendarError, SmiCareError, TextCodeError
-from smi_care.indicators import NATIONAL_TARGETS, Period, evaluate, finalize, report
+from smi_care.indicators import NATIONAL_TARGETS, Period, evaluate, finalize, due_dates, report
 from smi_care.indicators.columnar import evaluate_tables
 from smi_care.indicators.evaluate import EvaluationPolicy, PartialMergeError, registry_area
 from smi_care.indicators.output import to_json_data, to_table
@@ -204,8 +204,9 @@ VALID: dict[str, tuple[Any, ...]] = {
     "status_on": (REC, ON),
     "timeline": (REC, ON),
     "visit_actions": (Classification.UNSTABLE, 3, Classification.BASICALLY_STABLE, rules.InterventionPolicy()),
-    # the worklist and the quality findings of records: rules over a patient's history, written
-    # once in the engine (issue 25); their record calls are public functions like the rules'
+    # the worklist, its due dates and the quality findings of records: rules over a patient's
+    # history, written once in the engine (issue 25); their record calls are public functions
+    # like the rules'
     "record_items": (REC, ON, 14),
     "records_worklist": ([REC], ON, 14),
     "record_findings": (REC,),
@@ -216,6 +217,7 @@ VALID: dict[str, tuple[Any, ...]] = {
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     **{n: getattr(rules, n) for n in rules.__all__ if inspect.isfunction(getattr(rules, n))},
     "record_items": record_items, "records_worklist": records_worklist,
+    "next_due": due_dates.next_due, "health_check_due": due_dates.health_check_due,
     "record_findings": record_findings, "records_findings": records_findings,
 }
 PUBLIC = sorted(FUNCTIONS)

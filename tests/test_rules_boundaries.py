@@ -25,7 +25,7 @@ from smi_care.domain import (
 )
 from smi_care.domain.codes import DeathCause, EmergencyCategory, FormEdition, PhysicalIllness, Rating, WorkRating
 from smi_care.domain.followup import SocialFunction
-from smi_care.rules import PROVISIONAL, add_working_days, health_check_due, is_working_day, status_in, status_on
+from smi_care.rules import PROVISIONAL, add_working_days, is_working_day, status_in, status_on
 from smi_care.rules.classification import (
     STABLE_CRITERIA,
     Assessment,
@@ -54,7 +54,6 @@ from smi_care.rules.schedule import (
     SchedulePolicy,
     add_months,
     followup_next_date,
-    next_due,
     next_visit_date,
     paper_entry_deadline,
 )
@@ -79,7 +78,7 @@ from smi_care.rules.status import (
 from smi_care.rules.workdays import WorkdayAnswer, known_years, working_days_between
 from smi_care.rules.worklist import NATIONAL as NATIONAL_WORKLIST
 from smi_care.rules.worklist import NO_HEALTH_CHECK, ItemKind, WorkItem, WorklistPolicy
-from tests.engine_and_oracle import findings, patient_items, registry_findings, worklist
+from tests.engine_and_oracle import findings, health_check_due, next_due, patient_items, registry_findings, worklist
 from tests.helpers import D, event, miss, patient, record, visit
 
 # --- §3 risk: every row of the table and the two combinations it leaves open ------------------

@@ -19,13 +19,11 @@ from smi_care.rules import (
     PROVISIONAL,
     Status,
     add_working_days,
-    health_check_due,
     in_hospital,
     is_lost,
     is_registered,
     is_working_day,
     meets_annual_minimum,
-    next_due,
     report_deadline,
     status_in,
     status_on,
@@ -34,7 +32,7 @@ from smi_care.rules import (
 from smi_care.rules.schedule import DueReason, paper_entry_deadline
 from smi_care.rules.worklist import ItemKind
 from smi_care.testing import patient_records
-from tests.engine_and_oracle import findings, worklist
+from tests.engine_and_oracle import findings, health_check_due, next_due, worklist
 from tests.helpers import D, event, miss, patient, record, visit
 
 # --- working days (§2, REPORT2013) ---------------------------------------------------------

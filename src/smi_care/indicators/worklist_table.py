@@ -123,11 +123,11 @@ def _items(df: pl.LazyFrame, kind: ItemKind | pl.Expr, due: pl.Expr, on: dt.date
     ).cast(_SCHEMA)  # type: ignore[arg-type]
 
 
-def _per_patient(patients: pl.DataFrame, followups: pl.DataFrame, reg: pl.LazyFrame, on: dt.date,
+def patient_history(patients: pl.DataFrame, followups: pl.DataFrame, reg: pl.LazyFrame | None, on: dt.date,
                  status: StatusPolicy, classes: ClassificationPolicy, one: bool) -> pl.DataFrame:
     """For each patient: the last completed follow-up on or before ``on`` (date, effective
     class, risk), the last attempt (date, completed), the attempt that made them lost and
-    ``_registered`` on ``on`` (``reg``). Two queries: the history, then the class of the last
+    ``_registered`` on ``on`` (``reg``; null without it). Two queries: the history, then the class of the last
     completed follow-ups without a recorded one (``one``: the tables hold one patient's rows,
     :func:`~smi_care.rules.history.one_patient`: no group-by, join or window)."""
     fus = followups.lazy()
@@ -140,6 +140,8 @@ def _per_patient(patients: pl.DataFrame, followups: pl.DataFrame, reg: pl.LazyFr
         "patient_id", _lost_date="lost_date", _lost_reason="lost_reason")
     base_q = patients.lazy().select("patient_id", "registered_on", "diagnosis_date", "consent_date",
                                     _consented=pl.col("consent") == 1)
+    if reg is None:
+        reg = patients.lazy().select("patient_id", _registered=pl.lit(None, dtype=pl.Boolean))
     for part in (last_attempt, lost, reg):
         base_q = attach(base_q, part, one)
     done, base = pl.collect_all([done_q, base_q], engine=ENGINE, optimizations=optimizations(one))
@@ -157,7 +159,7 @@ def _per_patient(patients: pl.DataFrame, followups: pl.DataFrame, reg: pl.LazyFr
 
 @functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
 def _history_exprs() -> tuple[tuple[pl.Expr, ...], tuple[pl.Expr, ...]]:
-    """The aggregates of :func:`_per_patient`: the last completed follow-up's columns, and the
+    """The aggregates of :func:`patient_history`: the last completed follow-up's columns, and the
     last attempt's date and whether it was completed."""
     return ((pl.all().exclude("patient_id").last(),),
             (pl.col("visit_date").last().alias("_attempt_date"), pl.col("_completed").last().alias("_attempt_done")))
@@ -179,9 +181,9 @@ def _lookup(column: str, values: pl.Series | list[Any], rule: Callable[[Any], An
 
 
 @functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
-def _due_exprs(on: dt.date, first_followup_days: int) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """The next follow-up's due date, its reason and the item kind (rules.schedule.next_due,
-    rules.worklist.followup_kind) over the columns :func:`worklist_frame` gathers."""
+def _due_exprs(first_followup_days: int) -> tuple[pl.Expr, pl.Expr]:
+    """The next follow-up's due date and its reason (§4; :func:`smi_care.indicators.due_dates.next_due`) over the columns
+    :func:`due_columns` gathers."""
     c = pl.col
     retry = c("_attempt_date").is_not_null() & ~c("_attempt_done").fill_null(True) & (
         c("_discharge").is_null() | (c("_attempt_date") >= c("_discharge")))
@@ -194,13 +196,53 @@ def _due_exprs(on: dt.date, first_followup_days: int) -> tuple[pl.Expr, pl.Expr,
               .when(c("_last_date").is_null()).then(first)
               .when(c("_cls").is_null()).then(pl.lit(DueReason.IN_HOSPITAL.value))
               .otherwise(pl.lit(DueReason.SCHEDULED.value)))
+    return due.alias("_due"), reason.alias("_reason")
+
+
+@functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
+def _kind_expr(on: dt.date) -> pl.Expr:
+    """The item kind of a due follow-up on ``on``: by its reason and whether it is late
+    (rules.worklist.followup_kind)."""
+    c = pl.col
     late = _days(on, c("_due")) > 0
     kind: pl.Expr = pl.lit(None, dtype=pl.String)
     for r in DueReason:
         for is_late in (True, False):
             kind = pl.when((c("_reason") == r.value) & (late == is_late)).then(
                 pl.lit(followup_kind(1 if is_late else 0, r).value)).otherwise(kind)
-    return due.alias("_due"), reason.alias("_reason"), kind
+    return kind
+
+
+def due_columns(p: pl.DataFrame, ev: pl.LazyFrame, events: pl.DataFrame, on: dt.date, schedule: SchedulePolicy,
+                 one: bool) -> pl.LazyFrame:
+    """The rows of :func:`patient_history` (``p``) of the patients who consented, with when their
+    next follow-up falls due and why (``_due``, ``_reason``: §4, WS2018 随访管理 and BPHS2017
+    分类干预) and their annual health check (``_check_due``, ``_check`` the last one: BPHS2017
+    健康体检), judged from what is recorded on or before ``on`` (``ev``: the events up to it).
+    Without consent a patient is not followed up (§2): no row."""
+    c = pl.col
+    consented = p.lazy().filter(c("_consented"))
+    start = pl.max_horizontal(pl.coalesce("consent_date", "registered_on"), c("registered_on"))
+    discharges = ev.filter(c("event") == _kind(EventKind.DISCHARGE))
+    if one:  # the patient's last completed follow-up (no row is attached below without consent)
+        discharges = discharges.with_columns(_last_date=pl.lit(p.item(0, "_last_date"), dtype=pl.Date))
+    else:
+        discharges = discharges.join(consented.select("patient_id", "_last_date"), on="patient_id", how="inner")
+    discharges = per_patient(discharges.filter(c("_last_date").is_null() | (c("date") >= c("_last_date"))), one,
+                             c("date").max().alias("_discharge"))
+    checks = per_patient(ev.filter(c("event") == _kind(EventKind.HEALTH_CHECK)), one, c("date").max().alias("_check"))
+    event_days = _up_to(events.get_column("date"), on)
+    due = attach(attach(consented, discharges, one), checks, one).with_columns(_start=start)
+    scheduled = pl.DataFrame([p.get_column("patient_id"),
+                              next_visit_dates(p["_last_date"], p["_cls"], schedule).alias("_scheduled")])
+    return attach(due, scheduled.lazy(), one).with_columns(
+        _retry=_lookup("_attempt_date", p.get_column("_attempt_date"), lambda d: retry_date(d, schedule), pl.Date),
+        _after_discharge=_lookup("_discharge", event_days, lambda d: after_discharge_date(d, schedule), pl.Date),
+        _in_hospital=_lookup("_last_date", p.get_column("_last_date"), lambda d: after_discharge_date(d, schedule),
+                             pl.Date),
+        _check_due=pl.coalesce(_lookup("_check", event_days, lambda d: add_months(d, schedule.health_check_months),
+                                       pl.Date), c("_start")),
+    ).with_columns(*_due_exprs(schedule.first_followup_days))
 
 
 def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame, on: dt.date,
@@ -224,7 +266,7 @@ def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
     one = one_patient(patients, followups, events)
     reg = registration_at(patients.lazy(), events.lazy(), on, covers,
                           covered_expr(events.get_column("other_area"), covers), one=one)
-    p = _per_patient(patients, followups, reg.select("patient_id", _registered="registered"), on, status, classes,
+    p = patient_history(patients, followups, reg.select("patient_id", _registered="registered"), on, status, classes,
                      one)
     high = ((c("_cls") == Classification.UNSTABLE.code) | (c("_risk") >= policy.alert_risk_min)).fill_null(False)
     pl_ = p.lazy().with_columns(_high=high)
@@ -268,32 +310,11 @@ def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
                         pl.when(c("_provisional")).then(pl.lit(PROVISIONAL_CALENDAR)).otherwise(pl.lit("")), 4,
                         with_class=False))
 
-    # follow-up and health check: registered, not lost, consented (rules.schedule.next_due, health_check_due)
-    active = pl_.filter(c("_registered").fill_null(False) & c("_lost_date").is_null() & c("_consented"))
-    start = pl.max_horizontal(pl.coalesce("consent_date", "registered_on"), c("registered_on"))
-    discharges = ev.filter(c("event") == _kind(EventKind.DISCHARGE))
-    if one:  # the patient's last completed follow-up (no row is attached below when not active)
-        discharges = discharges.with_columns(_last_date=pl.lit(p.item(0, "_last_date"), dtype=pl.Date))
-    else:
-        discharges = discharges.join(active.select("patient_id", "_last_date"), on="patient_id", how="inner")
-    discharges = per_patient(discharges.filter(c("_last_date").is_null() | (c("date") >= c("_last_date"))), one,
-                             c("date").max().alias("_discharge"))
-    checks = per_patient(ev.filter(c("event") == _kind(EventKind.HEALTH_CHECK)), one, c("date").max().alias("_check"))
-    event_days = _up_to(events.get_column("date"), on)
-    active = attach(attach(active, discharges, one), checks, one).with_columns(_start=start)
-    scheduled = pl.DataFrame([p.get_column("patient_id"),
-                              next_visit_dates(p["_last_date"], p["_cls"], schedule).alias("_scheduled")])
-    active = attach(active, scheduled.lazy(), one).with_columns(
-        _retry=_lookup("_attempt_date", p.get_column("_attempt_date"), lambda d: retry_date(d, schedule), pl.Date),
-        _after_discharge=_lookup("_discharge", event_days, lambda d: after_discharge_date(d, schedule), pl.Date),
-        _in_hospital=_lookup("_last_date", p.get_column("_last_date"), lambda d: after_discharge_date(d, schedule),
-                             pl.Date),
-        _check_due=pl.coalesce(_lookup("_check", event_days, lambda d: add_months(d, schedule.health_check_months),
-                                       pl.Date), c("_start")),
-    )
-    due_, reason_, kind = _due_exprs(on, schedule.first_followup_days)
-    due = active.with_columns(due_, reason_).filter(c("_due") <= horizon)
-    parts.append(_items(due, kind, c("_due"), on, c("_reason"), 5))
+    # follow-up and health check: registered, not lost, consented (due_dates.next_due, health_check_due)
+    active = due_columns(p, ev, events, on, schedule, one).filter(
+        c("_registered").fill_null(False) & c("_lost_date").is_null())
+    due = active.filter(c("_due") <= horizon)
+    parts.append(_items(due, _kind_expr(on), c("_due"), on, c("_reason"), 5))
     check = active.filter(c("_check_due") <= horizon)
     parts.append(_items(check, ItemKind.HEALTH_CHECK_DUE, c("_check_due"), on,
                         pl.when(c("_check").is_null()).then(pl.lit(NO_HEALTH_CHECK)).otherwise(pl.lit("")), 6))
@@ -372,3 +393,4 @@ def records_worklist(records: Iterable[PatientRecord], on: dt.date, within: int 
     t = record_tables(records)
     return worklist_table(t.patients, t.followups, t.events, on, within, covers, policy, schedule, status, classes,
                           calendar)
+

@@ -4,7 +4,8 @@
 classification, interventions, scheduling, working days, patient status, the worklist's and the
 data-quality findings' values. The worklist and the findings themselves are rules over a patient's
 history, written once in the columnar engine: ``smi_care.indicators.worklist_table``
-(``record_items``, ``records_worklist``) and ``smi_care.indicators.quality_table``
+(``record_items``, ``records_worklist``), the dates it lists in
+``smi_care.indicators.due_dates`` (``next_due``, ``health_check_due``, ``due_frame``) and ``smi_care.indicators.quality_table``
 (``record_findings``, ``records_findings``); docs/api.md says where each former name lives.
 No I/O, no clock: "today" is a
 parameter, and every default is a named policy passed in."""
@@ -25,9 +26,7 @@ from smi_care.rules.schedule import (
     NextDue,
     SchedulePolicy,
     add_months,
-    health_check_due,
     meets_annual_minimum,
-    next_due,
     next_visit_date,
     paper_entry_deadline,
     report_deadline,
@@ -52,7 +51,7 @@ __all__ = [
     "DayStatus", "Finding", "InterventionPolicy", "ItemKind", "NextDue", "PeriodStatus", "QualityPolicy",
     "SchedulePolicy", "Status", "StatusPolicy", "WorkItem", "WorkdayCalendar", "WorklistPolicy", "actions_for",
     "add_months", "add_working_days", "classify", "classify_assessment", "effective_class",
-    "health_check_due", "in_hospital", "is_lost", "is_registered", "is_working_day", "meets_annual_minimum",
-    "next_due", "next_visit_date", "paper_entry_deadline", "report_deadline", "risk_level",
+    "in_hospital", "is_lost", "is_registered", "is_working_day", "meets_annual_minimum",
+    "next_visit_date", "paper_entry_deadline", "report_deadline", "risk_level",
     "second_visit_actions", "status_in", "status_on", "timeline", "visit_actions",
 ]

@@ -31,13 +31,11 @@ from dateutil.relativedelta import relativedelta
 
 from smi_care.domain.arguments import checked, checked_with
 from smi_care.domain.checks import whole_at_least
-from smi_care.domain.codes import Classification, EventKind
+from smi_care.domain.codes import Classification
 from smi_care.domain.errors import ArgumentValueError
 from smi_care.domain.followup import FollowUp
 from smi_care.domain.named import short_repr
 from smi_care.domain.records import PatientRecord
-from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
-from smi_care.rules.classification import ClassificationPolicy, effective_class
 from smi_care.rules.workdays import OFFICIAL, WorkdayAnswer, WorkdayCalendar, counted_working_days
 
 
@@ -192,43 +190,6 @@ class NextDue:
 
 
 @checked
-def next_due(record: PatientRecord, on: dt.date, policy: SchedulePolicy = NATIONAL,
-             classes: ClassificationPolicy = NATIONAL_CLASSES) -> NextDue | None:
-    """The next follow-up due for a patient, judged on day ``on`` from what is recorded on or
-    before it. None when the patient has not consented (they are not followed up, §2).
-
-    - never followed up: registration date + 14 days (first follow-up after enrolment);
-    - a discharge after the last completed follow-up: discharge + 14 days;
-    - the last attempt failed: attempt + 14 days (the schedule of the last completed one stands);
-    - otherwise: the rule's next date after the last completed follow-up (an in-hospital,
-      unclassified one: 14 days, to check on discharge).
-    """
-    p = record.patient
-    if not p.consented:
-        return None
-    start = p.consent_date or p.registered_on
-    start = max(start, p.registered_on)
-    past = [f for f in record.followups if f.visit_date <= on]
-    completed = [f for f in past if f.completed]
-    last = completed[-1] if completed else None
-    last_class = effective_class(last, classes) if last else None
-    last_risk = last.risk_level if last else None
-    discharges = [e.date for e in record.events if e.kind is EventKind.DISCHARGE and e.date <= on
-                  and (last is None or e.date >= last.visit_date)]
-    discharge = discharges[-1] if discharges else None
-    if past and not past[-1].completed and (discharge is None or past[-1].visit_date >= discharge):
-        return NextDue(retry_date(past[-1].visit_date, policy), DueReason.RETRY_NOT_REACHED, last_class, last_risk)
-    if discharge is not None:
-        return NextDue(after_discharge_date(discharge, policy), DueReason.AFTER_DISCHARGE, last_class, last_risk)
-    if last is None:
-        return NextDue(days_later("next_due", "record (its consent or registration date)", start,
-                                  policy.first_followup_days), DueReason.FIRST_AFTER_ENROLMENT, None, None)
-    if last_class is None:
-        return NextDue(after_discharge_date(last.visit_date, policy), DueReason.IN_HOSPITAL, None, last_risk)
-    return NextDue(next_visit_date(last.visit_date, last_class, policy), DueReason.SCHEDULED, last_class, last_risk)
-
-
-@checked
 def meets_annual_minimum(record: PatientRecord, year: int, policy: SchedulePolicy = NATIONAL) -> bool:
     """At least ``annual_minimum`` (4) completed follow-ups in the calendar year (§4)."""
     if not dt.MINYEAR <= year <= dt.MAXYEAR:
@@ -236,20 +197,6 @@ def meets_annual_minimum(record: PatientRecord, year: int, policy: SchedulePolic
     from smi_care.rules.status import completed_in  # a history rule: the columnar engine, loaded when asked
 
     return len(completed_in(record, dt.date(year, 1, 1), dt.date(year, 12, 31))) >= policy.annual_minimum
-
-
-@checked
-def health_check_due(record: PatientRecord, on: dt.date, policy: SchedulePolicy = NATIONAL) -> dt.date | None:
-    """When the annual health check (健康体检, §4) is due: 12 months after the last one on or
-    before ``on``, or on registration when there has been none. None without consent (the
-    check needs the patient's and guardian's agreement)."""
-    p = record.patient
-    if not p.consented:
-        return None
-    checks = [e.date for e in record.events if e.kind is EventKind.HEALTH_CHECK and e.date <= on]
-    if not checks:
-        return max(p.registered_on, p.consent_date or p.registered_on)
-    return months_later("health_check_due", "record (its last health check)", checks[-1], policy.health_check_months)
 
 
 class ReportRoute(Enum):

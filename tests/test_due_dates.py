@@ -1,0 +1,102 @@
+"""The next follow-up due and the annual health check due (national-rules §4, WS2018 随访管理,
+BPHS2017 分类干预 and 健康体检), written once in the engine (``due_dates.due_frame`` and its
+record calls ``next_due``, ``health_check_due``), against the independent per-patient loops of
+``tests/oracle/worklist.py``: on one record (the one-patient shortcut) and on many (the
+group-by), on days drawn at the edges of each record's own dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from smi_care.domain import Classification, Consent, EventKind
+from smi_care.domain.records import PatientRecord
+from smi_care.indicators.due_dates import DUE_COLUMNS, due_frame, health_check_due, next_due
+from smi_care.rules.classification import ClassificationPolicy
+from smi_care.rules.record_tables import record_tables
+from smi_care.rules.schedule import DueReason, NextDue, SchedulePolicy
+from smi_care.testing import patient_records
+from tests.helpers import D, event, miss, patient, record, visit
+from tests.oracle import worklist as oracle
+
+
+@st.composite
+def record_and_day(draw: st.DrawFn) -> tuple[PatientRecord, dt.date]:
+    """A record and a day on, the day before or the day after one of its dates (or any day)."""
+    rec = draw(patient_records("P1"))
+    dates = ([rec.patient.registered_on, rec.patient.consent_date or rec.patient.registered_on]
+             + [f.visit_date for f in rec.followups] + [e.date for e in rec.events])
+    anchor = draw(st.sampled_from(dates))
+    day = anchor + dt.timedelta(days=draw(st.integers(-1, 1)))
+    return rec, draw(st.one_of(st.just(day), st.dates(dt.date(2014, 1, 1), dt.date(2027, 12, 31))))
+
+
+POLICIES = st.sampled_from([SchedulePolicy(), SchedulePolicy(unstable_days=5, basically_stable_days=6,
+                                                             after_discharge_days=10, not_reached_retry_days=7,
+                                                             first_followup_days=3, health_check_months=6)])
+CLASSES = st.sampled_from([ClassificationPolicy(), ClassificationPolicy(unstable_risk_min=2)])
+
+
+@given(record_and_day(), POLICIES, CLASSES)
+def test_one_record_equals_the_oracle(drawn: tuple[PatientRecord, dt.date], policy: SchedulePolicy,
+                                      classes: ClassificationPolicy) -> None:
+    rec, day = drawn
+    assert next_due(rec, day, policy, classes) == oracle.next_due(rec, day, policy, classes)
+    assert health_check_due(rec, day, policy) == oracle.health_check_due(rec, day, policy)
+
+
+@given(st.lists(patient_records(), min_size=1, max_size=6, unique_by=lambda r: r.patient.patient_id),
+       st.dates(dt.date(2015, 1, 1), dt.date(2027, 12, 31)), POLICIES)
+def test_the_table_equals_each_record(recs: list[PatientRecord], day: dt.date, policy: SchedulePolicy) -> None:
+    """The registry's table (many patients: group-bys and joins) gives every consented patient
+    the row their record alone gives, and no row to a patient without consent."""
+    t = record_tables(recs)
+    frame = due_frame(t.patients, t.followups, t.events, day, policy)
+    assert frame.columns == list(DUE_COLUMNS)
+    got = {r["patient_id"]: (r["next_due"], r["reason"], r["health_check_due"]) for r in frame.iter_rows(named=True)}
+    want = {}
+    for r in recs:
+        due = oracle.next_due(r, day, policy)
+        if due is not None:
+            want[r.patient.patient_id] = (due.date, due.reason.value, oracle.health_check_due(r, day, policy))
+    assert got == want
+
+
+@pytest.mark.parametrize(("items", "on", "want"), [
+    # never followed up: from the later of registration and consent (2020-05-08), on the day itself
+    ((), D(2020, 5, 8), NextDue(D(2020, 5, 22), DueReason.FIRST_AFTER_ENROLMENT, None, None)),
+    # a visit after ``on`` is not seen; on its day it is
+    ((visit(D(2025, 3, 1), risk_level=3),), D(2025, 2, 28),
+     NextDue(D(2020, 5, 22), DueReason.FIRST_AFTER_ENROLMENT, None, None)),
+    ((visit(D(2025, 3, 1), risk_level=3),), D(2025, 3, 1),
+     NextDue(D(2025, 3, 15), DueReason.SCHEDULED, Classification.UNSTABLE, 3)),
+    # a discharge on the day of the last completed visit still calls for a visit; the day before does not
+    ((visit(D(2025, 3, 1)), event(D(2025, 3, 1), EventKind.DISCHARGE)), D(2025, 3, 1),
+     NextDue(D(2025, 3, 15), DueReason.AFTER_DISCHARGE, Classification.STABLE, 0)),
+    ((event(D(2025, 2, 28), EventKind.DISCHARGE), visit(D(2025, 3, 1))), D(2025, 3, 1),
+     NextDue(D(2025, 6, 1), DueReason.SCHEDULED, Classification.STABLE, 0)),
+    # a failed attempt on the discharge day: retry; the day before the discharge: the discharge rule
+    ((visit(D(2025, 1, 10)), event(D(2025, 3, 1), EventKind.DISCHARGE), miss(D(2025, 3, 1))), D(2025, 3, 1),
+     NextDue(D(2025, 3, 15), DueReason.RETRY_NOT_REACHED, Classification.STABLE, 0)),
+    ((visit(D(2025, 1, 10)), miss(D(2025, 2, 28)), event(D(2025, 3, 1), EventKind.DISCHARGE)), D(2025, 3, 1),
+     NextDue(D(2025, 3, 15), DueReason.AFTER_DISCHARGE, Classification.STABLE, 0)),
+])
+def test_next_due_boundaries(items: tuple[object, ...], on: dt.date, want: NextDue) -> None:
+    r = record(*items)  # type: ignore[arg-type]
+    assert next_due(r, on) == want == oracle.next_due(r, on)
+
+
+def test_health_check_due_boundaries() -> None:
+    """BPHS2017 健康体检: 12 months after the last check on or before the day; at the start of
+    management (the later of registration and consent) when none; None without consent."""
+    r = record(event(D(2025, 3, 31), EventKind.HEALTH_CHECK), p=patient(consent_date=D(2020, 6, 1)))
+    assert health_check_due(r, D(2025, 3, 30)) == D(2020, 6, 1)
+    assert health_check_due(r, D(2025, 3, 31)) == D(2026, 3, 31)
+    assert health_check_due(r, D(2025, 3, 31), SchedulePolicy(health_check_months=6)) == D(2025, 9, 30)
+    refused = record(event(D(2025, 3, 31), EventKind.HEALTH_CHECK), p=patient(consent=Consent.REFUSED))
+    assert health_check_due(refused, D(2025, 4, 1)) is None and next_due(refused, D(2025, 4, 1)) is None
+    t = record_tables([refused])
+    assert due_frame(t.patients, t.followups, t.events, D(2025, 4, 1)).height == 0
