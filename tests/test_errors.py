@@ -24,7 +24,7 @@ from smi_care.cli.main import main
 from smi_care.domain import AreaCode, Classification, EventKind, FollowUp, Insight, PatientRecord
 from smi_care.domain.arguments import is_checked
 from smi_care.domain.errors import ArgumentTypeError, ArgumentValueError, CalendarError, SmiCareError, TextCodeError
-from smi_care.indicators import NATIONAL_TARGETS, Period, evaluate, finalize, due_dates, report
+from smi_care.indicators import NATIONAL_TARGETS, Period, due_dates, evaluate, finalize, report
 from smi_care.indicators.columnar import evaluate_tables
 from smi_care.indicators.evaluate import EvaluationPolicy, PartialMergeError, registry_area
 from smi_care.indicators.output import to_json_data, to_table

@@ -20,10 +20,12 @@ class UsageError(ValueError):
     """Arguments that do not fit together (the message says what to give)."""
 
 
-def _tables(folder: Path, encoding: str | None) -> Any:
+def _tables(folder: Path, encoding: str | None, columns: Any) -> Any:
+    """The registry tables, reading only ``columns`` (``{file: columns}``; the cells read are
+    judged as a full read judges them)."""
     from smi_care.registry.tables import read_tables
 
-    load = read_tables(folder, encoding=encoding)
+    load = read_tables(folder, encoding=encoding, columns=columns)
     if load.problems:
         rejected = sum(c.rejected for c in load.counts)
         sys.stderr.write(f"note: {len(load.problems)} problem(s), {rejected} row(s) not loaded; "
@@ -88,11 +90,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
                          "or a trend with --periods to find what to explain first")
     from smi_care.export.explain import explain_table
     from smi_care.indicators.explain import explain, to_json_data
+    from smi_care.indicators.rule_columns import explain_columns
 
     chosen = _chosen(args.indicator)
     inds = tuple(i for i in STANDARD_INDICATORS if chosen is None or i.id in chosen)
-    ex = explain(_tables(args.registry, args.encoding), Period.parse(args.start), Period.parse(args.end),
-                 parse_by(args.by), inds)
+    by = parse_by(args.by)
+    ex = explain(_tables(args.registry, args.encoding, explain_columns(inds, [by])), Period.parse(args.start),
+                 Period.parse(args.end), by, inds)
     if args.chart:
         from smi_care.export.explain_chart import waterfall
 
@@ -114,11 +118,14 @@ def _outliers(args: argparse.Namespace) -> int:
     from smi_care.indicators.definitions import STANDARD_INDICATORS
     from smi_care.indicators.evaluate import parse_by
     from smi_care.indicators.outliers import OutlierPolicy, outliers
+    from smi_care.indicators.rule_columns import explain_columns
     from smi_care.indicators.trend import consecutive, trend
 
     chosen = _chosen(args.indicator)
     inds = tuple(i for i in STANDARD_INDICATORS if chosen is None or i.id in chosen)
-    rows = trend(_tables(args.registry, args.encoding), consecutive(args.periods), parse_by(args.by), inds)
+    by = parse_by(args.by)
+    rows = trend(_tables(args.registry, args.encoding, explain_columns(inds, [by])), consecutive(args.periods), by,
+                 inds)
     found = outliers(rows, OutlierPolicy(threshold=args.threshold))
     if args.format == "json":
         _emit(json.dumps({"periods": args.periods, "by": args.by, "threshold": args.threshold,
@@ -157,9 +164,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
                          "with_admissions,without_admissions), one of the two")
     names = (args.standard or args.definition).split(",")
     variants = standard_variants(names) if args.standard else definition_variants(names)
+    from smi_care.indicators.rule_columns import compare_columns
+
     chosen = _chosen(args.indicator)
-    cmp = compare(_tables(args.registry, args.encoding), Period.parse(args.period), variants, parse_by(args.by),
-                  chosen)
+    by = parse_by(args.by)
+    columns = compare_columns([(v.indicators, v.policy) for v in variants], [by])
+    cmp = compare(_tables(args.registry, args.encoding, columns), Period.parse(args.period), variants, by, chosen)
     if args.chart:
         from smi_care.export.explain_chart import compare_chart
 

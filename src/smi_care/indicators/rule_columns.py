@@ -1,4 +1,4 @@
-"""The registry columns the worklist and the quality findings read, declared beside
+"""The registry columns the worklist, the quality findings and the explanations read, declared beside
 :mod:`smi_care.indicators.columns_needed` (the report's).
 
 A report's columns follow from its indicator definitions
@@ -21,6 +21,9 @@ fails there. Read with ``read_tables(folder, columns=WORKLIST_COLUMNS)``; the re
 columns its checks pair with them (:func:`smi_care.registry.projection.closed`) and validates
 exactly those cells, with the full read's problems and line numbers.
 
+An explanation, a trend and a comparison read their reports' columns
+(:func:`explain_columns`, :func:`compare_columns`).
+
 >>> sorted(QUALITY_COLUMNS["patients.csv"])
 ['patient_id']
 >>> sorted({"medications", "sleep", "counselling"} & WORKLIST_COLUMNS["followups.csv"])
@@ -31,9 +34,19 @@ exactly those cells, with the full read's problems and line numbers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-from smi_care.indicators.columns_needed import ALL_EVENTS, COMPLETION, EVENTS, FOLLOWUPS, PATIENTS, POPULATION
+from smi_care.indicators.columns_needed import (
+    ALL_EVENTS,
+    COMPLETION,
+    EVENTS,
+    FOLLOWUPS,
+    PATIENTS,
+    POPULATION,
+    columns_needed,
+)
+from smi_care.indicators.definitions import STANDARD_INDICATORS, Indicator
+from smi_care.indicators.evaluate import DEFAULT_POLICY, By, EvaluationPolicy
 from smi_care.indicators.row_classes import CLASS_INPUTS
 
 #: Follow-up columns of the §6 order, the completion flags and the effective class (recorded, else §4).
@@ -58,4 +71,53 @@ QUALITY_COLUMNS: Mapping[str, frozenset[str]] = {
     POPULATION: frozenset(_POPULATION),
 }
 
-__all__ = ["QUALITY_COLUMNS", "WORKLIST_COLUMNS"]
+#: What an explanation reads beyond its reports' columns: why a patient entered or left the
+#: register between the two days (:func:`smi_care.indicators.explain.explain`: the registration
+#: date, and each event's kind and date).
+_REGISTER_REASONS: Mapping[str, frozenset[str]] = {
+    PATIENTS: frozenset({"registered_on"}),
+    EVENTS: frozenset({"event", "date"}),
+}
+
+
+def _union(*mappings: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    out: dict[str, frozenset[str]] = {}
+    for m in mappings:
+        for file, columns in m.items():
+            out[file] = out.get(file, frozenset()) | columns
+    return out
+
+
+def explain_columns(indicators: Iterable[Indicator] = STANDARD_INDICATORS, bys: Iterable[By] = (None,),
+                    policy: EvaluationPolicy = DEFAULT_POLICY) -> dict[str, frozenset[str]]:
+    """``{file: columns}`` an explanation of ``indicators`` by each of ``bys`` reads
+    (:func:`smi_care.indicators.explain.explain`), and so a trend of them
+    (:func:`smi_care.indicators.trend.trend`): the columns of their reports
+    (:func:`~smi_care.indicators.columns_needed.columns_needed`, the same facts for every
+    period) and those of the register's reasons.
+
+    >>> cols = explain_columns()
+    >>> "registered_on" in cols["patients.csv"], "medications" in cols["followups.csv"]
+    (True, False)
+    """
+    bys = tuple(bys)
+    return _union(columns_needed(indicators, bys, policy), _REGISTER_REASONS)
+
+
+def compare_columns(readings: Iterable[tuple[Iterable[Indicator], EvaluationPolicy]],
+                    bys: Iterable[By] = (None,)) -> dict[str, frozenset[str]]:
+    """``{file: columns}`` a comparison of readings reads
+    (:func:`smi_care.indicators.compare.compare`): the columns of an explanation under each
+    reading (its indicators and policy: a variant's ``indicators`` and ``policy``), together.
+
+    >>> from smi_care.indicators.standard import FOLLOWUPS_AND_HEALTH_CHECK
+    >>> base = (STANDARD_INDICATORS, DEFAULT_POLICY)
+    >>> other = (STANDARD_INDICATORS, EvaluationPolicy(standard=FOLLOWUPS_AND_HEALTH_CHECK))
+    >>> compare_columns([base])["events.csv"] <= compare_columns([base, other])["events.csv"]
+    True
+    """
+    bys = tuple(bys)
+    return _union(*(explain_columns(inds, bys, policy) for inds, policy in readings))
+
+
+__all__ = ["QUALITY_COLUMNS", "WORKLIST_COLUMNS", "compare_columns", "explain_columns"]

@@ -5,10 +5,10 @@ classification, interventions, scheduling, working days, patient status, the wor
 data-quality findings' values. The worklist and the findings themselves are rules over a patient's
 history, written once in the columnar engine: ``smi_care.indicators.worklist_table``
 (``record_items``, ``records_worklist``), the dates it lists in
-``smi_care.indicators.due_dates`` (``next_due``, ``health_check_due``, ``due_frame``) and ``smi_care.indicators.quality_table``
-(``record_findings``, ``records_findings``); docs/api.md says where each former name lives.
-No I/O, no clock: "today" is a
-parameter, and every default is a named policy passed in."""
+``smi_care.indicators.due_dates`` (``next_due``, ``health_check_due``, ``due_frame``) and
+``smi_care.indicators.quality_table`` (``record_findings``, ``records_findings``); docs/api.md
+says where each former name lives. No I/O, no clock: "today" is a parameter, and every default
+is a named policy passed in."""
 
 from smi_care.rules.classification import (
     Assessment,
