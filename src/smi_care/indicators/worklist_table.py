@@ -140,8 +140,7 @@ def _per_patient(patients: pl.DataFrame, followups: pl.DataFrame, reg: pl.LazyFr
         "patient_id", _lost_date="lost_date", _lost_reason="lost_reason")
     base_q = patients.lazy().select("patient_id", "registered_on", "diagnosis_date", "consent_date",
                                     _consented=pl.col("consent") == 1)
-    for part in (last_attempt, lost, reg):
-        base_q = attach(base_q, part, one)
+    base_q = attach(base_q, last_attempt, one, lost, reg)
     done, base = pl.collect_all([done_q, base_q], engine=ENGINE, optimizations=optimizations(one))
     if done.get_column("classification").null_count():  # the §4 rule only where no class is recorded
         done = done.with_columns(rule_class=rule_classes(done, classes))
@@ -280,7 +279,7 @@ def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
                              c("date").max().alias("_discharge"))
     checks = per_patient(ev.filter(c("event") == _kind(EventKind.HEALTH_CHECK)), one, c("date").max().alias("_check"))
     event_days = _up_to(events.get_column("date"), on)
-    active = attach(attach(active, discharges, one), checks, one).with_columns(_start=start)
+    active = attach(active, discharges, one, checks).with_columns(_start=start)
     scheduled = pl.DataFrame([p.get_column("patient_id"),
                               next_visit_dates(p["_last_date"], p["_cls"], schedule).alias("_scheduled")])
     active = attach(active, scheduled.lazy(), one).with_columns(
