@@ -105,10 +105,11 @@ def attach(left: Frame, right: Frame, one: bool, *more: Frame) -> Frame:
     True
     """
     if one:
-        return (pl.concat([left, *(r.drop("patient_id") for r in (right, *more))], how="horizontal_extend",
-                          parallel=False)
-                .filter(pl.col("patient_id").is_not_null()))
-    for r in (right, *more):
+        frames: list[Any] = [left, right.drop("patient_id"), *(r.drop("patient_id") for r in more)]
+        joined: Frame = pl.concat(frames, how="horizontal_extend", parallel=False)
+        return joined.filter(pl.col("patient_id").is_not_null())
+    left = left.join(right, on="patient_id", how="left", maintain_order="left")
+    for r in more:
         left = left.join(r, on="patient_id", how="left", maintain_order="left")
     return left
 
