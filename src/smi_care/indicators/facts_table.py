@@ -209,12 +209,11 @@ def fact_columns(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.Dat
     fu = _followup_facts(f, period, with_dates, one)
     reg = registration_at(pats, evs, end, covers, cov, one=one).select("patient_id", "registered", "area",
                                                                          "registration_start")
-    base_q = pats.select("patient_id", "sex", "birth_date", "disorder", "consent", "past_lockup")
-    for part in (reg, fu, _event_facts(evs, period, one), admitted_at(evs, end, one=one),
-                 lost_at(f, status.consecutive_failures_lost, one=one).select("patient_id", "lost"),
-                 last_completed_at(f, one=one).select("patient_id", "last_done_hospitalisation"),
-                 lockup_at(f, one=one)):
-        base_q = attach(base_q, part, one)
+    base_q = attach(pats.select("patient_id", "sex", "birth_date", "disorder", "consent", "past_lockup"), reg, one,
+                    fu, _event_facts(evs, period, one), admitted_at(evs, end, one=one),
+                    lost_at(f, status.consecutive_failures_lost, one=one).select("patient_id", "lost"),
+                    last_completed_at(f, one=one).select("patient_id", "last_done_hospitalisation"),
+                    lockup_at(f, one=one))
     last_q = f.join(fu.select("_last_i").drop_nulls(), left_on="_i", right_on="_last_i", how="semi").select(
         *_CLASS_INPUTS, "classification")
     done_q = (f.filter(pl.col("_completed") & (pl.col("visit_date") >= period.start))
@@ -226,7 +225,7 @@ def fact_columns(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.Dat
     anchors = base.select("patient_id", _anchor=pl.max_horizontal(pl.lit(period.start), "registration_start"))
     gaps = gaps_frame(done, anchors, period.end, standard.gap_months, one=one)
     required = _required(base.get_column("registration_start"), period, standard.per_year)
-    out = attach(attach(base.lazy(), last.lazy(), one), gaps, one)
+    out = attach(base.lazy(), last.lazy(), one, gaps)
     out = out.with_columns(*_fact_exprs(period)).with_columns(required_followups=pl.lit(required))
     out = out.with_columns(_standard_expr(standard))
     extra = ["_last_row", *(["completed_dates"] if with_dates else [])]

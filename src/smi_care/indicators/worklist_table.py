@@ -42,6 +42,7 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import attrs
 import polars as pl
 
 from smi_care.domain.arguments import checked
@@ -58,6 +59,7 @@ from smi_care.rules.history import (
     covered_expr,
     distinct_values,
     lost_attempt_at,
+    on_or_before,
     one_patient,
     optimizations,
     per_patient,
@@ -110,17 +112,83 @@ def _days(on: dt.date, day: pl.Expr) -> pl.Expr:
     return (pl.lit(on) - day).dt.total_days().cast(pl.Int64)
 
 
-def _items(df: pl.LazyFrame, kind: ItemKind | pl.Expr, due: pl.Expr, on: dt.date, detail: str | pl.Expr,
-           group: int, sub: pl.Expr | None = None, with_class: bool = True) -> pl.LazyFrame:
-    """Rows of items in the frame's shape: one per row of ``df``."""
-    return df.select(
-        kind=kind if isinstance(kind, pl.Expr) else pl.lit(kind.value),
-        patient_id=pl.col("patient_id"), due=due, days_overdue=_days(on, due),
-        last_class=pl.col("_cls") if with_class else pl.lit(None, dtype=pl.Int8),
-        last_risk=pl.col("_risk") if with_class else pl.lit(None, dtype=pl.Int8),
-        detail=detail if isinstance(detail, pl.Expr) else pl.lit(detail),
-        _group=pl.lit(group), _sub=pl.lit(0) if sub is None else sub,
-    ).cast(_SCHEMA)  # type: ignore[arg-type]
+def _item_select(kind: ItemKind | pl.Expr, due: pl.Expr, on: dt.date, detail: str | pl.Expr, group: int,
+                 sub: pl.Expr | None = None, with_class: bool = True, days: pl.Expr | None = None) -> tuple[pl.Expr, ...]:
+    """The columns (:data:`_SCHEMA`) of the items of a frame, one item per row selected."""
+    return (
+        (kind if isinstance(kind, pl.Expr) else pl.lit(kind.value)).cast(pl.String).alias("kind"),
+        pl.col("patient_id").cast(pl.String), due.cast(pl.Date).alias("due"),
+        (_days(on, due) if days is None else days).cast(pl.Int64).alias("days_overdue"),
+        (pl.col("_cls") if with_class else pl.lit(None)).cast(pl.Int8).alias("last_class"),
+        (pl.col("_risk") if with_class else pl.lit(None)).cast(pl.Int8).alias("last_risk"),
+        (detail if isinstance(detail, pl.Expr) else pl.lit(detail)).cast(pl.String).alias("detail"),
+        pl.lit(group).cast(pl.Int32).alias("_group"), (pl.lit(0) if sub is None else sub).cast(pl.Int64).alias("_sub"),
+    )
+
+
+@attrs.frozen(eq=False)
+class _FrameExprs:
+    """The expressions of :func:`worklist_frame` that depend only on the day and the policies
+    (:func:`_frame_exprs`): each part's filter and the columns of its items."""
+
+    high: pl.Expr
+    left: pl.Expr
+    left_items: tuple[pl.Expr, ...]
+    gone: pl.Expr
+    gone_items: tuple[pl.Expr, ...]
+    emergencies: pl.Expr
+    emergency_items: tuple[pl.Expr, ...]
+    unsigned: pl.Expr
+    unsigned_items: tuple[pl.Expr, ...]
+    unreported: pl.Expr
+    late_report: pl.Expr
+    late_report_items: tuple[pl.Expr, ...]
+    active: pl.Expr
+    due_soon: pl.Expr
+    due_items: tuple[pl.Expr, ...]
+    check_soon: pl.Expr
+    check_items: tuple[pl.Expr, ...]
+
+
+@functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
+def _frame_exprs(on: dt.date, within: int, policy: WorklistPolicy, first_followup_days: int) -> _FrameExprs:
+    """:class:`_FrameExprs` on ``on``, built once per day and policies (building them costs
+    milliseconds in Python; a pure builder under a bounded cache, as the rules' expressions:
+    docs/architecture.md, "One patient, and many")."""
+    horizon = on + dt.timedelta(days=within)
+    lookback = on - dt.timedelta(days=policy.alert_lookback_days)
+    c = pl.col
+    police = ItemKind.ALERT_NOTIFY_POLICE
+    kind = _kind_expr(on)
+    return _FrameExprs(
+        high=((c("_cls") == Classification.UNSTABLE.code) | (c("_risk") >= policy.alert_risk_min)).fill_null(False),
+        # alerts: a high-risk patient who left, went missing or is lost (§5); an emergency without its record
+        left=c("_high") & (c("event") == _kind(EventKind.TRANSFER_OUT)) & (c("date") >= lookback),
+        left_items=_item_select(police, c("date"), on, TRANSFER_OUT_ALERT, 0, c("_e")),
+        gone=c("_high") & c("_registered") & (c("_lost_date") >= lookback),
+        gone_items=_item_select(police, c("_lost_date"), on, c("_why"), 1),
+        emergencies=((c("event") == _kind(EventKind.EMERGENCY)) & c("detail").is_null()
+                     & (_days(on, c("date")) <= policy.alert_lookback_days)),
+        emergency_items=_item_select(ItemKind.ALERT_EMERGENCY_RECORD_MISSING, c("_record_due"), on,
+                                     emergency_record_missing(policy), 2, c("_e")),
+        unsigned=~c("_consented") & c("_last_date").is_not_null(),
+        unsigned_items=_item_select(ItemKind.ALERT_VISITED_WITHOUT_CONSENT, c("_last_date"), on, NO_CONSENT, 3,
+                                    days=pl.lit(0)),
+        # the report deadline of a case diagnosed but not yet registered (REPORT2013)
+        unreported=(c("diagnosis_date") <= on) & (pl.lit(on) < c("registered_on")),
+        late_report=c("_deadline") <= horizon,
+        late_report_items=_item_select(ItemKind.REPORT_DEADLINE, c("_deadline"), on,
+                                       pl.when(c("_provisional")).then(pl.lit(PROVISIONAL_CALENDAR))
+                                       .otherwise(pl.lit("")), 4, with_class=False),
+        # follow-up and health check (due_columns: the consented): registered and not lost
+        active=c("_registered").fill_null(False) & c("_lost_date").is_null(),
+        due_soon=c("_due") <= horizon,
+        due_items=_item_select(kind, c("_due"), on, c("_reason"), 5),
+        check_soon=c("_check_due") <= horizon,
+        check_items=_item_select(ItemKind.HEALTH_CHECK_DUE, c("_check_due"), on,
+                                 pl.when(c("_check").is_null()).then(pl.lit(NO_HEALTH_CHECK)).otherwise(pl.lit("")),
+                                 6),
+    )
 
 
 def patient_history(patients: pl.DataFrame, followups: pl.DataFrame, reg: pl.LazyFrame | None, on: dt.date,
@@ -142,8 +210,7 @@ def patient_history(patients: pl.DataFrame, followups: pl.DataFrame, reg: pl.Laz
                                     _consented=pl.col("consent") == 1)
     if reg is None:
         reg = patients.lazy().select("patient_id", _registered=pl.lit(None, dtype=pl.Boolean))
-    for part in (last_attempt, lost, reg):
-        base_q = attach(base_q, part, one)
+    base_q = attach(base_q, last_attempt, one, lost, reg)
     done, base = pl.collect_all([done_q, base_q], engine=ENGINE, optimizations=optimizations(one))
     if done.get_column("classification").null_count():  # the §4 rule only where no class is recorded
         done = done.with_columns(rule_class=rule_classes(done, classes))
@@ -213,6 +280,18 @@ def _kind_expr(on: dt.date) -> pl.Expr:
     return kind
 
 
+@functools.lru_cache(maxsize=1)
+def _due_filters() -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """The expressions of :func:`due_columns` that depend on nothing (built once): a discharge,
+    one on or after the last completed follow-up, the last of them, a health check, the last of
+    them, and the start of management (the later of registration and consent)."""
+    c = pl.col
+    return (c("event") == _kind(EventKind.DISCHARGE), c("_last_date").is_null() | (c("date") >= c("_last_date")),
+            c("date").max().alias("_discharge"), c("event") == _kind(EventKind.HEALTH_CHECK),
+            c("date").max().alias("_check"),
+            pl.max_horizontal(pl.coalesce("consent_date", "registered_on"), c("registered_on")))
+
+
 def due_columns(p: pl.DataFrame, ev: pl.LazyFrame, events: pl.DataFrame, on: dt.date, schedule: SchedulePolicy,
                  one: bool) -> pl.LazyFrame:
     """The rows of :func:`patient_history` (``p``) of the patients who consented, with when their
@@ -221,25 +300,25 @@ def due_columns(p: pl.DataFrame, ev: pl.LazyFrame, events: pl.DataFrame, on: dt.
     健康体检), judged from what is recorded on or before ``on`` (``ev``: the events up to it).
     Without consent a patient is not followed up (§2): no row."""
     c = pl.col
+    x = _due_filters()
     consented = p.lazy().filter(c("_consented"))
-    start = pl.max_horizontal(pl.coalesce("consent_date", "registered_on"), c("registered_on"))
-    discharges = ev.filter(c("event") == _kind(EventKind.DISCHARGE))
+    discharges = ev.filter(x[0])
     if one:  # the patient's last completed follow-up (no row is attached below without consent)
         discharges = discharges.with_columns(_last_date=pl.lit(p.item(0, "_last_date"), dtype=pl.Date))
     else:
         discharges = discharges.join(consented.select("patient_id", "_last_date"), on="patient_id", how="inner")
-    discharges = per_patient(discharges.filter(c("_last_date").is_null() | (c("date") >= c("_last_date"))), one,
-                             c("date").max().alias("_discharge"))
-    checks = per_patient(ev.filter(c("event") == _kind(EventKind.HEALTH_CHECK)), one, c("date").max().alias("_check"))
+    discharges = per_patient(discharges.filter(x[1]), one, x[2])
+    checks = per_patient(ev.filter(x[3]), one, x[4])
     event_days = _up_to(events.get_column("date"), on)
-    due = attach(attach(consented, discharges, one), checks, one).with_columns(_start=start)
     scheduled = pl.DataFrame([p.get_column("patient_id"),
                               next_visit_dates(p["_last_date"], p["_cls"], schedule).alias("_scheduled")])
-    return attach(due, scheduled.lazy(), one).with_columns(
+    return attach(consented, discharges, one, checks, scheduled.lazy()).with_columns(
+        _start=x[5],
         _retry=_lookup("_attempt_date", p.get_column("_attempt_date"), lambda d: retry_date(d, schedule), pl.Date),
         _after_discharge=_lookup("_discharge", event_days, lambda d: after_discharge_date(d, schedule), pl.Date),
         _in_hospital=_lookup("_last_date", p.get_column("_last_date"), lambda d: after_discharge_date(d, schedule),
                              pl.Date),
+    ).with_columns(
         _check_due=pl.coalesce(_lookup("_check", event_days, lambda d: add_months(d, schedule.health_check_months),
                                        pl.Date), c("_start")),
     ).with_columns(*_due_exprs(schedule.first_followup_days))
@@ -260,64 +339,44 @@ def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
     distinct date), then every item in one lazy query. On one patient's tables
     (:func:`~smi_care.rules.history.one_patient`) the same expressions run without the
     group-bys and joins."""
-    horizon = on + dt.timedelta(days=within)
-    lookback = on - dt.timedelta(days=policy.alert_lookback_days)
-    c = pl.col
+    x = _frame_exprs(on, within, policy, schedule.first_followup_days)
     one = one_patient(patients, followups, events)
     reg = registration_at(patients.lazy(), events.lazy(), on, covers,
                           covered_expr(events.get_column("other_area"), covers), one=one)
     p = patient_history(patients, followups, reg.select("patient_id", _registered="registered"), on, status, classes,
                      one)
-    high = ((c("_cls") == Classification.UNSTABLE.code) | (c("_risk") >= policy.alert_risk_min)).fill_null(False)
-    pl_ = p.lazy().with_columns(_high=high)
-    ev = events.lazy().filter(c("date") <= on).sort(["patient_id", "date", "row"]).with_row_index("_e")
+    pl_ = p.lazy().with_columns(_high=x.high)
+    ev = events.lazy().filter(on_or_before("date", on)).sort(["patient_id", "date", "row"]).with_row_index("_e")
     if one:  # the patient's class and risk on every event of theirs
         ev = ev.with_columns(_cls=pl.lit(p.item(0, "_cls"), dtype=pl.Int8),
-                             _risk=pl.lit(p.item(0, "_risk"), dtype=pl.Int8)).with_columns(_high=high)
+                             _risk=pl.lit(p.item(0, "_risk"), dtype=pl.Int8)).with_columns(_high=x.high)
     else:
         ev = ev.join(pl_.select("patient_id", "_cls", "_risk", "_high"), on="patient_id", how="inner",
                      maintain_order="left")
     parts: list[pl.LazyFrame] = []
 
     # alerts: a high-risk patient who left, went missing or is lost (§5); an emergency without its record
-    police = ItemKind.ALERT_NOTIFY_POLICE
-    left = ev.filter(c("_high") & (c("event") == _kind(EventKind.TRANSFER_OUT)) & (c("date") >= lookback))
-    parts.append(_items(left, police, c("date"), on, TRANSFER_OUT_ALERT, 0, c("_e")))
-    gone = pl_.filter(c("_high") & c("_registered") & (c("_lost_date") >= lookback))
+    parts.append(ev.filter(x.left).select(*x.left_items))
     why = _lookup("_lost_reason", p.get_column("_lost_reason"),
                   lambda code: lost_alert_detail(LossReason.from_code(code)), pl.String)
-    parts.append(_items(gone.with_columns(_why=why.fill_null(lost_alert_detail(None))), police, c("_lost_date"), on,
-                        c("_why"), 1))
-    emergencies = ev.filter((c("event") == _kind(EventKind.EMERGENCY)) & c("detail").is_null()
-                            & (_days(on, c("date")) <= policy.alert_lookback_days))
+    parts.append(pl_.filter(x.gone).with_columns(_why=why.fill_null(lost_alert_detail(None))).select(*x.gone_items))
     record_due = _lookup("date", _up_to(events.get_column("date"), on), lambda d: emergency_record_due(d, policy),
                          pl.Date)
-    parts.append(_items(emergencies.with_columns(_record_due=record_due), ItemKind.ALERT_EMERGENCY_RECORD_MISSING,
-                        c("_record_due"), on, emergency_record_missing(policy), 2, c("_e")))
-    unsigned = pl_.filter(~c("_consented") & c("_last_date").is_not_null())
-    parts.append(_items(unsigned, ItemKind.ALERT_VISITED_WITHOUT_CONSENT, c("_last_date"), on, NO_CONSENT, 3)
-                 .with_columns(days_overdue=pl.lit(0, dtype=pl.Int64)))
+    parts.append(ev.filter(x.emergencies).with_columns(_record_due=record_due).select(*x.emergency_items))
+    parts.append(pl_.filter(x.unsigned).select(*x.unsigned_items))
 
     # the report deadline of a case diagnosed but not yet registered (REPORT2013)
-    unreported = (c("diagnosis_date") <= on) & (pl.lit(on) < c("registered_on"))
-    days = distinct_values(p.filter(unreported).get_column("diagnosis_date"))
+    days = distinct_values(p.filter(x.unreported).get_column("diagnosis_date"))
     answers = {d: report_deadline(d, schedule, calendar) for d in days}
     deadline = _lookup("diagnosis_date", days, lambda d: answers[d].date, pl.Date)
     provisional = _lookup("diagnosis_date", days, lambda d: answers[d].provisional, pl.Boolean)
-    late_report = (pl_.filter(unreported).with_columns(_deadline=deadline, _provisional=provisional)
-                   .filter(c("_deadline") <= horizon))
-    parts.append(_items(late_report, ItemKind.REPORT_DEADLINE, c("_deadline"), on,
-                        pl.when(c("_provisional")).then(pl.lit(PROVISIONAL_CALENDAR)).otherwise(pl.lit("")), 4,
-                        with_class=False))
+    parts.append(pl_.filter(x.unreported).with_columns(_deadline=deadline, _provisional=provisional)
+                 .filter(x.late_report).select(*x.late_report_items))
 
     # follow-up and health check: registered, not lost, consented (due_dates.next_due, health_check_due)
-    active = due_columns(p, ev, events, on, schedule, one).filter(
-        c("_registered").fill_null(False) & c("_lost_date").is_null())
-    due = active.filter(c("_due") <= horizon)
-    parts.append(_items(due, _kind_expr(on), c("_due"), on, c("_reason"), 5))
-    check = active.filter(c("_check_due") <= horizon)
-    parts.append(_items(check, ItemKind.HEALTH_CHECK_DUE, c("_check_due"), on,
-                        pl.when(c("_check").is_null()).then(pl.lit(NO_HEALTH_CHECK)).otherwise(pl.lit("")), 6))
+    active = due_columns(p, ev, events, on, schedule, one).filter(x.active)
+    parts.append(active.filter(x.due_soon).select(*x.due_items))
+    parts.append(active.filter(x.check_soon).select(*x.check_items))
 
     items = pl.concat(parts, how="vertical")
     return (items.sort(["patient_id", "_group", "_sub"], maintain_order=True).select(ITEM_COLUMNS)

@@ -89,21 +89,29 @@ def per_patient(frame: Frame, one: bool, *aggs: pl.Expr, maintain_order: bool = 
     return frame.group_by("patient_id", maintain_order=maintain_order).agg(*aggs)
 
 
-def attach(left: Frame, right: Frame, one: bool) -> Frame:
-    """``left`` with the columns of ``right`` joined on ``patient_id`` (a left join keeping
-    ``left``'s order). With ``one`` (``left`` and ``right`` each at most one row, of the one
-    patient: :func:`one_patient`, :func:`per_patient`) the columns are put side by side instead
-    of joined: null when ``right`` has no row, no row when ``left`` has none.
+def attach(left: Frame, right: Frame, one: bool, *more: Frame) -> Frame:
+    """``left`` with the columns of ``right`` (and of each of ``more``) joined on
+    ``patient_id`` (left joins keeping ``left``'s order). With ``one`` (``left`` and the others
+    each at most one row, of the one patient: :func:`one_patient`, :func:`per_patient`) the
+    columns are put side by side instead of joined, all in one step: null when a right table has
+    no row, no row when ``left`` has none.
 
     >>> left = pl.DataFrame({"patient_id": ["P1"], "a": [1]})
     >>> right = pl.DataFrame({"patient_id": ["P1"], "b": [2]})
     >>> attach(left, right.clear(), True).rows(), attach(left.clear(), right, True).rows()
     ([('P1', 1, None)], [])
+    >>> third = pl.DataFrame({"patient_id": ["P1"], "c": [3]})
+    >>> attach(left, right, True, third).rows() == attach(left, right, False, third).rows() == [('P1', 1, 2, 3)]
+    True
     """
     if one:
-        return (pl.concat([left, right.drop("patient_id")], how="horizontal_extend", parallel=False)
-                .filter(pl.col("patient_id").is_not_null()))
-    return left.join(right, on="patient_id", how="left", maintain_order="left")
+        frames: list[Any] = [left, right.drop("patient_id"), *(r.drop("patient_id") for r in more)]
+        joined: Frame = pl.concat(frames, how="horizontal_extend", parallel=False)
+        return joined.filter(pl.col("patient_id").is_not_null())
+    left = left.join(right, on="patient_id", how="left", maintain_order="left")
+    for r in more:
+        left = left.join(r, on="patient_id", how="left", maintain_order="left")
+    return left
 
 
 def optimizations(one: bool) -> Any:
@@ -383,10 +391,9 @@ def day_status(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataF
     cov = covered_expr(events.get_column("other_area"), covers)
     patients_, followups_, events_ = patients.lazy(), followups.lazy(), events.lazy()
     ordered = ordered_followups(followups_, day)
-    out = registration_at(patients_, events_, day, covers, cov, one=one)
-    for part in (lost_at(ordered, consecutive_failures, one=one), admitted_at(events_, day, one=one),
-                 last_completed_at(ordered, one=one), lockup_at(ordered, one=one)):
-        out = attach(out, part, one)
+    out = attach(registration_at(patients_, events_, day, covers, cov, one=one),
+                 lost_at(ordered, consecutive_failures, one=one), one, admitted_at(events_, day, one=one),
+                 last_completed_at(ordered, one=one), lockup_at(ordered, one=one))
     with_hospital, with_status, outputs = _day_status_exprs()
     return (out.with_columns(with_hospital).with_columns(*with_status).select(*outputs)
             .collect(engine=ENGINE, optimizations=optimizations(one)))
