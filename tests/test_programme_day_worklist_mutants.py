@@ -18,7 +18,15 @@ from smi_care.indicators.worklist_table import worklist_frame
 from smi_care.programme import case_finding, guardians, medication, teams
 from smi_care.programme.key_patients import KeyPatientPolicy
 from smi_care.programme.report import ProgrammeData, read_programme
-from smi_care.programme.worklist import ITEM_FIELDS, DayPolicies, _doctors, _Rows, day_worklist, patient_worklist
+from smi_care.programme.worklist import (
+    ITEM_FIELDS,
+    DayPolicies,
+    _doctors,
+    _Rows,
+    day_worklist,
+    patient_worklist,
+    rows_of,
+)
 from smi_care.registry.tables import read_tables
 from smi_care.rules.worklist import ItemKind, WorklistPolicy
 from smi_care.synth import write_province
@@ -195,3 +203,24 @@ def test_without_the_programme_files_only_the_core_items_remain(data: ProgrammeD
     # without the assessments file, every registered patient is due its assessments
     assert set(counts(got)) - CORE == {"assessment_due", "enrolment_assessment_missing"}
     assert counts(got)["assessment_due"] > counts(items)["assessment_due"]
+
+
+def test_some_rows_of_the_data_keep_the_registrys_population_and_only_their_own_rows(data: ProgrammeData,
+                                                                                      items: pl.DataFrame) -> None:
+    """``rows_of`` promises the rows of the patients asked for — in every table, the support files'
+    included — with the whole registry's population and coverage."""
+    pid = items.filter(pl.col("team_id").is_not_null())["patient_id"][0]
+    case = items.filter(pl.col("kind") == "suspected_waiting")["patient_id"][0]
+    cut = rows_of(data, [pid, case])
+    t, whole = cut.registry, data.registry
+    assert t.population.equals(whole.population)
+    assert set(t.patients["patient_id"]) == {pid} and set(t.followups["patient_id"]) == {pid}
+    assert set(t.events["patient_id"]) <= {pid}
+    assert set(cut.files["suspected_cases"]["case_id"]) == {case}
+    assert set(cut.files["assessments"]["patient_id"]) <= {pid}
+    assert cut.support is not None and data.support is not None
+    assert set(cut.support.teams["patient_id"]) == {pid} and cut.support.teams.height >= 1
+    assert set(cut.support.dispensings["patient_id"]) <= {pid} and set(cut.support.guardians["patient_id"]) <= {pid}
+    assert set(cut.support.team_reviews["team_id"]) <= set(cut.support.teams["team_id"])
+    assert set(cut.support.team_reviews["team_id"]) == set(
+        data.support.team_reviews.filter(pl.col("team_id").is_in(cut.support.teams["team_id"].to_list()))["team_id"])
