@@ -62,3 +62,19 @@ def test_an_item_without_a_detail_has_no_brackets(detail: str | None, en_tail: s
     row = _words(frame).row(0, named=True)
     assert row["reason_en"].endswith(en_tail) and row["reason_en"].count("(") == en_tail.count("(")
     assert row["reason_zh"].endswith(zh_tail) and row["reason_zh"].count("（") == zh_tail.count("（")
+
+
+@pytest.mark.parametrize(("kind", "detail", "zh_tail"), [
+    ("alert_notify_police", "went missing on 2025-09-20", "（走失或失访：立即报告公安）"),
+    ("alert_notify_police", "is lost to follow-up", "（走失或失访：立即报告公安）"),
+    ("alert_emergency_record_missing", "emergency without its record (category)", "（应急处置记录（类别）缺失）"),
+    ("followup_due", "after_discharge", "（出院后首次随访）"),
+])
+def test_the_chinese_words_of_an_alerts_detail(kind: str, detail: str, zh_tail: str) -> None:
+    """A patient who went missing or is lost is reported to the police at once (WS2018 应急处置);
+    an emergency handled without its record names the missing record."""
+    frame = pl.DataFrame({"kind": [kind], "detail": [detail], "days_overdue": [0], "due": [ON],
+                          "reason_zh": [None]}, schema_overrides={"reason_zh": pl.String})
+    row = _words(frame).row(0, named=True)
+    assert row["reason_zh"].endswith("今天到期" + zh_tail), row["reason_zh"]
+    assert row["reason_en"].endswith(f"due today ({detail})") or detail == "after_discharge"
