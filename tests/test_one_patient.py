@@ -138,6 +138,32 @@ def test_per_patient_and_attach_equal_group_by_and_join(rows: list[tuple[int, in
 
 
 @FAST
+@given(small, small, st.booleans())
+def test_attach_of_several_tables_equals_a_chain_of_joins(rows_a: list[tuple[int, int | None]],
+                                                         rows_b: list[tuple[int, int | None]], lazy: bool) -> None:
+    """``attach(left, right, one, *more)`` in one step (the shortcut: one side-by-side step for
+    every table) equals the left joins one by one, whichever right table is empty, and the
+    shortcut gives no row when ``left`` has none."""
+    def frame(rows: list[tuple[int, int | None]]) -> pl.DataFrame:
+        return pl.DataFrame([("P1", k, v) for k, v in rows], schema={"patient_id": pl.String, "k": pl.Int64,
+                                                                      "v": pl.Int64}, orient="row")
+    a = per_patient(frame(rows_a), False, pl.col("v").max().alias("a_max"))
+    b = per_patient(frame(rows_b).filter(pl.col("k") > 1), False, pl.col("v").sum().alias("b_sum"))
+    c = per_patient(frame(rows_a + rows_b), False, pl.col("k").min().alias("c_min"))
+    left = pl.DataFrame({"patient_id": ["P1"], "x": [1]})
+    for lf in (left, left.clear()):
+        chain = lf.join(a, on="patient_id", how="left").join(b, on="patient_id", how="left").join(
+            c, on="patient_id", how="left")
+        if lazy:
+            got_one = attach(lf.lazy(), a.lazy(), True, b.lazy(), c.lazy()).collect()
+            got_general = attach(lf.lazy(), a.lazy(), False, b.lazy(), c.lazy()).collect()
+        else:
+            got_one, got_general = attach(lf, a, True, b, c), attach(lf, a, False, b, c)
+        assert got_one.to_dicts() == got_general.to_dicts() == chain.to_dicts()
+        assert got_one.columns == got_general.columns == ["patient_id", "x", "a_max", "b_sum", "c_min"]
+
+
+@FAST
 @given(st.lists(st.one_of(st.none(), st.integers(0, 9)), max_size=80))
 def test_map_unique_is_the_same_short_or_long(values: list[int | None]) -> None:
     asked: list[int] = []

@@ -220,7 +220,7 @@ def covered_expr(areas: pl.Series, covers: Covers) -> pl.Expr:
 
 def _other_areas(events: pl.DataFrame | pl.LazyFrame) -> pl.Series:
     if isinstance(events, pl.LazyFrame):
-        return events.select("other_area").collect().get_column("other_area")
+        return events.select("other_area").collect(engine=ENGINE).get_column("other_area")
     return events.get_column("other_area")
 
 
