@@ -143,3 +143,24 @@ def test_the_list_holds_the_guardians_on_record_by_area_then_patient() -> None:
     assert [x.guardian_name for x in named] == [None, "李某", None, "王某"]
     # in 2025, P3's 肇事 of 1 October counts; P4 has a guardian from 1 October and no incident
     assert [x.decision.eligible for x in named] == [False, False, True, True]
+
+
+def test_the_coverage_and_the_base_given_are_the_ones_used() -> None:
+    """A patient who moved out to a neighbouring village stays registered only where the registry
+    covers that village (national-rules §5): the coverage passed reaches the indicators, and the §6
+    facts passed as ``base`` are used as given."""
+    from smi_care.domain import EventKind
+    from smi_care.programme.facts import base_facts
+    from tests.helpers import event
+
+    moved = Registry.of([record(visit(D(2025, 9, 30), "P1"), event(D(2025, 8, 1), EventKind.TRANSFER_OUT, "P1",
+                                                                   other_area=AreaCode("110105001003")))])
+    g = gframe([Guardianship("P1", D(2024, 1, 1))])
+    tables = tables_of(moved)
+    for covers, n in ((lambda area: True, 1), (lambda area: False, 0)):
+        (partial,) = evaluate_guardians(tables, g, Q3, None, covers=covers)
+        assert {r.indicator: r.denominator for r in finalize(partial, targets=()).results} == {
+            "guardian_reward_rate": n, "guardian_insurance_rate": n}
+        given = guardian_facts(tables, g, Q3, base=base_facts(tables, Q3, covers=covers))
+        assert given["registered"].to_list() == [bool(n)]
+        assert given.equals(guardian_facts(tables, g, Q3, covers=covers))

@@ -30,6 +30,7 @@ from smi_care.rules.classification import ClassificationPolicy
 from smi_care.rules.status import StatusPolicy
 from smi_care.synth import write_province
 
+County = tuple[RegistryTables, SupportLoad, pl.DataFrame]
 YEAR = Period.parse("2025")
 #: Each part changes some §6 fact of the county (see tests/test_programme_facts_mutants.py).
 EVALUATION = EvaluationPolicy(standard=StandardPolicy(gap_months=1), status=StatusPolicy(consecutive_failures_lost=1),
@@ -37,11 +38,17 @@ EVALUATION = EvaluationPolicy(standard=StandardPolicy(gap_months=1), status=Stat
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory: pytest.TempPathFactory) -> tuple[RegistryTables, SupportLoad, pl.DataFrame]:
-    folder: Path = write_province(tmp_path_factory.mktemp("county") / "c", patients=300, seed=5)
+def county(tmp_path_factory: pytest.TempPathFactory) -> County:
+    folder: Path = write_province(tmp_path_factory.mktemp("county") / "c", patients=120, seed=5)
     tables = read_tables(folder).tables
     assessments = read_optional(folder, ASSESSMENT_SPEC, tables.patients).table
     return tables, read_support_files(folder, tables), assessments
+
+
+@pytest.fixture(scope="module")
+def default(county: County) -> pl.DataFrame:
+    tables, load, _ = county
+    return support_facts(tables, load, YEAR)
 
 
 def composed(tables: RegistryTables, load: SupportLoad, period: Period, **kw: Any) -> pl.DataFrame:
@@ -60,7 +67,7 @@ def composed(tables: RegistryTables, load: SupportLoad, period: Period, **kw: An
             .join(t.select("patient_id", *KEY_FACTS, *TEAM_FACTS), on="patient_id", how="left"))
 
 
-def test_the_one_pass_is_the_three_modules_facts_joined(county: tuple[RegistryTables, SupportLoad, pl.DataFrame]
+def test_the_one_pass_is_the_three_modules_facts_joined(county: County
                                                         ) -> None:
     tables, load, _ = county
     got = support_facts(tables, load, YEAR)
@@ -71,55 +78,54 @@ def test_the_one_pass_is_the_three_modules_facts_joined(county: tuple[RegistryTa
         assert name in got.columns
 
 
-def _changes(tables: RegistryTables, load: SupportLoad, column: str, **kw: Any) -> None:
-    default = support_facts(tables, load, YEAR)
+def _changes(default: pl.DataFrame, tables: RegistryTables, load: SupportLoad, column: str, **kw: Any) -> None:
     chosen = support_facts(tables, load, YEAR, **kw)
     assert chosen.equals(composed(tables, load, YEAR, **kw))
     assert not chosen.get_column(column).equals(default.get_column(column)), column
 
 
-def test_the_free_medication_policy_reaches_the_facts(county: tuple[RegistryTables, SupportLoad, pl.DataFrame]
+def test_the_free_medication_policy_reaches_the_facts(default: pl.DataFrame, county: County
                                                       ) -> None:
     tables, load, _ = county
-    _changes(tables, load, "free_eligible", medication=medication.ALL_REGISTERED)
+    _changes(default, tables, load, "free_eligible", medication=medication.ALL_REGISTERED)
 
 
-def test_the_dispensing_rule_reaches_the_facts(county: tuple[RegistryTables, SupportLoad, pl.DataFrame]) -> None:
+def test_the_dispensing_rule_reaches_the_facts(default: pl.DataFrame, county: County) -> None:
     tables, load, _ = county
-    _changes(tables, load, "required_dispensings", rule=medication.DispensingPolicy(per_year=12))
+    _changes(default, tables, load, "required_dispensings", rule=medication.DispensingPolicy(per_year=12))
 
 
-def test_the_reward_policy_reaches_the_facts(county: tuple[RegistryTables, SupportLoad, pl.DataFrame]) -> None:
+def test_the_reward_policy_reaches_the_facts(default: pl.DataFrame, county: County) -> None:
     tables, load, _ = county
-    _changes(tables, load, "reward_eligible", reward=guardians.REWARD_NO_INCIDENT)
+    _changes(default, tables, load, "reward_eligible", reward=guardians.REWARD_NO_INCIDENT)
 
 
-def test_the_team_policy_reaches_the_facts(county: tuple[RegistryTables, SupportLoad, pl.DataFrame]) -> None:
+def test_the_team_policy_reaches_the_facts(default: pl.DataFrame, county: County) -> None:
     tables, load, _ = county
-    _changes(tables, load, "key", team=teams.TeamPolicy(key=KeyPatientPolicy(risk_from=1)))
+    _changes(default, tables, load, "key", team=teams.TeamPolicy(key=KeyPatientPolicy(risk_from=1)))
 
 
-def test_the_evaluation_policy_reaches_every_part(county: tuple[RegistryTables, SupportLoad, pl.DataFrame]) -> None:
+def test_the_evaluation_policy_reaches_every_part(default: pl.DataFrame, county: County) -> None:
     tables, load, _ = county
-    _changes(tables, load, "lost", evaluation=EVALUATION)
+    _changes(default, tables, load, "lost", evaluation=EVALUATION)
     chosen = support_facts(tables, load, YEAR, evaluation=EVALUATION)
     assert chosen.equals(composed(tables, load, YEAR, evaluation=EVALUATION))
 
 
-def test_the_coverage_reaches_every_part(county: tuple[RegistryTables, SupportLoad, pl.DataFrame]) -> None:
+def test_the_coverage_reaches_every_part(default: pl.DataFrame, county: County) -> None:
     tables, load, _ = county
-    _changes(tables, load, "registered", covers=lambda area: False)
-    assert support_facts(tables, load, YEAR, covers=tables.covers).equals(support_facts(tables, load, YEAR))
+    _changes(default, tables, load, "registered", covers=lambda area: False)
+    assert support_facts(tables, load, YEAR, covers=tables.covers).equals(default)
 
 
-def test_the_assessments_reach_the_key_patient_facts(county: tuple[RegistryTables, SupportLoad, pl.DataFrame]
+def test_the_assessments_reach_the_key_patient_facts(default: pl.DataFrame, county: County
                                                      ) -> None:
     tables, load, assessments = county
-    _changes(tables, load, "key", assessments=assessments)
+    _changes(default, tables, load, "key", assessments=assessments)
 
 
 @pytest.mark.parametrize("by", [None, AreaLevel.TOWNSHIP, [None, AreaLevel.TOWNSHIP]])
-def test_the_indicators_are_counted_from_the_one_table(county: tuple[RegistryTables, SupportLoad, pl.DataFrame],
+def test_the_indicators_are_counted_from_the_one_table(county: County,
                                                        by: Any) -> None:
     tables, load, assessments = county
     kw: dict[str, Any] = {"rule": medication.DispensingPolicy(per_year=6), "reward": guardians.REWARD_NO_INCIDENT,
@@ -130,7 +136,7 @@ def test_the_indicators_are_counted_from_the_one_table(county: tuple[RegistryTab
     assert len(got) == (2 if isinstance(by, list) else 1)
 
 
-def test_the_default_breakdown_is_the_township(county: tuple[RegistryTables, SupportLoad, pl.DataFrame]) -> None:
+def test_the_default_breakdown_is_the_township(county: County) -> None:
     tables, load, _ = county
     (township,) = evaluate_support(tables, load, YEAR)
     (expected,) = evaluate_support(tables, load, YEAR, AreaLevel.TOWNSHIP)
