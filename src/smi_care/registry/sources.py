@@ -27,7 +27,7 @@ def read_csv_file(path: Path, file: str, encoding: str | None = None, compact: b
                   columns: frozenset[str] | None = None) -> RawFile:
     """A CSV file of the registry format, in UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030
     (or ``encoding``); CRLF, LF or CR-only line ends.
-    ``compact=True`` keeps the cells of a plain file as ``Categorical`` (see the module's text) and
+    ``compact=True`` keeps the cells of a file read whole as ``Categorical`` (see the module's text) and
     reads such a file piece by piece (:mod:`smi_care.registry.csv_pieces`: the ``RawFile`` then
     has ``pieces``, see :meth:`~smi_care.registry.file_state.FileState.chunks`).
     ``columns``: read only these (the header keeps the file's order; None reads every column).
@@ -40,7 +40,7 @@ def _read_csv_file(path: Path, file: str, encoding: str | None, compact: bool, c
                    ) -> RawFile:
     utf8 = encoding is None or encoding.replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig")
     if compact and utf8:  # a large table, read piece by piece when it is plain (csv_pieces)
-        pieces = plain_pieces(file, path, compact, columns)
+        pieces = plain_pieces(file, path, columns=columns)  # plain text: a piece lives only while it is typed
         if pieces is not None:
             return RawFile(file, pieces.read_header, pieces.empty(), (), 0, pieces.encoding, pieces=pieces)
     raw = path.read_bytes()
