@@ -27,8 +27,8 @@ def read_csv_file(path: Path, file: str, encoding: str | None = None, compact: b
                   columns: frozenset[str] | None = None) -> RawFile:
     """A CSV file of the registry format, in UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030
     (or ``encoding``); CRLF, LF or CR-only line ends.
-    ``compact=True`` keeps the cells of a file read whole as ``Categorical`` (see the module's text) and
-    reads such a file piece by piece (:mod:`smi_care.registry.csv_pieces`: the ``RawFile`` then
+    ``compact=True`` keeps the cells of a file read whole as ``Categorical`` (see the module's text);
+    a plain such file is read piece by piece, as plain text (:mod:`smi_care.registry.csv_pieces`: the ``RawFile`` then
     has ``pieces``, see :meth:`~smi_care.registry.file_state.FileState.chunks`).
     ``columns``: read only these (the header keeps the file's order; None reads every column).
     Any failure is a :class:`RegistryReadError` naming the file."""
