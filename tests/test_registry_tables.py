@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smi_care.registry import RegistryReadError, read_tables, table_loaders, write_registry, write_tables
+from smi_care.registry.raw import plain_text, whole
 from smi_care.registry.reader import read_registry_by_rows as read_registry
 from smi_care.registry.sources import read_csv_file
 from smi_care.registry.tables import FILE_KINDS
@@ -175,9 +176,11 @@ def test_population_rows_by_column_and_by_row_agree_with_the_object_reader(clean
     assert len([p for p in old.problems if p.file == "population.csv"]) >= 6
 
 
-def test_fast_path_keeps_text_as_categorical(clean: Path) -> None:
+def test_fast_path_reads_a_large_table_in_pieces(clean: Path) -> None:
     raw = read_csv_file(clean / "followups.csv", "followups.csv", compact=True)
-    assert raw.data.schema["risk_level"] == pl.Categorical
+    assert raw.pieces is not None and raw.data.height == 0  # a plain file comes piece by piece
+    assert all(p.data.schema["risk_level"] == pl.Utf8 for p in raw.pieces)  # a piece lives only while typed
+    assert plain_text(whole(raw).data).equals(read_csv_file(clean / "followups.csv", "followups.csv").data)
     assert read_csv_file(clean / "followups.csv", "followups.csv").data.schema["risk_level"] == pl.Utf8
     assert read_tables(clean).tables.followups.schema["patient_id"] == pl.Utf8
 

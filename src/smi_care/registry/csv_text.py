@@ -122,7 +122,7 @@ def read_plain_bytes(file: str, raw: bytes, compact: bool = False, columns: froz
     ~1.7 s) are gone: polars keeps an empty line as a row, so none of them is needed."""
     start = 3 if raw.startswith(BOM) else 0
     nl = raw.find(b"\n", start)
-    if nl < 0 or nl + 1 >= len(raw) or not _utf8_sample(raw[start:SAMPLE_BYTES]) or raw.find(b'"', nl) >= 0:
+    if nl < 0 or nl + 1 >= len(raw) or not utf8_sample(raw[start:SAMPLE_BYTES]) or raw.find(b'"', nl) >= 0:
         return None
     try:
         head = raw[start:nl].decode("utf-8").rstrip("\r")
@@ -131,6 +131,18 @@ def read_plain_bytes(file: str, raw: bytes, compact: bool = False, columns: froz
     names = next(csv.reader([head]), [])
     header = check_header(file, [h.strip() for h in names])
     source = raw[start:] if start else raw
+    spaced = any(raw.find(c, nl) >= 0 for c in (b" ", b"\t", b"\r"))
+    parsed = plain_frame(file, source, names, header, columns, compact, spaced)
+    return None if parsed is None else (parsed[1], parsed[2])
+
+
+def plain_frame(file: str, source: bytes, names: list[str], header: tuple[str, ...], columns: frozenset[str] | None,
+                compact: bool, spaced: bool) -> tuple[int, tuple[str, ...], pl.DataFrame] | None:
+    """polars' parse of ``source`` (a header line, then lines without a quote, no BOM): the rows
+    parsed (one per line, an empty line included), the header read (``columns`` of it) and the
+    cells with ``line`` (the position + 2), the rows without any cell left out. ``spaced``: some
+    cell may have blanks to strip. None when polars refuses the text (not UTF-8, a row wider
+    than the header): the general path reports it row by row."""
     picked = [(n, h) for n, h in zip(names, header, strict=True) if columns is None or h in columns]
     text = {n: pl.Categorical if compact else pl.Utf8 for n, _ in picked}
     header = tuple(h for _, h in picked)
@@ -143,21 +155,20 @@ def read_plain_bytes(file: str, raw: bytes, compact: bool = False, columns: froz
         return None
     df.columns = list(header)
     nulls = {h for h, n in zip(header, df.null_count().row(0), strict=True) if n}
-    spaced = any(raw.find(c, nl) >= 0 for c in (b" ", b"\t", b"\r"))
     if spaced:  # rare: cells to strip are plain text
         df = plain_text(df)
     df = df.select(pl.int_range(2, pl.len() + 2, dtype=pl.UInt32).alias("line"),
                    *[(pl.col(h).fill_null("") if h in nulls else pl.col(h)).pipe(
                        lambda e: e.str.strip_chars() if spaced else e) for h in header])
     check_cell_sizes(file, df)
-    return header, df.filter(pl.any_horizontal(*(pl.col(h) != "" for h in header)))
+    return df.height, header, df.filter(pl.any_horizontal(*(pl.col(h) != "" for h in header)))
 
 
 #: How much of a file is looked at to tell its encoding and line ends (the rest is left to the engine).
 SAMPLE_BYTES = 1 << 16
 
 
-def _utf8_sample(sample: bytes) -> bool:
+def utf8_sample(sample: bytes) -> bool:
     """Whether the start of a file is UTF-8 (a character cut at the sample's end is allowed)."""
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)

@@ -3,7 +3,7 @@ files, and the state of one file while its rows are checked."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from smi_care.registry.columns import (
 )
 from smi_care.registry.frames import read_frame, read_parquet_file, read_xlsx_sheets
 from smi_care.registry.problems import Problem
-from smi_care.registry.raw import RawFile, plain_text
+from smi_care.registry.raw import RawFile, plain_text, whole
 from smi_care.registry.row_parsers import Collector, Row
 from smi_care.registry.screen import DTYPES, Kind
 from smi_care.registry.sources import read_csv_file
@@ -98,6 +98,21 @@ class FileState:
     def file(self) -> str:
         return self.raw.file
 
+    def chunks(self, size: int) -> Iterator[pl.DataFrame]:
+        """The readable rows, a chunk at a time: slices of ``size`` rows of ``data``, or, for a
+        file read in pieces, its pieces as they are read (each piece's unreadable rows are then
+        added to the problems and every row to ``read``). A chunk's text can be let go before
+        the next is read."""
+        if self.raw.pieces is None:
+            for start in range(0, self.data.height, size):
+                yield self.data.slice(start, size)
+            return
+        for piece in self.raw.pieces:
+            self.problems.extend(piece.problems)
+            self.read += piece.data.height + piece.unreadable
+            if piece.data.height:
+                yield piece.data
+
 
 def open_file(raw: RawFile | None, file: str, known: tuple[str, ...], file_notes: list[Problem]) -> FileState:
     if raw is None:
@@ -105,6 +120,8 @@ def open_file(raw: RawFile | None, file: str, known: tuple[str, ...], file_notes
                                                "line": pl.Series([], dtype=pl.UInt32)}), (), 0, "")
         return FileState(empty, (), empty.data, [], 0)
     file_notes.extend(raw.notices)
+    if raw.pieces is not None and any(c not in raw.header for c in REQUIRED[file]):
+        raw = whole(raw)  # every row is reported: read them now
     shown_as = raw.file  # the file, or the workbook's sheet (sheet_name), as problems name it
     problems = list(raw.problems)
     read = raw.data.height + raw.unreadable

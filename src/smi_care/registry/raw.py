@@ -4,7 +4,7 @@ rows that could not be read), the error boundary of reading one file, and the nu
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import attrs
 import polars as pl
@@ -17,7 +17,11 @@ ENCODING = "encoding"
 
 @attrs.frozen
 class RawFile:
-    """The cells of one file as text, with the rows that could not be read reported."""
+    """The cells of one file as text, with the rows that could not be read reported.
+
+    A large plain CSV file may come in ``pieces`` (:mod:`smi_care.registry.csv_pieces`): ``data``
+    is then empty and each piece is a :class:`RawFile` of some of its rows (``row`` and ``line``
+    the file's), read when iterated; :func:`whole` puts them together."""
 
     file: str
     header: tuple[str, ...]
@@ -26,6 +30,17 @@ class RawFile:
     unreadable: int
     encoding: str
     notices: tuple[Problem, ...] = ()
+    pieces: Iterable[RawFile] | None = None
+
+
+def whole(raw: RawFile) -> RawFile:
+    """``raw`` with its pieces (if any) read and put together: one :class:`RawFile`."""
+    if raw.pieces is None:
+        return raw
+    parts = list(raw.pieces)
+    data = pl.concat([raw.data, *(p.data for p in parts)], how="vertical_relaxed") if parts else raw.data
+    return RawFile(raw.file, raw.header, data, tuple(q for p in parts for q in p.problems),
+                   sum(p.unreadable for p in parts), raw.encoding, raw.notices)
 
 
 def check_header(file: str, header: list[str]) -> tuple[str, ...]:

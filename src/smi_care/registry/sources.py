@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from smi_care.registry.csv_pieces import plain_pieces
 from smi_care.registry.csv_text import BOM, SAMPLE_BYTES, read_csv_text, read_plain_bytes
 from smi_care.registry.decoding import MIXED_SHARE, decode
 from smi_care.registry.frames import EXCEL_EPOCH, as_text, is_date_column, read_frame, read_parquet_file, read_xlsx_sheets
@@ -26,7 +27,9 @@ def read_csv_file(path: Path, file: str, encoding: str | None = None, compact: b
                   columns: frozenset[str] | None = None) -> RawFile:
     """A CSV file of the registry format, in UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030
     (or ``encoding``); CRLF, LF or CR-only line ends.
-    ``compact=True`` keeps the cells of a plain file as ``Categorical`` (see the module's text).
+    ``compact=True`` keeps the cells of a file read whole as ``Categorical`` (see the module's text);
+    a plain such file is read piece by piece, as plain text (:mod:`smi_care.registry.csv_pieces`: the ``RawFile`` then
+    has ``pieces``, see :meth:`~smi_care.registry.file_state.FileState.chunks`).
     ``columns``: read only these (the header keeps the file's order; None reads every column).
     Any failure is a :class:`RegistryReadError` naming the file."""
     with reading(file):
@@ -35,11 +38,16 @@ def read_csv_file(path: Path, file: str, encoding: str | None = None, compact: b
 
 def _read_csv_file(path: Path, file: str, encoding: str | None, compact: bool, columns: frozenset[str] | None
                    ) -> RawFile:
+    utf8 = encoding is None or encoding.replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig")
+    if compact and utf8:  # a large table, read piece by piece when it is plain (csv_pieces)
+        pieces = plain_pieces(file, path, columns=columns)  # plain text: a piece lives only while it is typed
+        if pieces is not None:
+            return RawFile(file, pieces.read_header, pieces.empty(), (), 0, pieces.encoding, pieces=pieces)
     raw = path.read_bytes()
     sample = raw[:SAMPLE_BYTES]
     if b"\r" in sample and b"\n" not in sample and b"\n" not in raw:
         raw = raw.replace(b"\r", b"\n")  # CR-only line ends (old Mac Excel): each CR ends a line
-    if encoding is None or encoding.replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig"):
+    if utf8:
         fast = read_plain_bytes(file, raw, compact, columns)
         if fast is not None:
             header, data = fast

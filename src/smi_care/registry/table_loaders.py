@@ -139,19 +139,18 @@ def _resident_id_columns(typed: pl.DataFrame) -> list[pl.Series]:
 def load_followups(f: FileState, patients: pl.DataFrame, all_ids: pl.Series, edition: FormEdition,
                out: list[Problem]) -> pl.DataFrame:
     specs = followup_specs(edition)
-    if f.data.height == 0:
-        out.extend(f.problems)
+    chunks = [_followup_chunk(f, plain_text(data), specs, patients, all_ids, edition) for data in f.chunks(_CHUNK)]
+    out.extend(f.problems)
+    if not chunks:
         data = plain_text(f.data).with_columns(pl.lit("", dtype=pl.Utf8).alias(c) for c in FOLLOWUP_COLUMNS
                                                if c not in f.data.columns)
         return final_table(data, specs, f, empty=True)
-    chunks = [_followup_chunk(f, plain_text(f.data.slice(start, _CHUNK)), specs, patients, all_ids, edition)
-              for start in range(0, f.data.height, _CHUNK)]
-    out.extend(f.problems)
     return pl.concat(chunks, how="vertical")
 
 
 #: Follow-up rows validated at a time: the text of one chunk is plain ``Utf8`` only while it is
-#: checked, so the peak memory of a province's read grows with its typed tables, not its text.
+#: checked, so the peak memory of a province's read grows with its typed tables, not its text
+#: (a file read in pieces, :mod:`smi_care.registry.csv_pieces`, is checked piece by piece).
 _CHUNK = 250_000
 
 

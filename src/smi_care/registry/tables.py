@@ -77,16 +77,16 @@ def read_tables(folder: str | Path, *, strict: bool = False, encoding: str | Non
     file_notes: list[Problem] = list(notices)
     files = {name: open_file(raws.get(name), name, KNOWN[name], file_notes)
              for name in (POPULATION, PATIENTS, FOLLOWUPS, EVENTS)}
-    others = {name: files[name].read for name in (FOLLOWUPS, EVENTS) if files[name].read}
-    if files[PATIENTS].read == 0 and others:
-        which = " and ".join(f"the {n} row(s) of {name}" for name, n in others.items())
-        file_notes.append(Problem(files[PATIENTS].file, 0, "", "", f"has no rows, so {which} refer to unknown patients",
-                                  "no_rows", rejected=False))
     problems: list[Problem] = []
     population = load_population(files[POPULATION], problems)
     patients, all_ids = load_patients(files[PATIENTS], problems)
     followups = load_followups(files[FOLLOWUPS], patients, all_ids, edition, problems)
     events = load_events(files[EVENTS], patients, all_ids, problems)
+    others = {name: files[name].read for name in (FOLLOWUPS, EVENTS) if files[name].read}  # known once loaded
+    if files[PATIENTS].read == 0 and others:
+        which = " and ".join(f"the {n} row(s) of {name}" for name, n in others.items())
+        file_notes.append(Problem(files[PATIENTS].file, 0, "", "", f"has no rows, so {which} refer to unknown patients",
+                                  "no_rows", rejected=False))
     order = {files[f].file: i for i, f in enumerate((POPULATION, PATIENTS, FOLLOWUPS, EVENTS))}
     problems.sort(key=lambda q: (order.get(q.file, 9), q.line))
     all_problems = tuple(file_notes) + tuple(problems)

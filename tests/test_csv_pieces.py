@@ -1,0 +1,129 @@
+"""A plain CSV file read piece by piece (``smi_care.registry.csv_pieces``, issue 19: memory)
+gives what the whole file gives: the same cells, line numbers, row numbers and unreadable rows,
+wherever the pieces are cut — blank lines, blanks around cells, short rows, rows wider than the
+header, CRLF, a BOM and rows that are not UTF-8 included — and ``read_tables`` gives the same
+tables and problems as a read of the file whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from smi_care.registry import read_tables
+from smi_care.registry import sources as sources_module
+from smi_care.registry.csv_pieces import plain_pieces
+from smi_care.registry.raw import RawFile, plain_text, whole
+from smi_care.registry.sources import read_csv_file
+from smi_care.synth.dirty import write_dirty
+
+HEADER = ("patient_id", "visit_date", "form")
+CELL = st.sampled_from(["", "P1", "2025-01-02", "1", " 2 ", "\t3", "中文", "a\rb", " "])
+
+
+@st.composite
+def lines(draw: st.DrawFn) -> list[str]:
+    out = []
+    for _ in range(draw(st.integers(1, 12))):
+        kind = draw(st.sampled_from(["row", "row", "row", "short", "wide", "blank", "commas", "spaces"]))
+        if kind == "row":
+            out.append(",".join(draw(st.lists(CELL, min_size=3, max_size=3))))
+        elif kind == "short":
+            out.append(",".join(draw(st.lists(CELL, min_size=1, max_size=2))))
+        elif kind == "wide":
+            out.append(",".join(draw(st.lists(CELL, min_size=4, max_size=5))))
+        elif kind == "blank":
+            out.append("")
+        elif kind == "commas":
+            out.append(",,")
+        else:
+            out.append("  ")
+    return out
+
+
+def _same(a: RawFile, b: RawFile) -> None:
+    assert a.header == b.header
+    assert plain_text(a.data).rows() == plain_text(b.data).rows()
+    assert [(p.line, p.kind, p.reason) for p in a.problems] == [(p.line, p.kind, p.reason) for p in b.problems]
+    assert a.unreadable == b.unreadable and a.encoding == b.encoding
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines(), st.sampled_from(["\n", "\r\n"]), st.booleans(), st.booleans(), st.integers(1, 40),
+       st.sampled_from([None, frozenset({"patient_id", "form"})]))
+def test_pieces_equal_the_whole_file(tmp_path: Path, body: list[str], eol: str, final_eol: bool, bom: bool,
+                                     block: int, columns: frozenset[str] | None) -> None:
+    text = ",".join(HEADER) + eol + eol.join(body) + (eol if final_eol else "")
+    path = tmp_path / "followups.csv"
+    path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+    pieces = plain_pieces("followups.csv", path, compact=True, columns=columns, block=block)
+    one = read_csv_file(path, "followups.csv", columns=columns)  # the whole file, as before
+    if pieces is None:  # only a file with nothing after its header is read whole
+        assert text.split(eol, 1)[1] == ""
+        return
+    assert sum(1 for _ in pieces) >= 1
+    _same(whole(RawFile("followups.csv", pieces.read_header, pieces.empty(), (), 0, pieces.encoding,
+                        pieces=pieces)), one)
+
+
+@pytest.mark.parametrize("content", [b'patient_id,form\nP1,"1"\n', "patient_id,form\nP1,中\n".encode("gb18030"),
+                                     b"patient_id,form", b"patient_id,form\n", b"patient_id,form\rP1,1\r"])
+def test_files_read_whole(tmp_path: Path, content: bytes) -> None:
+    """A quote, a byte that is not UTF-8, no line end, nothing after the header: no pieces."""
+    path = tmp_path / "followups.csv"
+    path.write_bytes(content)
+    assert plain_pieces("followups.csv", path) is None
+
+
+def test_a_bad_byte_past_the_first_block_reads_the_file_whole(tmp_path: Path) -> None:
+    path = tmp_path / "followups.csv"
+    good = b"P1,2025-01-02,1\n" * 5000
+    path.write_bytes(b"patient_id,visit_date,form\n" + good + "P2,2025-01-03,中\n".encode("gb18030") + good)
+    assert plain_pieces("followups.csv", path) is None  # the sample is UTF-8, a later row is not
+    raw = read_csv_file(path, "followups.csv", compact=True)
+    assert raw.pieces is None and [(p.line, p.kind) for p in raw.problems] == [(5002, "bad_row")]
+
+
+@pytest.fixture(params=[4096, 1 << 20])
+def small_pieces(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The reader's pieces made ``request.param`` bytes long."""
+    block = int(request.param)
+    cut = plain_pieces
+
+    def pieces(file: str, path: Path, compact: bool = False, columns: frozenset[str] | None = None,
+               block_: int = block) -> object:
+        return cut(file, path, compact, columns, block_)
+
+    monkeypatch.setattr(sources_module, "plain_pieces", pieces)
+    return block
+
+
+def _plain_folder(folder: Path, seed: int) -> Path:
+    """A dirty registry (bad cells, unknown patients, rows wider than the header, blank lines)
+    without quotes, so its follow-ups are read in pieces."""
+    write_dirty(folder, patients=150, seed=seed)
+    fu = folder / "followups.csv"
+    text = fu.read_text(encoding="utf-8").replace('"', "")
+    rows = text.split("\n")
+    rows.insert(5, "")
+    rows.insert(9, rows[8] + ",extra,cells" if len(rows) > 8 else "")
+    fu.write_text("\n".join(rows), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("seed", [2, 7])
+def test_read_tables_in_pieces_equals_whole(tmp_path: Path, small_pieces: int, seed: int,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _plain_folder(tmp_path / "reg", seed)
+    pieced = read_tables(folder)
+    assert read_csv_file(folder / "followups.csv", "followups.csv", compact=True).pieces is not None
+    monkeypatch.setattr(sources_module, "plain_pieces", lambda *a, **k: None)  # the file read whole
+    one = read_tables(folder)
+    assert pieced.problems == one.problems and pieced.counts == one.counts
+    for name in ("patients", "followups", "events", "population"):
+        assert getattr(pieced.tables, name).equals(getattr(one.tables, name)), name
+    assert any(p.file == "followups.csv" and p.kind == "bad_row" for p in pieced.problems)
+    assert pieced.tables.followups.schema["patient_id"] == pl.Utf8
