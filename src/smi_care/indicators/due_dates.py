@@ -9,6 +9,30 @@ of enrolment or a discharge, a new attempt within 14 days of one that reached no
 3 months) and 健康体检 (once a year); national-rules §2 (no follow-up without consent) and §4.
 The independent per-patient loops the tests compare these against are
 ``tests/oracle/worklist.py:next_due`` and ``health_check_due`` (not product code).
+
+A patient registered on 2025-01-06 who consented that day, never followed up: the first
+follow-up is due 14 days on, and the health check at once; after an attempt on 2025-03-01 that
+reached nobody, a new attempt within 14 days; a health check on 2025-03-31 puts the next one a
+year later.
+
+>>> import datetime as dt
+>>> from smi_care.domain import *
+>>> p = Patient(patient_id="P1", sex=Sex.MALE, birth_date=dt.date(1980, 1, 2),
+...             area_code=AreaCode("110105001002"), disorder=Disorder.SCHIZOPHRENIA,
+...             diagnosis_date=dt.date(2025, 1, 2), registered_on=dt.date(2025, 1, 6),
+...             consent=Consent.AGREED, consent_date=dt.date(2025, 1, 6))
+>>> due = next_due(PatientRecord(p), dt.date(2025, 1, 10))
+>>> due.date, due.reason.value, due.last_class
+(datetime.date(2025, 1, 20), 'first_after_enrolment', None)
+>>> health_check_due(PatientRecord(p), dt.date(2025, 2, 1))
+datetime.date(2025, 1, 6)
+>>> miss = FollowUp("P1", dt.date(2025, 3, 1), FollowUpForm.HOME)
+>>> due = next_due(PatientRecord(p, (miss,)), dt.date(2025, 3, 2))
+>>> due.date, due.reason.value, due.last_class
+(datetime.date(2025, 3, 15), 'retry_not_reached', None)
+>>> checked = PatientRecord(p, (), (Event("P1", dt.date(2025, 3, 31), EventKind.HEALTH_CHECK),))
+>>> health_check_due(checked, dt.date(2025, 4, 1)), health_check_due(checked, dt.date(2025, 3, 30))
+(datetime.date(2026, 3, 31), datetime.date(2025, 1, 6))
 """
 
 from __future__ import annotations
@@ -87,19 +111,8 @@ def next_due(record: PatientRecord, on: dt.date, policy: SchedulePolicy = NATION
     before it: :func:`due_frame` on the record's rows, so an app's date is the worklist's. None
     when the patient has not consented (§2).
 
-    >>> import datetime as dt
-    >>> from smi_care.domain import *
-    >>> p = Patient(patient_id="P1", sex=Sex.MALE, birth_date=dt.date(1980, 1, 2),
-    ...             area_code=AreaCode("110105001002"), disorder=Disorder.SCHIZOPHRENIA,
-    ...             diagnosis_date=dt.date(2025, 1, 2), registered_on=dt.date(2025, 1, 6),
-    ...             consent=Consent.AGREED, consent_date=dt.date(2025, 1, 6))
-    >>> due = next_due(PatientRecord(p), dt.date(2025, 1, 10))
-    >>> due.date, due.reason.value, due.last_class
-    (datetime.date(2025, 1, 20), 'first_after_enrolment', None)
-    >>> miss = FollowUp("P1", dt.date(2025, 3, 1), FollowUpForm.HOME)
-    >>> due = next_due(PatientRecord(p, (miss,)), dt.date(2025, 3, 2))
-    >>> due.date, due.reason.value, due.last_class
-    (datetime.date(2025, 3, 15), 'retry_not_reached', None)
+    The module's example shows it on a record never followed up and after an attempt that
+    reached nobody.
     """
     row = _record_due(record, on, policy, classes)
     if row is None:
@@ -115,17 +128,7 @@ def health_check_due(record: PatientRecord, on: dt.date, policy: SchedulePolicy 
     consent) when there has been none; :func:`due_frame` on the record's rows. None without
     consent (the check needs the patient's and guardian's agreement).
 
-    >>> import datetime as dt
-    >>> from smi_care.domain import *
-    >>> p = Patient(patient_id="P1", sex=Sex.MALE, birth_date=dt.date(1980, 1, 2),
-    ...             area_code=AreaCode("110105001002"), disorder=Disorder.SCHIZOPHRENIA,
-    ...             diagnosis_date=dt.date(2025, 1, 2), registered_on=dt.date(2025, 1, 6),
-    ...             consent=Consent.AGREED, consent_date=dt.date(2025, 1, 6))
-    >>> health_check_due(PatientRecord(p), dt.date(2025, 2, 1))
-    datetime.date(2025, 1, 6)
-    >>> checked = PatientRecord(p, (), (Event("P1", dt.date(2025, 3, 31), EventKind.HEALTH_CHECK),))
-    >>> health_check_due(checked, dt.date(2025, 4, 1)), health_check_due(checked, dt.date(2025, 3, 30))
-    (datetime.date(2026, 3, 31), datetime.date(2025, 1, 6))
+    The module's example shows it before and after a health check.
     """
     row = _record_due(record, on, policy, NATIONAL_CLASSES)
     return None if row is None else row["health_check_due"]
