@@ -19,29 +19,7 @@ from smi_care.registry.csv_pieces import plain_pieces
 from smi_care.registry.raw import RawFile, plain_text, whole
 from smi_care.registry.sources import read_csv_file
 from smi_care.synth.dirty import write_dirty
-
-HEADER = ("patient_id", "visit_date", "form")
-CELL = st.sampled_from(["", "P1", "2025-01-02", "1", " 2 ", "\t3", "中文", "a\rb", " "])
-
-
-@st.composite
-def lines(draw: st.DrawFn) -> list[str]:
-    out = []
-    for _ in range(draw(st.integers(1, 12))):
-        kind = draw(st.sampled_from(["row", "row", "row", "short", "wide", "blank", "commas", "spaces"]))
-        if kind == "row":
-            out.append(",".join(draw(st.lists(CELL, min_size=3, max_size=3))))
-        elif kind == "short":
-            out.append(",".join(draw(st.lists(CELL, min_size=1, max_size=2))))
-        elif kind == "wide":
-            out.append(",".join(draw(st.lists(CELL, min_size=4, max_size=5))))
-        elif kind == "blank":
-            out.append("")
-        elif kind == "commas":
-            out.append(",,")
-        else:
-            out.append("  ")
-    return out
+from tests.csv_lines import HEADER, csv_lines
 
 
 def _same(a: RawFile, b: RawFile) -> None:
@@ -52,8 +30,8 @@ def _same(a: RawFile, b: RawFile) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(lines(), st.sampled_from(["\n", "\r\n"]), st.booleans(), st.booleans(), st.integers(1, 40),
-       st.sampled_from([None, frozenset({"patient_id", "form"})]))
+@given(csv_lines(max_lines=12, wide=True), st.sampled_from(["\n", "\r\n"]), st.booleans(), st.booleans(),
+       st.integers(1, 40), st.sampled_from([None, frozenset({"patient_id", "form"})]))
 def test_pieces_equal_the_whole_file(tmp_path: Path, body: list[str], eol: str, final_eol: bool, bom: bool,
                                      block: int, columns: frozenset[str] | None) -> None:
     text = ",".join(HEADER) + eol + eol.join(body) + (eol if final_eol else "")

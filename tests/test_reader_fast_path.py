@@ -10,27 +10,7 @@ from hypothesis import strategies as st
 
 from smi_care.registry.csv_text import read_csv_text, read_plain_bytes
 from smi_care.registry.raw import plain_text
-
-HEADER = ("patient_id", "visit_date", "form")
-CELL = st.sampled_from(["", "P1", "2025-01-02", "1", " 2 ", "\t3", "中文", "a\rb", " "])
-
-
-@st.composite
-def lines(draw: st.DrawFn) -> list[str]:
-    out = []
-    for _ in range(draw(st.integers(1, 8))):
-        kind = draw(st.sampled_from(["row", "row", "short", "blank", "commas", "spaces"]))
-        if kind == "row":
-            out.append(",".join(draw(st.lists(CELL, min_size=3, max_size=3))))
-        elif kind == "short":
-            out.append(",".join(draw(st.lists(CELL, min_size=1, max_size=2))))
-        elif kind == "blank":
-            out.append("")
-        elif kind == "commas":
-            out.append(",,")
-        else:
-            out.append("  ")
-    return out
+from tests.csv_lines import HEADER, csv_lines
 
 
 def _general(text: str) -> pl.DataFrame:
@@ -40,7 +20,7 @@ def _general(text: str) -> pl.DataFrame:
 
 
 @settings(max_examples=120, deadline=None)
-@given(lines(), st.sampled_from(["\n", "\r\n"]), st.booleans(), st.booleans())
+@given(csv_lines(), st.sampled_from(["\n", "\r\n"]), st.booleans(), st.booleans())
 def test_fast_path_equals_general_path(body: list[str], eol: str, final_eol: bool, bom: bool) -> None:
     text = ",".join(HEADER) + eol + eol.join(body) + (eol if final_eol else "")
     raw = ("\ufeff" if bom else "").encode() + text.encode("utf-8")
