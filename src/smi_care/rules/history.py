@@ -71,15 +71,8 @@ def one_patient(patients: pl.DataFrame, *tables: pl.DataFrame) -> bool:
     if patients.height != 1:
         return False
     pid = patients.get_column("patient_id")[0]
-    return pid is not None and all(_all_equal(t.get_column("patient_id"), pid) for t in tables)
-
-
-def _all_equal(ids: pl.Series, pid: str) -> bool:
-    """Every value of ``ids`` is ``pid`` (nulls are not): read in Python when the column is short
-    (:data:`SHORT`; a comparison of polars Series is a query of its own)."""
-    if len(ids) <= SHORT:
-        return all(v == pid for v in ids.to_list())
-    return ids.null_count() == 0 and bool((ids == pid).all())
+    ids = [t.get_column("patient_id") for t in tables]
+    return pid is not None and all(i.null_count() == 0 and bool((i == pid).all()) for i in ids)
 
 
 def per_patient(frame: Frame, one: bool, *aggs: pl.Expr, maintain_order: bool = False) -> Frame:
