@@ -213,23 +213,29 @@ def fact_columns(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.Dat
                     fu, _event_facts(evs, period, one), admitted_at(evs, end, one=one),
                     lost_at(f, status.consecutive_failures_lost, one=one).select("patient_id", "lost"),
                     last_completed_at(f, one=one).select("patient_id", "last_done_hospitalisation"),
-                    lockup_at(f, one=one))
+                    lockup_at(f, one=one)).with_columns(_anchor_expr(period))
     last_q = f.join(fu.select("_last_i").drop_nulls(), left_on="_i", right_on="_last_i", how="semi").select(
         *_CLASS_INPUTS, "classification")
     done_q = (f.filter(pl.col("_completed") & (pl.col("visit_date") >= period.start))
               .select("patient_id", "visit_date", "_i"))
     base, last_rows, done = pl.collect_all([base_q, last_q, done_q], engine=ENGINE, optimizations=optimizations(one))
-    last = (with_rule_class(last_rows, classes, "last_class")
+    last = (with_rule_class(last_rows, classes, "last_class").lazy()
             .select("patient_id", last_date="visit_date", last_adherence="adherence",
                     last_hospitalisation="hospitalisation", last_class=pl.col("last_class")))
-    anchors = base.select("patient_id", _anchor=pl.max_horizontal(pl.lit(period.start), "registration_start"))
+    anchors = pl.DataFrame([base.get_column("patient_id"), base.get_column("_anchor")])  # columns, not a query
     gaps = gaps_frame(done, anchors, period.end, standard.gap_months, one=one)
     required = _required(base.get_column("registration_start"), period, standard.per_year)
-    out = attach(base.lazy(), last.lazy(), one, gaps)
+    out = attach(base.lazy(), last, one, gaps)
     out = out.with_columns(*_fact_exprs(period)).with_columns(required_followups=pl.lit(required))
     out = out.with_columns(_standard_expr(standard))
     extra = ["_last_row", *(["completed_dates"] if with_dates else [])]
     return out.select(*FACTS, *extra).collect(engine=ENGINE, optimizations=optimizations(one))
+
+
+@functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
+def _anchor_expr(period: Period) -> pl.Expr:
+    """Where the chain of the gaps starts: the later of the period's start and the registration start."""
+    return pl.max_horizontal(pl.lit(period.start), "registration_start").alias("_anchor")
 
 
 @functools.lru_cache(maxsize=EXPRESSIONS_CACHED)

@@ -345,14 +345,21 @@ def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
                           covered_expr(events.get_column("other_area"), covers), one=one)
     p = patient_history(patients, followups, reg.select("patient_id", _registered="registered"), on, status, classes,
                      one)
-    pl_ = p.lazy().with_columns(_high=x.high)
+    p = p.with_columns(_high=x.high)  # one small step, read below by several parts as a column
+    pl_ = p.lazy()
     ev = events.lazy().filter(on_or_before("date", on)).sort(["patient_id", "date", "row"]).with_row_index("_e")
-    if one:  # the patient's class and risk on every event of theirs
+    if one:  # the patient's class, risk and alert on every event of theirs
         ev = ev.with_columns(_cls=pl.lit(p.item(0, "_cls"), dtype=pl.Int8),
-                             _risk=pl.lit(p.item(0, "_risk"), dtype=pl.Int8)).with_columns(_high=x.high)
+                             _risk=pl.lit(p.item(0, "_risk"), dtype=pl.Int8),
+                             _high=pl.lit(p.item(0, "_high"), dtype=pl.Boolean))
     else:
         ev = ev.join(pl_.select("patient_id", "_cls", "_risk", "_high"), on="patient_id", how="inner",
                      maintain_order="left")
+    # the events and the follow-up columns are read by two parts each: collected once, together,
+    # so the items' query plans and runs each of them once (not once per part)
+    ev_rows, active_rows = pl.collect_all([ev, due_columns(p, ev, events, on, schedule, one).filter(x.active)],
+                                          engine=ENGINE, optimizations=optimizations(one))
+    ev, active = ev_rows.lazy(), active_rows.lazy()
     parts: list[pl.LazyFrame] = []
 
     # alerts: a high-risk patient who left, went missing or is lost (§5); an emergency without its record
@@ -374,7 +381,6 @@ def worklist_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.D
                  .filter(x.late_report).select(*x.late_report_items))
 
     # follow-up and health check: registered, not lost, consented (due_dates.next_due, health_check_due)
-    active = due_columns(p, ev, events, on, schedule, one).filter(x.active)
     parts.append(active.filter(x.due_soon).select(*x.due_items))
     parts.append(active.filter(x.check_soon).select(*x.check_items))
 
