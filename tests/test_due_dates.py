@@ -15,9 +15,12 @@ from hypothesis import strategies as st
 from smi_care.domain import Classification, Consent, EventKind
 from smi_care.domain.records import PatientRecord
 from smi_care.indicators.due_dates import DUE_COLUMNS, due_frame, health_check_due, next_due
+from smi_care.indicators.worklist_table import patient_history
 from smi_care.rules.classification import ClassificationPolicy
+from smi_care.rules.history import one_patient
 from smi_care.rules.record_tables import record_tables
 from smi_care.rules.schedule import DueReason, NextDue, SchedulePolicy
+from smi_care.rules.status import NATIONAL as NATIONAL_STATUS
 from smi_care.testing import patient_records
 from tests.helpers import D, event, miss, patient, record, visit
 from tests.oracle import worklist as oracle
@@ -100,3 +103,19 @@ def test_health_check_due_boundaries() -> None:
     assert health_check_due(refused, D(2025, 4, 1)) is None and next_due(refused, D(2025, 4, 1)) is None
     t = record_tables([refused])
     assert due_frame(t.patients, t.followups, t.events, D(2025, 4, 1)).height == 0
+
+
+@given(record_and_day())
+def test_the_history_without_a_status_policy_only_leaves_the_lost_columns_empty(case: tuple[PatientRecord,
+                                                                                           dt.date]) -> None:
+    """``patient_history(status=None)`` (what ``due_frame`` asks, never reading who is lost) is
+    the full history with the lost attempt left out: every other column equal."""
+    rec, day = case
+    t = record_tables([rec])
+    one = one_patient(t.patients, t.followups, t.events)
+    full = patient_history(t.patients, t.followups, None, day, NATIONAL_STATUS, ClassificationPolicy(), one)
+    short = patient_history(t.patients, t.followups, None, day, None, ClassificationPolicy(), one)
+    lost = ["_lost_date", "_lost_reason"]
+    assert short.schema == full.schema
+    assert short.drop(lost).equals(full.drop(lost))
+    assert short.select(lost).null_count().row(0) == (short.height, short.height)

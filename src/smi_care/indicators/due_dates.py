@@ -48,11 +48,10 @@ from smi_care.domain.records import PatientRecord
 from smi_care.indicators.worklist_table import due_columns, patient_history
 from smi_care.rules.classification import NATIONAL as NATIONAL_CLASSES
 from smi_care.rules.classification import ClassificationPolicy
-from smi_care.rules.history import ENGINE, one_patient, optimizations
+from smi_care.rules.history import ENGINE, on_or_before, one_patient, optimizations
 from smi_care.rules.record_tables import record_tables
 from smi_care.rules.schedule import NATIONAL as NATIONAL_SCHEDULE
 from smi_care.rules.schedule import DueReason, NextDue, SchedulePolicy
-from smi_care.rules.status import NATIONAL as NATIONAL_STATUS
 
 #: The columns of :func:`due_frame`, in order.
 DUE_COLUMNS = ("patient_id", "next_due", "reason", "last_class", "last_risk", "health_check_due")
@@ -86,8 +85,8 @@ def due_frame(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFr
     (True, True)
     """
     one = one_patient(patients, followups, events)
-    p = patient_history(patients, followups, None, on, NATIONAL_STATUS, classes, one)
-    ev = events.lazy().filter(pl.col("date") <= on)
+    p = patient_history(patients, followups, None, on, None, classes, one)
+    ev = events.lazy().filter(on_or_before("date", on))
     return (due_columns(p, ev, events, on, schedule, one)
             .select("patient_id", next_due="_due", reason="_reason", last_class="_cls", last_risk="_risk",
                     health_check_due="_check_due")

@@ -192,9 +192,10 @@ def _frame_exprs(on: dt.date, within: int, policy: WorklistPolicy, first_followu
 
 
 def patient_history(patients: pl.DataFrame, followups: pl.DataFrame, reg: pl.LazyFrame | None, on: dt.date,
-                 status: StatusPolicy, classes: ClassificationPolicy, one: bool) -> pl.DataFrame:
+                 status: StatusPolicy | None, classes: ClassificationPolicy, one: bool) -> pl.DataFrame:
     """For each patient: the last completed follow-up on or before ``on`` (date, effective
-    class, risk), the last attempt (date, completed), the attempt that made them lost and
+    class, risk), the last attempt (date, completed), the attempt that made them lost under
+    ``status`` (null without it: a caller that never reads it is spared its query) and
     ``_registered`` on ``on`` (``reg``; null without it). Two queries: the history, then the class of the last
     completed follow-ups without a recorded one (``one``: the tables hold one patient's rows,
     :func:`~smi_care.rules.history.one_patient`: no group-by, join or window)."""
@@ -204,8 +205,12 @@ def patient_history(patients: pl.DataFrame, followups: pl.DataFrame, reg: pl.Laz
     last_done_aggs, attempt_aggs = _history_exprs()
     done_q = per_patient(f.filter(pl.col("_completed")), one, *last_done_aggs)
     last_attempt = per_patient(f, one, *attempt_aggs)
-    lost = lost_attempt_at(f, status.consecutive_failures_lost, one=one).select(
-        "patient_id", _lost_date="lost_date", _lost_reason="lost_reason")
+    if status is None:
+        lost = patients.lazy().select("patient_id", _lost_date=pl.lit(None, dtype=pl.Date),
+                                      _lost_reason=pl.lit(None, dtype=followups.schema["loss_reason"]))
+    else:
+        lost = lost_attempt_at(f, status.consecutive_failures_lost, one=one).select(
+            "patient_id", _lost_date="lost_date", _lost_reason="lost_reason")
     base_q = patients.lazy().select("patient_id", "registered_on", "diagnosis_date", "consent_date",
                                     _consented=pl.col("consent") == 1)
     if reg is None:
