@@ -37,3 +37,21 @@ def test_each_change_carries_both_reports_figures_and_their_difference() -> None
             assert c.points == c.value_to - c.value_from
             seen += 1
     assert seen > 0 and any(c.value_to is not None for c in ex.changes)
+
+
+def test_the_json_of_an_explanation_word_for_word() -> None:
+    """The data `smi-care explain --json` writes: the periods, the breakdown, each change with both
+    figures and its entries in both languages; the patients only when asked."""
+    ex = explain(tables_of(MOVED), Q2, Q3, AreaLevel.TOWNSHIP)
+    data = to_json_data(ex)
+    assert {k: v for k, v in data.items() if k != "changes"} == {
+        "from": "2025-04-01..2025-06-30", "to": "2025-07-01..2025-09-30", "by": "township"}
+    moved_in = [{"part": part, "reason": "moved:in", "en": "moved in from another area", "zh": "由其他地区迁入本地区",
+                 "change": 1, "patients": ["P1"]} for part in ("denominator", "numerator")]
+    assert next(c for c in data["changes"] if (c["indicator"], c["group"]) == ("management_rate", "110105002")) == {
+        "indicator": "management_rate", "zh": "在册患者管理率", "unit": "%", "group": "110105002", "area": "110105002",
+        "from": {"numerator": 0, "denominator": 0, "value": None},
+        "to": {"numerator": 1, "denominator": 1, "value": 100.0}, "points": None, "entries": moved_in}
+    hidden = to_json_data(ex, patients=False)
+    assert all("patients" not in e for c in hidden["changes"] for e in c["entries"])
+    assert [len(c["entries"]) for c in hidden["changes"]] == [len(c["entries"]) for c in data["changes"]]
