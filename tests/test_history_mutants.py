@@ -23,3 +23,14 @@ def test_lazy_tables_give_the_eager_answer() -> None:
         assert got.to_dicts() == eager.to_dicts()
     moved = eager.filter(pl.col("patient_id") == "P3").row(0, named=True)
     assert (moved["registered"], moved["area"]) == (True, "110105001003")
+
+
+def test_a_long_column_is_mapped_as_a_short_one() -> None:
+    """Above SHORT values map_unique maps in polars, below in Python: the same answer."""
+    from smi_care.rules.history import SHORT, map_unique
+
+    values = [n % 7 if n % 5 else None for n in range(SHORT * 2)]
+    long = map_unique(pl.Series("n", values), lambda n: n * 10, pl.Int64)
+    assert long.to_list() == [None if v is None else v * 10 for v in values]
+    assert long.dtype == pl.Int64 and long.name == "n"
+    assert map_unique(pl.Series("n", values[:SHORT]), lambda n: n * 10, pl.Int64).to_list() == long.to_list()[:SHORT]
