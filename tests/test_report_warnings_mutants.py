@@ -39,3 +39,18 @@ def test_targets_set_for_two_kinds_are_named_in_the_kinds_order() -> None:
     rep = report(Registry.of([record(visit(D(2025, 8, 1)))]), Q3, targets=targets)
     assert rep.warnings == ("targets not judged on this quarter (2025-07-01..2025-09-30): they are set for a year "
                             "or month — management_rate 80.5 (plan A, 2020)",)
+
+
+def test_the_area_a_registry_s_total_is_about() -> None:
+    """registry_area: the smallest area holding every area of the population file (it decides which
+    local target judges the total)."""
+    from smi_care.domain import AreaCode, PopulationEntry
+    from smi_care.indicators.evaluate import registry_area
+
+    def pop(*codes: str) -> list[PopulationEntry]:
+        return [PopulationEntry(AreaCode(c), 2025, 10) for c in codes]
+
+    assert registry_area(pop("360102001", "360102004")) == AreaCode("360102")
+    assert registry_area(pop("360102001")) == AreaCode("360102001")
+    assert registry_area(pop("360102001", "360103002")) == AreaCode("360100")  # two counties: their city
+    assert registry_area([]) is None
