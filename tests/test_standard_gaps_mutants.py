@@ -21,6 +21,8 @@ REGISTRY = Registry.of([
     record(*(visit(D(2025, m, 10), "A") for m in range(1, 13)), p=patient("A")),  # every month: no gap
     record(visit(D(2025, 11, 20), "B"), p=patient("B")),                           # ten months without one
     record(p=patient("C")),                                                        # no follow-up at all
+    # registered seven weeks before D, no follow-up yet: no gap of more than 3 months so far
+    record(p=patient("D", diagnosis_date=D(2025, 10, 20), registered_on=D(2025, 11, 10), consent_date=D(2025, 11, 10))),
 ])
 
 
@@ -32,4 +34,4 @@ def test_each_patient_s_gaps_are_that_patient_s_own() -> None:
     expected = {rec.patient_id: patient_facts(rec, Y2025, REGISTRY.covers, NO_GAP_OVER_3_MONTHS, STATUS,
                                               CLASSES).row()["gaps_within_limit"] for rec in REGISTRY}
     assert got == expected
-    assert got["A"] is True and got["B"] is False
+    assert (got["A"], got["B"], got["C"], got["D"]) == (True, False, False, True)
