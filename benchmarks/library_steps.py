@@ -69,10 +69,23 @@ def step_columns(step: str) -> Any:
     return None
 
 
-def read(folder: Path, columns: Any = None) -> tuple[Any, int, int]:
+def step_compact(step: str) -> bool:
+    """Whether a step reads compact tables (text columns as ``Categorical``,
+    ``read_tables(..., compact=True)``): the report's steps, which only count, when this
+    smi_care has that option."""
+    import inspect
+
+    return (step.startswith("report") and HAS_TABLES
+            and "compact" in inspect.signature(registry.read_tables).parameters)
+
+
+def read(folder: Path, columns: Any = None, compact: bool = False) -> tuple[Any, int, int]:
     """Read and validate a registry folder: (what the report takes, rows accepted, problems).
-    ``columns`` (``{file: columns}``): read and validate only those (a report's projection)."""
-    if columns is not None:
+    ``columns`` (``{file: columns}``): read and validate only those (a report's projection);
+    ``compact``: the tables' text as ``Categorical`` (:func:`step_compact`)."""
+    if compact:
+        load = registry.read_tables(folder, columns=columns, compact=True)
+    elif columns is not None:
         load = registry.read_tables(folder, columns=columns)
     else:
         load = registry.read_tables(folder) if HAS_TABLES else registry.read_registry(folder)

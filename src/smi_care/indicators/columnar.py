@@ -35,7 +35,8 @@ from smi_care.indicators.partial import (
 from smi_care.indicators.periods import Period
 from smi_care.rules.status import Covers
 
-__all__ = ["CHUNK_PATIENTS", "Tables", "count", "counted_partials", "evaluate_tables", "group_keys", "population_entries"]
+__all__ = ["CHUNK_PATIENTS", "Tables", "count", "counted_partials", "evaluate_tables", "group_keys", "plain_columns",
+           "population_entries"]
 
 
 @runtime_checkable
@@ -117,14 +118,19 @@ def counted_partials(patients: pl.DataFrame, followups: pl.DataFrame, events: pl
     exactly one chunk; ``covers`` is the whole registry's, so a transfer to another area of the
     registry is judged as in one pass): each chunk's facts are counted and let go before the
     next, and the counts added. A patient's facts read only that patient's rows, so the sums
-    are the counts of one facts table of all patients."""
+    are the counts of one facts table of all patients.
+
+    Compact tables (text as ``Categorical``: ``read_tables(..., compact=True)``) are cut by the
+    same codes and each chunk is turned back to plain text (:func:`plain_columns`) only when its
+    facts are made, so the text of the whole registry is never held; the counts are the same."""
     chunks = -(-patients.height // max(chunk_patients, 1))
     visits = followups.get_column("visit_date")
     seen = int(((visits >= period.start) & (visits <= period.end)).sum())
     sources = frozenset({source_of(patients.get_column("patient_id").to_list(),
                                    patients.get_column("area_code").to_list())})
     if chunks <= 1:
-        parts: Iterable[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]] = [(patients, followups, events)]
+        parts: Iterable[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]] = [
+            (plain_columns(patients), plain_columns(followups), plain_columns(events))]
     else:
         parts = _chunks(patients, followups, events, chunks)
     totals: list[dict[tuple[str, str], tuple[int, int]]] = [{} for _ in bys]
@@ -146,12 +152,31 @@ def _chunks(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFram
     """The tables cut into ``chunks`` by a hash of ``patient_id``, one chunk at a time (rows in
     their order within each chunk)."""
 
+    # the same patient must get the same key in the three tables: plain text is hashed as text;
+    # when any table is compact, every table's ids as Categorical (one process-wide set of codes)
+    ids = pl.col("patient_id")
+    if any(f.schema["patient_id"] == pl.Categorical for f in (patients, followups, events)):
+        ids = ids.cast(pl.Categorical)
+
     def key(frame: pl.DataFrame) -> pl.Series:
-        return frame.select(pl.col("patient_id").hash(seed=19) % chunks).to_series()
+        return frame.select(ids.hash(seed=19) % chunks).to_series()
 
     keys = (key(patients), key(followups), key(events))
     for i in range(chunks):
-        yield patients.filter(keys[0] == i), followups.filter(keys[1] == i), events.filter(keys[2] == i)
+        yield (plain_columns(patients.filter(keys[0] == i)), plain_columns(followups.filter(keys[1] == i)),
+               plain_columns(events.filter(keys[2] == i)))
+
+
+def plain_columns(df: pl.DataFrame) -> pl.DataFrame:
+    """``df`` with every ``Categorical`` column as plain ``String`` (other columns unchanged): the
+    text the facts are made from, from a compact table (:mod:`smi_care.registry.compact`).
+
+    >>> df = pl.DataFrame({"patient_id": ["P1"], "n": [1]}).with_columns(pl.col("patient_id").cast(pl.Categorical))
+    >>> plain_columns(df).schema["patient_id"]
+    String
+    """
+    cats = [name for name, dtype in df.schema.items() if dtype == pl.Categorical]
+    return df.with_columns(pl.col(cats).cast(pl.String)) if cats else df
 
 
 @checked_with(skip=("tables",), advice=TEXT_FORMS)

@@ -21,6 +21,7 @@ from smi_care.registry.columns import (
     described,
 )
 from smi_care.registry.frames import read_frame, read_parquet_file, read_xlsx_sheets
+from smi_care.registry.parquet_pieces import parquet_pieces
 from smi_care.registry.problems import Problem
 from smi_care.registry.raw import RawFile, plain_text, whole
 from smi_care.registry.row_parsers import Collector, Row
@@ -67,7 +68,8 @@ def read_sources(folder: Path, encoding: str | None, wanted: Mapping[str, frozen
         if csv_path.is_file():
             found[file] = read_csv_file(csv_path, file, encoding, compact=file == FOLLOWUPS, columns=wanted[file])
         elif pq_path.is_file():
-            found[file] = read_parquet_file(pq_path, file, wanted[file])
+            read = parquet_pieces if file == FOLLOWUPS else read_parquet_file  # follow-ups: slice by slice
+            found[file] = read(pq_path, file, wanted[file])
         elif sheets is not None and table in sheets:
             found[file] = read_frame(sheet_name(table), sheets[table], "xlsx", wanted[file])
     known = OTHER_FILES | set(TABLE_FILES.values()) | {f"{t}.parquet" for t in TABLE_FILES} | SUPPORT_FILE_NAMES

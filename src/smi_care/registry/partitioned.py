@@ -114,7 +114,7 @@ ReadTables = Callable[..., "TableLoad"]
 
 
 def read_partitioned(folder: str | Path, read: ReadTables, *, strict: bool = False, encoding: str | None = None,
-                     columns: Mapping[str, Iterable[str]] | None = None) -> TableLoad:
+                     columns: Mapping[str, Iterable[str]] | None = None, compact: bool = False) -> TableLoad:
     """Read every partition of ``folder`` with ``read`` (``read_tables``) and put them together:
     the tables concatenated (each partition's ``row`` numbers shifted past the previous ones', so
     file order is kept and rows stay distinct), the counts added up per file, each problem named
@@ -122,7 +122,7 @@ def read_partitioned(folder: str | Path, read: ReadTables, *, strict: bool = Fal
     parts = partition_folders(folder)
     if not parts:
         raise ValueError(f"{Path(folder)} has no partition folder (county= and six digits)")
-    loads = [read(part, strict=strict, encoding=encoding, columns=columns) for part in parts]
+    loads = [read(part, strict=strict, encoding=encoding, columns=columns, compact=compact) for part in parts]
     return combine(loads, [p.name for p in parts])
 
 

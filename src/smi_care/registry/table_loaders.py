@@ -33,6 +33,7 @@ from smi_care.registry.columns import (
     REQUIRED,
     described,
 )
+from smi_care.registry.compact import compact_columns
 from smi_care.registry.file_state import FileState, collector, final_table, row_of, unknown_patients
 from smi_care.registry.frames import as_text
 from smi_care.registry.problems import Problem
@@ -137,15 +138,23 @@ def _resident_id_columns(typed: pl.DataFrame) -> list[pl.Series]:
 
 
 def load_followups(f: FileState, patients: pl.DataFrame, all_ids: pl.Series, edition: FormEdition,
-               out: list[Problem]) -> pl.DataFrame:
+               out: list[Problem], compact: bool = False) -> pl.DataFrame:
+    """The accepted follow-ups, checked a chunk at a time; ``compact``: each chunk's text columns
+    kept as ``Categorical`` once checked (:mod:`smi_care.registry.compact`)."""
     specs = followup_specs(edition)
-    chunks = [_followup_chunk(f, plain_text(data), specs, patients, all_ids, edition) for data in f.chunks(_CHUNK)]
+    keep = compact_columns if compact else _same
+    chunks = [keep(_followup_chunk(f, plain_text(data), specs, patients, all_ids, edition))
+              for data in f.chunks(_CHUNK)]
     out.extend(f.problems)
     if not chunks:
         data = plain_text(f.data).with_columns(pl.lit("", dtype=pl.Utf8).alias(c) for c in FOLLOWUP_COLUMNS
                                                if c not in f.data.columns)
         return final_table(data, specs, f, empty=True)
     return pl.concat(chunks, how="vertical")
+
+
+def _same(df: pl.DataFrame) -> pl.DataFrame:
+    return df
 
 
 #: Follow-up rows validated at a time: the text of one chunk is plain ``Utf8`` only while it is
