@@ -46,11 +46,12 @@ def note_not_loaded(load: Any, folder: Path) -> None:
                          f"run 'smi-care validate {folder}' to list them\n")
 
 
-def load_tables(folder: Path, encoding: str | None = None, columns: Any = None) -> Any:
-    """The registry tables of a folder, with a note when rows were not loaded."""
+def load_tables(folder: Path, encoding: str | None = None, columns: Any = None, compact: bool = False) -> Any:
+    """The registry tables of a folder, with a note when rows were not loaded (``compact``: text
+    kept as codes, for a caller that only counts: ``read_tables(..., compact=True)``)."""
     from smi_care.registry.tables import read_tables
 
-    load = read_tables(folder, encoding=encoding, columns=columns)
+    load = read_tables(folder, encoding=encoding, columns=columns, compact=compact)
     note_not_loaded(load, folder)
     return load
 

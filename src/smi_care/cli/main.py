@@ -136,7 +136,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             note_not_loaded(done, args.registry)
             partials = list(done.partials)
         else:
-            load = _load_tables(args.registry, args.encoding, columns_needed(inds, bys, policy))
+            load = _load_tables(args.registry, args.encoding, columns_needed(inds, bys, policy), compact=True)
             start("evaluating")
             partials = evaluate_tables(load.tables, period, bys, inds, policy=policy, covers=_coverage(args.coverage))
         start("writing")
