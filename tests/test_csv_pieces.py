@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 
 from smi_care.registry import read_tables
 from smi_care.registry import sources as sources_module
+from smi_care.registry.cell_size import MAX_CELL
 from smi_care.registry.csv_pieces import plain_pieces
+from smi_care.registry.problems import RegistryReadError
 from smi_care.registry.raw import RawFile, plain_text, whole
 from smi_care.registry.sources import read_csv_file
 from smi_care.synth.dirty import write_dirty
@@ -105,3 +107,31 @@ def test_read_tables_in_pieces_equals_whole(tmp_path: Path, small_pieces: int, s
         assert getattr(pieced.tables, name).equals(getattr(one.tables, name)), name
     assert any(p.file == "followups.csv" and p.kind == "bad_row" for p in pieced.problems)
     assert pieced.tables.followups.schema["patient_id"] == pl.Utf8
+
+
+def _too_long_cell(path: Path, line: int) -> None:
+    """``path`` with its last cell on ``line`` made longer than the format takes."""
+    rows = path.read_text(encoding="utf-8").split("\n")
+    cells = rows[line - 1].split(",")
+    cells[-1] = "x" * (MAX_CELL + 10)
+    rows[line - 1] = ",".join(cells)
+    path.write_text("\n".join(rows), encoding="utf-8")
+
+
+@pytest.mark.parametrize("broken", [("followups.csv", "events.csv"), ("followups.csv",), ("events.csv",)])
+def test_the_first_refused_file_is_named_as_when_read_whole(tmp_path: Path, small_pieces: int,
+                                                            broken: tuple[str, ...],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The follow-ups are read in pieces only when their rows are typed, after events.csv; a
+    refusal of both still names followups.csv first, the format's order, as a whole read does."""
+    folder = _plain_folder(tmp_path / "reg", 2)
+    for name in broken:
+        _too_long_cell(folder / name, 40)
+    assert read_csv_file(folder / "followups.csv", "followups.csv", compact=True).pieces is not None
+    with pytest.raises(RegistryReadError) as pieced:
+        read_tables(folder)
+    monkeypatch.setattr(sources_module, "plain_pieces", lambda *a, **k: None)  # the file read whole
+    with pytest.raises(RegistryReadError) as one:
+        read_tables(folder)
+    assert pieced.value.problem == one.value.problem
+    assert (pieced.value.problem.file, pieced.value.problem.line) == (broken[0], 40)

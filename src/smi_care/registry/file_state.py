@@ -3,7 +3,7 @@ files, and the state of one file while its rows are checked."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from smi_care.registry.columns import (
 )
 from smi_care.registry.frames import read_frame, read_parquet_file, read_xlsx_sheets
 from smi_care.registry.parquet_pieces import parquet_pieces
-from smi_care.registry.problems import Problem
+from smi_care.registry.problems import Problem, RegistryReadError
 from smi_care.registry.raw import RawFile, plain_text, whole
 from smi_care.registry.row_parsers import Collector, Row
 from smi_care.registry.screen import DTYPES, Kind
@@ -65,13 +65,17 @@ def read_sources(folder: Path, encoding: str | None, wanted: Mapping[str, frozen
         sheets = read_xlsx_sheets(folder / WORKBOOK)
     for table, file in TABLE_FILES.items():
         csv_path, pq_path = folder / file, folder / f"{table}.parquet"
-        if csv_path.is_file():
-            found[file] = read_csv_file(csv_path, file, encoding, compact=file == FOLLOWUPS, columns=wanted[file])
-        elif pq_path.is_file():
-            read = parquet_pieces if file == FOLLOWUPS else read_parquet_file  # follow-ups: slice by slice
-            found[file] = read(pq_path, file, wanted[file])
-        elif sheets is not None and table in sheets:
-            found[file] = read_frame(sheet_name(table), sheets[table], "xlsx", wanted[file])
+        try:
+            if csv_path.is_file():
+                found[file] = read_csv_file(csv_path, file, encoding, compact=file == FOLLOWUPS, columns=wanted[file])
+            elif pq_path.is_file():
+                read = parquet_pieces if file == FOLLOWUPS else read_parquet_file  # follow-ups: slice by slice
+                found[file] = read(pq_path, file, wanted[file])
+            elif sheets is not None and table in sheets:
+                found[file] = read_frame(sheet_name(table), sheets[table], "xlsx", wanted[file])
+        except RegistryReadError:
+            refuse_pieces_first(found.values())
+            raise
     known = OTHER_FILES | set(TABLE_FILES.values()) | {f"{t}.parquet" for t in TABLE_FILES} | SUPPORT_FILE_NAMES
     for path in sorted(folder.iterdir()):
         if path.is_file() and not path.name.startswith(".") and path.name not in known:
@@ -84,6 +88,16 @@ def read_sources(folder: Path, encoding: str | None, wanted: Mapping[str, frozen
                 notices.append(Problem(WORKBOOK, 0, name, "", f"sheet {name!r} is not a table of the registry "
                                        "format and was not read", "unknown_file", rejected=False))
     return found, notices
+
+
+def refuse_pieces_first(earlier: Iterable[RawFile]) -> None:
+    """Before a file's refusal is raised: the refusal of an earlier file read in pieces, if it has
+    one. Such a file's pieces are only read when its rows are typed, after the later files; the
+    error a caller sees first must not depend on that (the format's file order, as when every
+    file is read whole). Only on the way to an error: the pieces are read and let go."""
+    for raw in earlier:
+        for _ in raw.pieces or ():
+            pass
 
 
 @attrs.define
