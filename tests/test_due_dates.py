@@ -119,3 +119,40 @@ def test_the_history_without_a_status_policy_only_leaves_the_lost_columns_empty(
     assert short.schema == full.schema
     assert short.drop(lost).equals(full.drop(lost))
     assert short.select(lost).null_count().row(0) == (short.height, short.height)
+
+
+def test_the_class_policy_reaches_one_record_s_dates() -> None:
+    """A completed follow-up at risk 2 without a recorded class: the national §4 rule and a
+    stricter policy (risk 2 already unstable) class it differently, and the record call follows
+    the policy it is given (both classes are seen again within two weeks: the same date)."""
+    rec = record(visit(D(2025, 3, 3), risk_level=2))
+    strict = ClassificationPolicy(unstable_risk_min=2)
+    national = next_due(rec, D(2025, 3, 3))
+    stricter = next_due(rec, D(2025, 3, 3), classes=strict)
+    assert national == oracle.next_due(rec, D(2025, 3, 3))
+    assert stricter == oracle.next_due(rec, D(2025, 3, 3), classes=strict)
+    assert national is not None and stricter is not None
+    assert stricter.last_class is Classification.UNSTABLE
+    assert national.last_class is Classification.BASICALLY_STABLE
+
+
+def test_one_patient_s_row_among_other_patients_rows() -> None:
+    """One patient's row, the follow-ups and events tables also holding another patient's rows
+    (a discharge two days before the day): the first patient's dates, untouched by the other's
+    rows — the one-patient shortcut only when every table holds that patient alone."""
+    p1 = record(visit(D(2025, 3, 3)), p=patient("P1"))
+    p2 = record(visit(D(2025, 3, 20), "P2", risk_level=3), event(D(2025, 3, 28), EventKind.DISCHARGE, "P2"),
+                p=patient("P2"))
+    both = record_tables([p1, p2])
+    only = record_tables([p1])
+    day = D(2025, 3, 30)
+    want = due_frame(only.patients, only.followups, only.events, day)
+    for followups, events in ((both.followups, only.events), (only.followups, both.events),
+                              (both.followups, both.events)):
+        assert due_frame(only.patients, followups, events, day).equals(want)
+    assert want.row(0, named=True)["next_due"] == oracle.next_due(p1, day).date  # type: ignore[union-attr]
+    bare = record(p=patient("P2"))  # two patients, one follow-up row in all: not one patient's tables
+    t = record_tables([bare, p1])  # P2 first: a shortcut taken wrongly would pair rows by position
+    got = {r["patient_id"]: r["next_due"] for r in due_frame(t.patients, t.followups, t.events, day).iter_rows(
+        named=True)}
+    assert got == {"P1": oracle.next_due(p1, day).date, "P2": oracle.next_due(bare, day).date}  # type: ignore[union-attr]
