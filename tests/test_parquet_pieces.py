@@ -16,8 +16,10 @@ import smi_care.registry.file_state as file_state
 from smi_care.domain.identity import AreaLevel
 from smi_care.indicators.columns_needed import columns_needed
 from smi_care.registry import read_tables, write_tables
+from smi_care.registry.cell_size import MAX_CELL
 from smi_care.registry.frames import read_parquet_file
 from smi_care.registry.parquet_pieces import parquet_pieces
+from smi_care.registry.problems import RegistryReadError
 from smi_care.synth.dirty import write_dirty
 
 TABLES = ("patients", "followups", "events", "population")
@@ -83,3 +85,19 @@ def test_the_reader_reads_followups_in_slices(tmp_path: Path) -> None:
         ("patients.csv", "followups.csv", "events.csv", "population.csv")))[0]["followups.csv"]
     assert raw.pieces is not None and raw.data.height == 0
     assert sum(p.data.height for p in raw.pieces) > 0
+
+
+@pytest.mark.parametrize("rows", [3, 4, 100])
+def test_a_refused_cell_is_named_at_its_line_in_the_file(tmp_path: Path, rows: int) -> None:
+    """A cell over the format's limit in a later slice is named at its line in the file (row
+    position + 2), as the whole table names it, not at its line within the slice."""
+    path = tmp_path / "followups.parquet"
+    doctor = ["Li"] * 10
+    doctor[7] = "x" * (MAX_CELL + 1)
+    pl.DataFrame({"patient_id": [f"P{i}" for i in range(10)], "visit_date": ["2025-01-01"] * 10,
+                  "doctor": doctor}).write_parquet(path)
+    raw = parquet_pieces(path, "followups.parquet", rows=rows)
+    with pytest.raises(RegistryReadError) as refused:
+        for _ in raw.pieces or ():
+            pass
+    assert (refused.value.problem.line, refused.value.problem.column) == (9, "doctor")

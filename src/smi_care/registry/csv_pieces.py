@@ -33,7 +33,6 @@ import attrs
 import polars as pl
 
 from smi_care.registry.csv_text import BOM, SAMPLE_BYTES, plain_frame, read_csv_text, utf8_sample
-from smi_care.registry.problems import RegistryReadError
 from smi_care.registry.raw import RawFile, check_header, finish_file, reading
 
 #: The bytes of a file read and parsed at a time (about 200,000 follow-up lines).
@@ -70,12 +69,8 @@ class PlainPieces:
         line, row = 2, 0
         for piece in _cut(self.path, self.start, self.block):
             lines = piece.count(b"\n") + (0 if piece.endswith(b"\n") else 1)
-            try:
-                with reading(self.file):
-                    raw = self._piece(piece, lines)
-            except RegistryReadError as exc:  # a refusal at its line in the file, not in the piece
-                shift = line - 2 if exc.problem.line >= 2 else 0  # a line of the piece's rows, not its header
-                raise RegistryReadError(attrs.evolve(exc.problem, line=exc.problem.line + shift)) from None
+            with reading(self.file, line - 2):
+                raw = self._piece(piece, lines)
             data = raw.data.with_columns(row=pl.col("row") + row, line=pl.col("line") + (line - 2))
             problems = tuple(attrs.evolve(p, line=p.line + line - 2) for p in raw.problems)
             yield RawFile(self.file, raw.header, data, problems, raw.unreadable, self.encoding)

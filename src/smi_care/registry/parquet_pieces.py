@@ -50,7 +50,7 @@ class ParquetPieces:
     def __iter__(self) -> Iterator[RawFile]:
         row = 0
         for start in range(0, self.height, self.rows):
-            with reading(self.file):
+            with reading(self.file, start):
                 raw = self._slice(start)
             data = raw.data.with_columns(row=pl.col("row") + row, line=pl.col("line") + start)
             yield attrs.evolve(raw, data=data)

@@ -59,12 +59,18 @@ def plain_text(df: pl.DataFrame) -> pl.DataFrame:
 
 
 @contextlib.contextmanager
-def reading(file: str) -> Iterator[None]:
+def reading(file: str, lines_before: int = 0) -> Iterator[None]:
     """The error boundary of reading one file: whatever goes wrong inside becomes a
-    :class:`RegistryReadError` naming the file and the cause, never a traceback."""
+    :class:`RegistryReadError` naming the file and the cause, never a traceback. Reading a piece
+    of the file whose first row is ``lines_before`` lines after the file's first row: a refusal
+    of one of its rows is named at its line in the file, not in the piece."""
     try:
         yield
-    except (RegistryReadError, KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError, RecursionError):
+    except RegistryReadError as exc:
+        if lines_before and exc.problem.line >= 2:  # a row's line, not the header's or the file's (0)
+            raise RegistryReadError(attrs.evolve(exc.problem, line=exc.problem.line + lines_before)) from None
+        raise
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError, RecursionError):
         raise
     except BaseException as exc:  # the boundary: any failure of a file (even an engine's panic) is the file's
         cause = shown(" ".join(str(exc).split()) or type(exc).__name__)
