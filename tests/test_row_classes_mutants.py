@@ -9,7 +9,9 @@ survivors of its mutation run (docs/testing.md, "Score of the columnar engine").
   (社会功能未评估).
 - :func:`next_visit_dates` gives each class its own interval (BPHS2017 分类干预: 不稳定 2 周,
   基本稳定 2 周, 稳定 3 个月), null where the date or the class is null, on a date column that keeps
-  the input's name.
+  the input's name; the same whether the column has a few rows (read in Python) or more than
+  ``SHORT`` (the column path), and a class column of another length is refused (the sixth
+  session's re-run on today's sources, docs/testing.md).
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from smi_care.domain import Hospitalisation, Rating, Registry, SocialFunction, WorkRating
+from smi_care.domain import Classification, Hospitalisation, Rating, Registry, SocialFunction, WorkRating
 from smi_care.domain.records import PatientRecord
 from smi_care.indicators.row_classes import next_visit_dates, rule_classes
 from smi_care.rules.classification import ClassificationPolicy, classify
-from smi_care.rules.schedule import SchedulePolicy
+from smi_care.rules.history import SHORT
+from smi_care.rules.schedule import NATIONAL, SchedulePolicy, next_visit_date
 from tests.frames import frames_of
 from tests.helpers import D, patient, visit
 
@@ -93,3 +96,37 @@ def test_next_visit_dates_national_intervals() -> None:
 def test_next_visit_dates_of_nothing() -> None:
     got = next_visit_dates(pl.Series("d", [], dtype=pl.Date), pl.Series([], dtype=pl.Int8))
     assert (got.name, got.dtype, got.len()) == ("d", pl.Date, 0)
+
+
+@pytest.mark.parametrize("schedule", [SCHEDULE, NATIONAL])
+@pytest.mark.parametrize("n", [5, SHORT + 7])
+def test_next_visit_dates_of_few_and_of_many_rows_are_the_rule_s(schedule: SchedulePolicy, n: int) -> None:
+    """A few rows (one patient's, read in Python) and more than ``SHORT`` (the column path): each
+    row's date is the scalar rule's for its date and class, a date repeated under two classes
+    gets each class's, and a null date, a null class or a code of no class gives null."""
+    classes = {c.code: c for c in Classification}
+    days = [None if i % 11 == 10 else N30 + dt.timedelta(days=i // 3) for i in range(n)]
+    codes = [(1, 3, 2, None, 3, 1, 9)[i % 7] for i in range(n)]
+    expected = [None if d is None or c not in classes else next_visit_date(d, classes[c], schedule)
+                for d, c in zip(days, codes, strict=True)]
+    got = next_visit_dates(pl.Series("visit_date", days, dtype=pl.Date), pl.Series(codes, dtype=pl.Int8), schedule)
+    assert (got.name, got.dtype, got.to_list()) == ("visit_date", pl.Date, expected)
+    assert len({d for d in expected if d is not None}) > 1
+
+
+@pytest.mark.parametrize("n", [5, SHORT + 7])
+def test_next_visit_dates_refuse_columns_of_different_lengths(n: int) -> None:
+    """A class column shorter than the date column is refused, not cut to the shorter one
+    (which would pair the rows wrongly and drop the last dates without a word)."""
+    days = pl.Series("visit_date", [N30] * n, dtype=pl.Date)
+    with pytest.raises((ValueError, pl.exceptions.ShapeError)):
+        next_visit_dates(days, pl.Series([1] * (n - 1), dtype=pl.Int8))
+
+
+@pytest.mark.parametrize("n", [5, SHORT + 7])
+def test_next_visit_dates_without_a_known_class_are_null_dates(n: int) -> None:
+    """No row with a class the rule knows (null codes, a code of no class): every date null, in a
+    Date column that keeps the input's name, few rows or many."""
+    days = pl.Series("visit_date", [N30 + dt.timedelta(days=i) for i in range(n)], dtype=pl.Date)
+    got = next_visit_dates(days, pl.Series([(None, 9)[i % 2] for i in range(n)], dtype=pl.Int8))
+    assert (got.name, got.dtype, got.to_list()) == ("visit_date", pl.Date, [None] * n)
