@@ -58,3 +58,28 @@ def test_a_follow_up_that_found_the_patient_in_hospital_is_followed_after_the_po
                                  schedule=SchedulePolicy(after_discharge_days=days))
         [item] = [i for i in items if i.patient_id == "P1" and i.kind in FOLLOWUP_KINDS]
         assert (item.due, item.last_class) == (D(2025, 5, 20) + dt.timedelta(days=days), None)
+
+
+def test_the_history_has_one_schema_with_and_without_a_registration() -> None:
+    """``patient_history`` without a registration (what ``due_frame`` asks) leaves ``_registered``
+    null but typed as with one (Boolean), for one patient's tables and for several: callers that
+    concatenate or compare histories get one schema."""
+    import polars as pl
+
+    from smi_care.indicators.worklist_table import patient_history
+    from smi_care.rules.classification import ClassificationPolicy
+    from smi_care.rules.history import one_patient
+    from smi_care.rules.record_tables import record_tables
+
+    recs = [record(visit(D(2025, 5, 1), pid), p=patient(pid)) for pid in ("A", "B")]
+    for chosen in (recs[:1], recs):
+        t = record_tables(chosen)
+        one = one_patient(t.patients, t.followups, t.events)
+        assert one is (len(chosen) == 1)
+        reg = t.patients.lazy().select("patient_id", _registered=pl.lit(True))
+        given = patient_history(t.patients, t.followups, reg, ON, None, ClassificationPolicy(), one)
+        none = patient_history(t.patients, t.followups, None, ON, None, ClassificationPolicy(), one)
+        assert none.schema == given.schema
+        assert none.schema["_registered"] == pl.Boolean
+        assert none.get_column("_registered").null_count() == len(chosen)
+        assert given.drop("_registered").equals(none.drop("_registered"))
