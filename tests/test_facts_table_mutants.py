@@ -1,7 +1,9 @@
 """Mutants of :mod:`smi_care.indicators.facts_table` that the fast selection let survive in the
 sixth session's re-run (docs/testing.md, "Mutation testing"): :func:`registration`, the public
 call for who is registered on D, in which home area, since when (national-rules §5, §6; the
-status events of WS2018 登记管理), was reached by no test.
+status events of WS2018 登记管理), was reached by no test; and the one-patient shortcut
+(:func:`~smi_care.rules.history.one_patient`) must be decided on all three tables, the patients
+included.
 """
 
 from __future__ import annotations
