@@ -27,7 +27,7 @@ FOLDER = write_registry(generate(patients=24, seed=5), tempfile.mkdtemp())
 
 
 @pytest.mark.parametrize("compact", [False, True])
-@pytest.mark.parametrize("chunk", [1, 5, 24])
+@pytest.mark.parametrize("chunk", [1, 5, 12, 24])
 def test_each_chunk_holds_whole_patients_and_the_counts_are_one_pass_s(
         monkeypatch: pytest.MonkeyPatch, compact: bool, chunk: int) -> None:
     t = read_tables(FOLDER, compact=compact).tables
