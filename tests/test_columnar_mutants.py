@@ -11,6 +11,7 @@ the counts equal one pass's.
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from typing import Any
 
@@ -23,14 +24,19 @@ from smi_care.registry import read_tables, write_registry
 from smi_care.synth import generate
 
 WHOLE = 10**9
-FOLDER = write_registry(generate(patients=24, seed=5), tempfile.mkdtemp())
+
+
+@functools.cache
+def _folder() -> str:
+    """A synthetic county of 24 patients, written once for the tests of this file."""
+    return str(write_registry(generate(patients=24, seed=5), tempfile.mkdtemp()))
 
 
 @pytest.mark.parametrize("compact", [False, True])
 @pytest.mark.parametrize("chunk", [1, 5, 12, 24])
 def test_each_chunk_holds_whole_patients_and_the_counts_are_one_pass_s(
         monkeypatch: pytest.MonkeyPatch, compact: bool, chunk: int) -> None:
-    t = read_tables(FOLDER, compact=compact).tables
+    t = read_tables(_folder(), compact=compact).tables
     period = Period.parse("2025")
     one = evaluate_tables(t, period, [None], chunk_patients=WHOLE)
     seen: list[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]] = []
