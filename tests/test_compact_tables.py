@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import attrs
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -38,6 +39,7 @@ from smi_care.registry.registry_tables import RegistryTables
 from smi_care.registry.writer import write_partitioned
 from smi_care.synth import generate
 from smi_care.synth.dirty import write_dirty
+from smi_care.synth.province import ProvinceShape, write_province
 
 TABLES = ("patients", "followups", "events", "population")
 BYS = [None, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE, Dimension.AGE, Dimension.DISORDER]
@@ -98,6 +100,22 @@ def test_compact_partitioned_read(tmp_path: Path) -> None:
     source = write_registry(generate(patients=60, seed=4), tmp_path / "csv")
     top = tmp_path / "parts"
     write_partitioned(read_tables(source).tables, top)
+    _same_load(read_tables(top), read_tables(top, compact=True))
+
+
+def test_compact_partitions_with_different_codes(tmp_path: Path) -> None:
+    """Partitions read compact on their own give code lists different ``Enum`` types (here one
+    county records no symptom at all); put together they are one ``Enum`` again, the same text."""
+    source = write_province(tmp_path / "csv", patients=120, shape=ProvinceShape(patients_per_county=60))
+    tables = read_tables(source).tables
+    county = tables.patients.get_column("patient_id").min()[:6]
+    quiet = pl.col("patient_id").str.starts_with(county)
+    tables = attrs.evolve(tables, followups=tables.followups.with_columns(
+        pl.when(quiet).then(None).otherwise(pl.col("symptoms")).alias("symptoms")))
+    top = tmp_path / "parts"
+    write_partitioned(tables, top)
+    kinds = {read_tables(part, compact=True).tables.followups.schema["symptoms"] for part in sorted(top.glob("county=*"))}
+    assert len(kinds) > 1  # the partitions' codes differ
     _same_load(read_tables(top), read_tables(top, compact=True))
 
 

@@ -49,11 +49,11 @@ def compact_columns(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def small_codes(frames: Sequence[pl.DataFrame]) -> list[pl.DataFrame]:
-    """The pieces of one table (alike in schema, e.g. from :func:`compact_columns`) with every
-    ``Categorical`` column but :data:`KEY` that has at most :data:`SMALL_CODES` distinct texts
-    over all pieces as one ``Enum`` of those texts (sorted), so that the pieces still concatenate;
-    the texts are unchanged (``cast(pl.String)`` gives them back). Pieces are replaced one at a
-    time, so the extra memory is one piece's column.
+    """The pieces of one table (e.g. from :func:`compact_columns`) with every ``Categorical``
+    column but :data:`KEY` that has at most :data:`SMALL_CODES` distinct texts over all pieces as
+    one ``Enum`` of those texts (sorted), so that the pieces still concatenate; the texts are
+    unchanged (``cast(pl.String)`` gives them back). Pieces are replaced one at a time, so the
+    extra memory is one piece's column. A piece without the column is left as it is.
 
     >>> codes = {"patient_id": pl.Categorical, "acts": pl.Categorical}
     >>> a = pl.DataFrame({"patient_id": ["P1"], "acts": ["2"]}, schema=codes)
@@ -62,23 +62,40 @@ def small_codes(frames: Sequence[pl.DataFrame]) -> list[pl.DataFrame]:
     >>> both.schema["acts"], both["acts"].cast(pl.String).to_list()
     (Enum(categories=['1,3', '2']), ['2', '1,3'])
     """
-    if not frames:
-        return []
     out = list(frames)
-    for name, dtype in frames[0].schema.items():
-        if dtype != pl.Categorical or name == KEY:
-            continue
+    names = dict.fromkeys(n for f in frames for n, d in f.schema.items() if d == pl.Categorical and n != KEY)
+    for name in names:
         texts: set[str] = set()
         for frame in out:
-            texts.update(t for t in frame.get_column(name).unique().to_list() if t is not None)
+            if name in frame.columns:
+                texts.update(t for t in frame.get_column(name).unique().cast(pl.String).to_list() if t is not None)
             if len(texts) > SMALL_CODES:
                 break
         if len(texts) > SMALL_CODES:
             continue
         kind = pl.Enum(sorted(texts))
-        for i, frame in enumerate(out):
-            out[i] = frame.with_columns(pl.col(name).cast(kind))
+        out = [f.with_columns(pl.col(name).cast(kind)) if name in f.columns else f for f in out]
     return out
+
+
+def same_codes(frames: Sequence[pl.DataFrame]) -> list[pl.DataFrame]:
+    """Tables to be concatenated (the partitions of a registry, each read compact on its own)
+    whose ``Enum`` columns differ in their texts, with those columns as one ``Enum`` of all
+    their texts again (:func:`small_codes`); tables without such columns are returned as they are.
+
+    >>> a = pl.DataFrame({"acts": ["2"]}, schema={"acts": pl.Enum(["2"])})
+    >>> b = pl.DataFrame({"acts": ["1,3"]}, schema={"acts": pl.Enum(["1,3"])})
+    >>> pl.concat(same_codes([a, b])).schema["acts"]
+    Enum(categories=['1,3', '2'])
+    """
+    out = list(frames)
+    enums = dict.fromkeys(n for f in frames for n, d in f.schema.items() if isinstance(d, pl.Enum))
+    differ = [n for n in enums if len({f.schema[n] for f in frames if n in f.columns}) > 1]
+    if not differ:
+        return out
+    texts = [f.with_columns(pl.col(n).cast(pl.String).cast(pl.Categorical) for n in differ if n in f.columns)
+             for f in out]
+    return small_codes(texts)
 
 
 #: Bytes of the start of a CSV file read to estimate its rows (:func:`followup_rows`).
@@ -142,4 +159,4 @@ COMPACT_WHEN = CompactWhen()
 
 
 __all__ = ["COMPACT_WHEN", "KEY", "SAMPLE_BYTES", "SMALL_CODES", "CompactWhen", "compact_columns", "followup_rows",
-           "small_codes"]
+           "same_codes", "small_codes"]
