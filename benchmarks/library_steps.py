@@ -69,14 +69,21 @@ def step_columns(step: str) -> Any:
     return None
 
 
-def step_compact(step: str) -> bool:
-    """Whether a step reads compact tables (text columns as ``Categorical``,
+def step_compact(step: str, folder: Path | None = None) -> bool:
+    """Whether a step reads compact tables (text columns as codes,
     ``read_tables(..., compact=True)``): the report's steps, which only count, when this
-    smi_care has that option."""
+    smi_care has that option, and, when it has a threshold (``COMPACT_WHEN``), only where
+    ``smi-care report`` would: from that size of ``folder`` on."""
     import inspect
 
-    return (step.startswith("report") and HAS_TABLES
-            and "compact" in inspect.signature(registry.read_tables).parameters)
+    if not (step.startswith("report") and HAS_TABLES
+            and "compact" in inspect.signature(registry.read_tables).parameters):
+        return False
+    try:
+        from smi_care.registry.compact import COMPACT_WHEN
+    except ImportError:
+        return True
+    return folder is None or COMPACT_WHEN.pays(folder)
 
 
 def read(folder: Path, columns: Any = None, compact: bool = False) -> tuple[Any, int, int]:

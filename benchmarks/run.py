@@ -105,7 +105,7 @@ def run_step(step: str, folder: Path, period_text: str, on: dt.date) -> dict[str
     else:
         import library_steps as lib
 
-        data, accepted, problems = lib.read(folder, lib.step_columns(step), lib.step_compact(step))
+        data, accepted, problems = lib.read(folder, lib.step_columns(step), lib.step_compact(step, folder))
         phases["read"] = time.perf_counter() - t
         out.update(rows=accepted, problems=problems, path="tables" if lib.HAS_TABLES else "objects")
         t = time.perf_counter()

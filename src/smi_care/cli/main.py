@@ -136,7 +136,11 @@ def cmd_report(args: argparse.Namespace) -> int:
             note_not_loaded(done, args.registry)
             partials = list(done.partials)
         else:
-            load = _load_tables(args.registry, args.encoding, columns_needed(inds, bys, policy), compact=True)
+            from smi_care.registry.compact import COMPACT_WHEN
+
+            # compact (text as codes) only where it pays: a registry of COMPACT_WHEN's size and up
+            load = _load_tables(args.registry, args.encoding, columns_needed(inds, bys, policy),
+                                compact=COMPACT_WHEN.pays(args.registry))
             start("evaluating")
             partials = evaluate_tables(load.tables, period, bys, inds, policy=policy, covers=_coverage(args.coverage))
         start("writing")

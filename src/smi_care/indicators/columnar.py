@@ -168,14 +168,16 @@ def _chunks(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFram
 
 
 def plain_columns(df: pl.DataFrame) -> pl.DataFrame:
-    """``df`` with every ``Categorical`` column as plain ``String`` (other columns unchanged): the
-    text the facts are made from, from a compact table (:mod:`smi_care.registry.compact`).
+    """``df`` with every ``Categorical`` or ``Enum`` column as plain ``String`` (other columns
+    unchanged): the text the facts are made from, from a compact table (:mod:`smi_care.registry.compact`).
 
     >>> df = pl.DataFrame({"patient_id": ["P1"], "n": [1]}).with_columns(pl.col("patient_id").cast(pl.Categorical))
     >>> plain_columns(df).schema["patient_id"]
     String
+    >>> plain_columns(pl.DataFrame({"seen": ["1"]}, schema={"seen": pl.Enum(["1", "2"])})).schema["seen"]
+    String
     """
-    cats = [name for name, dtype in df.schema.items() if dtype == pl.Categorical]
+    cats = [name for name, dtype in df.schema.items() if dtype == pl.Categorical or isinstance(dtype, pl.Enum)]
     return df.with_columns(pl.col(cats).cast(pl.String)) if cats else df
 
 

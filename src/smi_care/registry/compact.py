@@ -1,15 +1,18 @@
-"""Registry tables held compactly: every text column as ``Categorical``.
+"""Registry tables held compactly: text as codes, and only the columns read.
 
 A ``String`` cell costs a 16-byte view (and its bytes past 12); a ``Categorical`` cell a 4-byte
-code into one process-wide table of distinct texts. A province's follow-ups hold a patient id
-and three code lists per row (10.5 million rows at 500,000 patients): about 650 MB as text,
-under 170 MB as codes. :func:`smi_care.registry.tables.read_tables` with ``compact=True`` gives
-such tables (the follow-ups compacted chunk by chunk as they are read, so their text is never
-whole), for a caller that only counts over them: the columnar engine
+code into one process-wide table of distinct texts; an ``Enum`` cell of a column with at most
+:data:`SMALL_CODES` distinct texts one byte. A province's follow-ups hold a patient id and
+three code lists per row (10.5 million rows at 500,000 patients): about 650 MB as text, 170 MB
+as ``Categorical``, 70 MB with the code lists as ``Enum``.
+:func:`smi_care.registry.tables.read_tables` with ``compact=True`` gives such tables (the
+follow-ups compacted chunk by chunk as they are read, so their text is never whole; a
+follow-up column the caller did not ask for, all null in the plain read, is left out), for a
+caller that only counts over them: the columnar engine
 (:func:`smi_care.indicators.columnar.counted_partials`) turns each chunk of patients back to
 plain text (:func:`smi_care.indicators.columnar.plain_columns`) just before it makes that
-chunk's facts, so what it computes does not change. Rows, problems and line numbers are those of the plain read: compacting
-happens after every check.
+chunk's facts, so what it computes does not change. Rows, problems and line numbers are those
+of the plain read: compacting happens after every check.
 
 >>> import polars as pl
 >>> df = pl.DataFrame({"patient_id": ["P1", "P2"], "visit_date": [None, None], "seen": ["1", None]})
@@ -18,11 +21,25 @@ happens after every check.
 ['Categorical', 'Null', 'Categorical']
 >>> small.with_columns(pl.col("patient_id", "seen").cast(pl.String)).equals(df)
 True
+>>> [str(t) for t in small_codes([small])[0].dtypes]  # the code list as one byte a cell; the id stays
+['Categorical', 'Null', "Enum(categories=['1'])"]
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
+import attrs
 import polars as pl
+
+#: The most distinct texts a compact column holds as an ``Enum`` (one byte a cell:
+#: :func:`small_codes`); a column with more (a patient id, an area) stays ``Categorical``.
+SMALL_CODES = 255
+
+#: The column never held as an ``Enum``: the columnar engine cuts tables into chunks by the
+#: hash of its ``Categorical`` codes, alike in every table (:func:`smi_care.indicators.columnar.counted_partials`).
+KEY = "patient_id"
 
 
 def compact_columns(df: pl.DataFrame) -> pl.DataFrame:
@@ -31,5 +48,115 @@ def compact_columns(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(pl.col(text).cast(pl.Categorical)) if text else df
 
 
+def small_codes(frames: Sequence[pl.DataFrame]) -> list[pl.DataFrame]:
+    """The pieces of one table (e.g. from :func:`compact_columns`) with every ``Categorical``
+    column but :data:`KEY` that has at most :data:`SMALL_CODES` distinct texts over all pieces as
+    one ``Enum`` of those texts (sorted), so that the pieces still concatenate; the texts are
+    unchanged (``cast(pl.String)`` gives them back). Pieces are replaced one at a time, so the
+    extra memory is one piece's column. A piece without the column is left as it is.
 
-__all__ = ["compact_columns"]
+    >>> codes = {"patient_id": pl.Categorical, "acts": pl.Categorical}
+    >>> a = pl.DataFrame({"patient_id": ["P1"], "acts": ["2"]}, schema=codes)
+    >>> b = a.with_columns(pl.Series("acts", ["1,3"], dtype=pl.Categorical))
+    >>> both = pl.concat(small_codes([a, b]))
+    >>> both.schema["acts"], both["acts"].cast(pl.String).to_list()
+    (Enum(categories=['1,3', '2']), ['2', '1,3'])
+    """
+    out = list(frames)
+    names = dict.fromkeys(n for f in frames for n, d in f.schema.items() if d == pl.Categorical and n != KEY)
+    for name in names:
+        texts: set[str] = set()
+        for frame in out:
+            if name in frame.columns:
+                texts.update(t for t in frame.get_column(name).unique().cast(pl.String).to_list() if t is not None)
+            if len(texts) > SMALL_CODES:
+                break
+        if len(texts) > SMALL_CODES:
+            continue
+        kind = pl.Enum(sorted(texts))
+        out = [f.with_columns(pl.col(name).cast(kind)) if name in f.columns else f for f in out]
+    return out
+
+
+def same_codes(frames: Sequence[pl.DataFrame]) -> list[pl.DataFrame]:
+    """Tables to be concatenated (the partitions of a registry, each read compact on its own)
+    whose ``Enum`` columns differ in their texts, with those columns as one ``Enum`` of all
+    their texts again (:func:`small_codes`); tables without such columns are returned as they are.
+
+    >>> a = pl.DataFrame({"acts": ["2"]}, schema={"acts": pl.Enum(["2"])})
+    >>> b = pl.DataFrame({"acts": ["1,3"]}, schema={"acts": pl.Enum(["1,3"])})
+    >>> pl.concat(same_codes([a, b])).schema["acts"]
+    Enum(categories=['1,3', '2'])
+    """
+    out = list(frames)
+    enums = dict.fromkeys(n for f in frames for n, d in f.schema.items() if isinstance(d, pl.Enum))
+    differ = [n for n in enums if len({f.schema[n] for f in frames if n in f.columns}) > 1]
+    if not differ:
+        return out
+    texts = [f.with_columns(pl.col(n).cast(pl.String).cast(pl.Categorical) for n in differ if n in f.columns)
+             for f in out]
+    return small_codes(texts)
+
+
+#: Bytes of the start of a CSV file read to estimate its rows (:func:`followup_rows`).
+SAMPLE_BYTES = 1 << 20
+
+
+def followup_rows(folder: str | Path) -> int:
+    r"""About how many follow-up rows a registry folder holds, without reading them: a Parquet
+    file's count from its metadata; a CSV file's size over the mean length of the lines in its
+    first :data:`SAMPLE_BYTES` (exact when the file is smaller); 0 for a workbook or none.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "followups.csv").write_text("patient_id,visit_date\nP1,2025-01-02\nP2,2025-01-03\n")
+    >>> followup_rows(folder)
+    2
+    """
+    folder = Path(folder)
+    csv, parquet = folder / "followups.csv", folder / "followups.parquet"
+    if csv.is_file():
+        size = csv.stat().st_size
+        with csv.open("rb") as stream:
+            head = stream.read(SAMPLE_BYTES)
+        lines = head.count(b"\n") + (0 if head.endswith(b"\n") else 1)
+        rows = round(size * lines / max(len(head), 1))
+        return max(rows - 1, 0)  # the header
+    if parquet.is_file():
+        return int(pl.scan_parquet(parquet).select(pl.len()).collect().item())
+    return 0
+
+
+@attrs.frozen
+class CompactWhen:
+    r"""When a report reads compact tables (``read_tables(..., compact=True)``): from
+    ``followup_rows`` follow-ups on (:func:`followup_rows`). Compact tables cost CPU (each chunk
+    of patients turned back to text before its facts) to save memory, which pays only for a
+    large registry; below, the plain read is the faster. ``CompactWhen(0)``: always compact;
+    ``CompactWhen(None)``: never. The reading and its alternative: docs/quickstart-province.md.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "followups.csv").write_text("patient_id,visit_date\n" + "P1,2025-01-02\n" * 10)
+    >>> COMPACT_WHEN.pays(folder), CompactWhen(10).pays(folder), CompactWhen(11).pays(folder)
+    (False, True, False)
+    """
+
+    followup_rows: int | None = 4_000_000
+
+    def pays(self, folder: str | Path) -> bool:
+        """Whether to read the registry in ``folder`` compact."""
+        if self.followup_rows is None:
+            return False
+        return self.followup_rows == 0 or followup_rows(folder) >= self.followup_rows
+
+
+#: The default: compact from 4 million follow-ups (about 190,000 patients at 21 follow-ups each,
+#: a ``followups.csv`` of about 320 MB). At 100,000 patients (2.1 million follow-ups) the plain
+#: read costs about 6 % less CPU than the compact one and peaks at about 0.8 GB; at 500,000 the
+#: compact read peaks at 1.3 GB (benchmarks/README.md, "sixth session: memory").
+COMPACT_WHEN = CompactWhen()
+
+
+__all__ = ["COMPACT_WHEN", "KEY", "SAMPLE_BYTES", "SMALL_CODES", "CompactWhen", "compact_columns", "followup_rows",
+           "same_codes", "small_codes"]

@@ -130,6 +130,13 @@ class FileState:
                 yield piece.data
 
 
+def let_go(f: FileState) -> None:
+    """Let the text of a loaded file go (its rows are typed tables now): ``data`` and the raw
+    cells emptied; the counts, problems, header and extra columns stay."""
+    f.data = f.data.clear()
+    f.raw = attrs.evolve(f.raw, data=f.raw.data.clear())
+
+
 def open_file(raw: RawFile | None, file: str, known: tuple[str, ...], file_notes: list[Problem]) -> FileState:
     if raw is None:
         empty = RawFile(file, (), pl.DataFrame({"row": pl.Series([], dtype=pl.UInt32),

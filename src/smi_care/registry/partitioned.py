@@ -44,6 +44,7 @@ import polars as pl
 
 from smi_care.domain.identity import AreaCode
 from smi_care.domain.records import Coverage
+from smi_care.registry.compact import same_codes
 from smi_care.registry.problems import FileCounts
 
 if TYPE_CHECKING:
@@ -138,6 +139,7 @@ def combine(loads: list[TableLoad], names: list[str]) -> TableLoad:
                 df = df.with_columns((pl.col("row").cast(pl.Int64) + offset).cast(df.schema["row"]))
             offset += df.height
             frames.append(df)
+        frames = same_codes(frames)  # compact partitions: one Enum of every partition's texts
         merged[table] = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     tables = attrs.evolve(first.tables, patients=merged["patients"], followups=merged["followups"],
                           events=merged["events"], population=merged["population"])

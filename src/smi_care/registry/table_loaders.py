@@ -33,7 +33,7 @@ from smi_care.registry.columns import (
     REQUIRED,
     described,
 )
-from smi_care.registry.compact import compact_columns
+from smi_care.registry.compact import compact_columns, small_codes
 from smi_care.registry.file_state import FileState, collector, final_table, row_of, unknown_patients
 from smi_care.registry.frames import as_text
 from smi_care.registry.problems import Problem
@@ -138,19 +138,32 @@ def _resident_id_columns(typed: pl.DataFrame) -> list[pl.Series]:
 
 
 def load_followups(f: FileState, patients: pl.DataFrame, all_ids: pl.Series, edition: FormEdition,
-               out: list[Problem], compact: bool = False) -> pl.DataFrame:
+               out: list[Problem], compact: bool = False, read: frozenset[str] | None = None) -> pl.DataFrame:
     """The accepted follow-ups, checked a chunk at a time; ``compact``: each chunk's text columns
-    kept as ``Categorical`` once checked (:mod:`smi_care.registry.compact`)."""
+    kept as codes once checked, without the typed columns not in ``read`` (the columns read,
+    None: all), which the plain read gives all null (:mod:`smi_care.registry.compact`)."""
     specs = followup_specs(edition)
-    keep = compact_columns if compact else _same
+    keep = _compact_keep(read) if compact else _same
     chunks = [keep(_followup_chunk(f, plain_text(data), specs, patients, all_ids, edition))
               for data in f.chunks(_CHUNK)]
     out.extend(f.problems)
     if not chunks:
         data = plain_text(f.data).with_columns(pl.lit("", dtype=pl.Utf8).alias(c) for c in FOLLOWUP_COLUMNS
                                                if c not in f.data.columns)
-        return final_table(data, specs, f, empty=True)
+        return keep(final_table(data, specs, f, empty=True))
+    if compact:
+        chunks = small_codes(chunks)
     return pl.concat(chunks, how="vertical")
+
+
+def _compact_keep(read: frozenset[str] | None) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """A checked chunk of follow-ups as compact tables hold it: text as ``Categorical``, and
+    only ``row``, ``line`` and the columns read."""
+    def keep(df: pl.DataFrame) -> pl.DataFrame:
+        if read is not None:
+            df = df.select(c for c in df.columns if c in read or c in ("row", "line", "patient_id"))
+        return compact_columns(df)
+    return keep
 
 
 def _same(df: pl.DataFrame) -> pl.DataFrame:

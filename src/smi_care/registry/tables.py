@@ -37,8 +37,16 @@ from pathlib import Path
 
 from smi_care.registry import partitioned
 from smi_care.registry.columns import EVENTS, FOLLOWUPS, PATIENTS, POPULATION
-from smi_care.registry.compact import compact_columns
-from smi_care.registry.file_state import TABLE_FILES, WORKBOOK, FileState, final_table, open_file, read_sources
+from smi_care.registry.compact import compact_columns, small_codes
+from smi_care.registry.file_state import (
+    TABLE_FILES,
+    WORKBOOK,
+    FileState,
+    final_table,
+    let_go,
+    open_file,
+    read_sources,
+)
 from smi_care.registry.metadata import read_edition
 from smi_care.registry.problems import FileCounts, Problem, RegistryReadError
 from smi_care.registry.projection import projections
@@ -86,13 +94,20 @@ def read_tables(folder: str | Path, *, strict: bool = False, encoding: str | Non
     file_notes: list[Problem] = list(notices)
     files = {name: open_file(raws.get(name), name, KNOWN[name], file_notes)
              for name in (POPULATION, PATIENTS, FOLLOWUPS, EVENTS)}
+    encodings = {name: raw.encoding for name, raw in raws.items()}
+    del raws  # each file's text is let go once it is loaded (let_go)
     problems: list[Problem] = []
     population = load_population(files[POPULATION], problems)
     patients, all_ids = load_patients(files[PATIENTS], problems)
-    followups = load_followups(files[FOLLOWUPS], patients, all_ids, edition, problems, compact)
+    let_go(files[PATIENTS])
+    # the events before the follow-ups, their text let go: the follow-ups (a province's largest
+    # table) are not yet held while the events are checked. Problems are sorted by file below.
     events = load_events(files[EVENTS], patients, all_ids, problems)
+    let_go(files[EVENTS])
+    followups = load_followups(files[FOLLOWUPS], patients, all_ids, edition, problems, compact,
+                               wanted[FOLLOWUPS])
     if compact:
-        patients, events = compact_columns(patients), compact_columns(events)
+        patients, events = (small_codes([compact_columns(t)])[0] for t in (patients, events))
     others = {name: files[name].read for name in (FOLLOWUPS, EVENTS) if files[name].read}  # known once loaded
     if files[PATIENTS].read == 0 and others:
         which = " and ".join(f"the {n} row(s) of {name}" for name, n in others.items())
@@ -110,7 +125,6 @@ def read_tables(folder: str | Path, *, strict: bool = False, encoding: str | Non
                    for name, table in ((POPULATION, population), (PATIENTS, patients), (FOLLOWUPS, followups),
                                        (EVENTS, events)))
     extra = {name: f.extra for name, f in files.items() if f.extra}
-    encodings = {name: raw.encoding for name, raw in raws.items()}
     return TableLoad(tables, all_problems, counts, edition, extra, encodings)
 
 
