@@ -288,8 +288,10 @@ def lost_at(ordered: Frame, consecutive_failures: int, *, one: bool = False) -> 
     on D and ``lost_row`` (the ``row`` of the attempt that made the patient lost, null if not
     lost). After the last completed attempt on or before D: the last attempt with a loss reason,
     else the ``consecutive_failures``-th attempt that was not completed (§5, §6)."""
-    aggs, outputs = _lost_exprs(consecutive_failures)
-    return per_patient(ordered, one, *aggs, maintain_order=True).select("patient_id", *outputs)
+    aggs, by_reason, nth = _lost_parts(consecutive_failures, "row")
+    lost_row = pl.coalesce(by_reason, nth)
+    return (per_patient(ordered, one, *aggs, maintain_order=True)
+            .select("patient_id", lost_row.alias("lost_row"), lost_row.is_not_null().alias("lost")))
 
 
 def lost_attempt_at(ordered: Frame, consecutive_failures: int, *, one: bool = False) -> Frame:
@@ -305,29 +307,41 @@ def lost_attempt_at(ordered: Frame, consecutive_failures: int, *, one: bool = Fa
     >>> lost_attempt_at(f, 2).rows()
     [('P1', datetime.date(2025, 1, 3), None)]
     """
-    reason, nth = _lost_conditions(consecutive_failures)
-    date = pl.col("visit_date")
-    return per_patient(ordered, one, pl.coalesce(date.filter(reason).last(), date.filter(nth).first()).alias("lost_date"),
-                       pl.col("loss_reason").filter(reason).last().alias("lost_reason"), maintain_order=True)
+    aggs, by_reason, nth = _lost_parts(consecutive_failures, "visit_date", "loss_reason")
+    return (per_patient(ordered, one, *aggs, maintain_order=True)
+            .select("patient_id", pl.coalesce(by_reason, nth).alias("lost_date"),
+                    pl.when(_REASON_AFTER_LAST_DONE).then(pl.col("_reason_loss_reason")).alias("lost_reason")))
+
+
+def _last_position(flag: pl.Expr) -> pl.Expr:
+    """Within a patient's attempts in order: the position (from 0) of the last one where ``flag``
+    holds, -1 when none does."""
+    last = pl.len().cast(pl.Int64) - 1 - flag.reverse().arg_max().cast(pl.Int64)
+    return pl.when(flag.any()).then(last).otherwise(pl.lit(-1, dtype=pl.Int64))
+
+
+#: The last attempt with a loss reason comes after the last completed one (:func:`_lost_parts`).
+_REASON_AFTER_LAST_DONE = pl.col("_reason_at") > pl.col("_done_at")
 
 
 @functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
-def _lost_conditions(consecutive_failures: int) -> tuple[pl.Expr, pl.Expr]:
-    """After the last completed attempt: the attempts with a loss reason, and the policy's n-th
-    attempt that was not completed (the two ways to become lost, §5)."""
-    after_last_done = pl.col("_completed").cast(pl.UInt32).cum_sum(reverse=True) == 0
-    failure_no = after_last_done.cast(pl.UInt32).cum_sum()
-    reason = after_last_done & pl.col("loss_reason").is_not_null()
-    return reason, after_last_done & (failure_no == consecutive_failures)
-
-
-@functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
-def _lost_exprs(consecutive_failures: int) -> tuple[tuple[pl.Expr, ...], tuple[pl.Expr, ...]]:
-    reason, nth = _lost_conditions(consecutive_failures)
-    lost_row = pl.coalesce("_reason_row", "_nth_row")
-    return ((pl.col("row").filter(reason).last().alias("_reason_row"),
-             pl.col("row").filter(nth).first().alias("_nth_row")),
-            (lost_row.alias("lost_row"), lost_row.is_not_null().alias("lost")))
+def _lost_parts(consecutive_failures: int, *columns: str) -> tuple[tuple[pl.Expr, ...], pl.Expr, pl.Expr]:
+    """The two ways to become lost (§5), after the last completed attempt: an attempt with a loss
+    reason (the last such), or the policy's n-th attempt that was not completed. As per-patient
+    aggregates (positions and ``columns`` at them: ``_reason_<column>``, ``_nth_<column>``) and,
+    over their result, the first column's value at the attempt with a reason (null when it is
+    not after the last completed attempt) and at the n-th failure (null when there is none).
+    Positions, not a running count per row, so that a province's attempts cost a few
+    aggregates per patient."""
+    done_at = _last_position(pl.col("_completed"))
+    reason = pl.col("loss_reason").is_not_null()
+    nth_at = done_at + consecutive_failures
+    aggs = (done_at.alias("_done_at"), _last_position(reason).alias("_reason_at"),
+            *(pl.col(c).filter(reason).last().alias(f"_reason_{c}") for c in columns),
+            *((pl.col(c).get(nth_at, null_on_oob=True) if consecutive_failures >= 1 else pl.lit(None))
+              .alias(f"_nth_{c}") for c in columns))
+    first = columns[0]
+    return aggs, pl.when(_REASON_AFTER_LAST_DONE).then(pl.col(f"_reason_{first}")), pl.col(f"_nth_{first}")
 
 
 def admitted_at(events: Frame, day: dt.date, *, one: bool = False) -> Frame:
