@@ -62,6 +62,7 @@ from smi_care.rules.history import (
     admitted_at,
     attach,
     covered_expr,
+    in_history_order,
     in_hospital_expr,
     last_completed_at,
     lockup_at,
@@ -209,7 +210,7 @@ def fact_columns(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.Dat
     one = one_patient(patients, followups, events)
     cov = covered_expr(events.get_column("other_area"), covers)
     pats, fus, evs = patients.lazy(), followups.lazy(), events.lazy()
-    f = ordered_followups(fus, end)
+    f = ordered_followups(fus, end, in_order=not one and in_history_order(followups))
     fu = _followup_facts(f, period, with_dates, one)
     reg = registration_at(pats, evs, end, covers, cov, one=one).select("patient_id", "registered", "area",
                                                                          "registration_start")

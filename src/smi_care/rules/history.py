@@ -182,10 +182,11 @@ def reached_expr() -> pl.Expr:
                             pl.col("hospitalisation").is_not_null(), pl.col("adherence").is_not_null()))
 
 
-def ordered_followups(followups: Frame, end: dt.date) -> Frame:
+def ordered_followups(followups: Frame, end: dt.date, *, in_order: bool = False) -> Frame:
     """Follow-up attempts on or before ``end`` in §6 order (patient, visit date, file row), with the
     row flags every fact uses: ``_reached``, ``_completed`` and ``_i`` (the row's place in that
-    order, from 0).
+    order, from 0). ``in_order``: the rows are already in that order (:func:`in_history_order`),
+    so they are not sorted again.
 
     >>> f = pl.DataFrame({"patient_id": ["P1", "P1"], "visit_date": [dt.date(2025, 3, 1), dt.date(2025, 2, 1)],
     ...                   "row": [0, 1], "seen": [None, "1"], "loss_reason": [3, None], "risk_level": [None, 2],
@@ -193,10 +194,28 @@ def ordered_followups(followups: Frame, end: dt.date) -> Frame:
     >>> ordered_followups(f, dt.date(2025, 12, 31)).select("visit_date", "_completed", "_i").rows()
     [(datetime.date(2025, 2, 1), True, 0), (datetime.date(2025, 3, 1), False, 1)]
     """
-    return (followups.filter(on_or_before("visit_date", end))
-            .sort(["patient_id", "visit_date", "row"])
-            .with_columns(*_row_flags())
-            .with_row_index("_i"))
+    kept = followups.filter(on_or_before("visit_date", end))
+    # rows in order are flagged sorted by patient, as a sort leaves them (for sorted group-bys)
+    kept = kept.set_sorted("patient_id") if in_order else kept.sort(list(_HISTORY_ORDER))
+    return kept.with_columns(*_row_flags()).with_row_index("_i")
+
+
+_HISTORY_ORDER = ("patient_id", "visit_date", "row")
+
+
+def in_history_order(followups: pl.DataFrame) -> bool:
+    """Whether the rows are in §6 order already (patient, visit date, file row, each after the
+    one before; a null key: no): :func:`ordered_followups` then need not sort them.
+
+    >>> f = pl.DataFrame({"patient_id": ["P1", "P1", "P2"], "visit_date": [dt.date(2025, 1, 1)] * 3, "row": [0, 1, 2]})
+    >>> in_history_order(f), in_history_order(f.reverse()), in_history_order(f.clear())
+    (True, False, True)
+    """
+    pid, day, row = (pl.col(c) for c in _HISTORY_ORDER)
+    after = (pid > pid.shift(1)) | ((pid == pid.shift(1)) & (
+        (day > day.shift(1)) | ((day == day.shift(1)) & (row > row.shift(1)))))
+    keys_present = pid.is_not_null() & day.is_not_null() & row.is_not_null()
+    return bool(followups.select(after.slice(1).fill_null(False).all() & keys_present.all()).item())
 
 
 @functools.lru_cache(maxsize=1)
@@ -314,8 +333,7 @@ def lost_attempt_at(ordered: Frame, consecutive_failures: int, *, one: bool = Fa
 
 
 def _last_position(flag: pl.Expr) -> pl.Expr:
-    """Within a patient's attempts in order: the position (from 0) of the last one where ``flag``
-    holds, -1 when none does."""
+    """The position (from 0) of a patient's last attempt where ``flag`` holds, -1 when none does."""
     last = pl.len().cast(pl.Int64) - 1 - flag.reverse().arg_max().cast(pl.Int64)
     return pl.when(flag.any()).then(last).otherwise(pl.lit(-1, dtype=pl.Int64))
 
@@ -326,13 +344,9 @@ _REASON_AFTER_LAST_DONE = pl.col("_reason_at") > pl.col("_done_at")
 
 @functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
 def _lost_parts(consecutive_failures: int, *columns: str) -> tuple[tuple[pl.Expr, ...], pl.Expr, pl.Expr]:
-    """The two ways to become lost (§5), after the last completed attempt: an attempt with a loss
-    reason (the last such), or the policy's n-th attempt that was not completed. As per-patient
-    aggregates (positions and ``columns`` at them: ``_reason_<column>``, ``_nth_<column>``) and,
-    over their result, the first column's value at the attempt with a reason (null when it is
-    not after the last completed attempt) and at the n-th failure (null when there is none).
-    Positions, not a running count per row, so that a province's attempts cost a few
-    aggregates per patient."""
+    """The two ways to become lost (§5) after the last completed attempt: the last attempt with a
+    loss reason, or the policy's n-th attempt not completed. Per-patient aggregates (positions,
+    ``columns`` at them) and, over them, the first column's value at each (null: none)."""
     done_at = _last_position(pl.col("_completed"))
     reason = pl.col("loss_reason").is_not_null()
     nth_at = done_at + consecutive_failures
