@@ -32,7 +32,7 @@ sys.path.insert(0, str(BENCH))
 
 import baseline  # noqa: E402
 import library_steps  # noqa: E402
-from run import differences  # noqa: E402
+from run import differences, verdict  # noqa: E402
 from sql_baseline import counts, load  # noqa: E402
 
 OUTSIDE = AreaCode("440303001001")  # an area no test registry covers
@@ -66,6 +66,21 @@ def run_description(step: str) -> str:
     from run import DESCRIPTIONS
 
     return DESCRIPTIONS[step]
+
+
+def test_the_parquet_report_alone_is_compared_with_the_baseline(capsys: pytest.CaptureFixture[str]) -> None:
+    def step(counts: dict[str, dict[str, int]], seconds: float) -> dict[str, object]:
+        return {"counts": counts, "phases": {"report": seconds}, "wall": seconds + 1, "cpu": seconds, "peak_mb": 100.0}
+
+    same = {"360102001": {"registered": 5, "managed": 4}}
+    results = {"report_parquet": step(same, 3.0), "baseline": step(same, 2.0)}
+    assert verdict(results, 5) == 0
+    out = capsys.readouterr().out
+    assert "ratio Parquet / baseline: 1.5x in-process" in out and "agree" in out
+    results["report_parquet"] = step({"360102001": {"registered": 5, "managed": 3}}, 3.0)
+    assert verdict(results, 5) == 1
+    assert "(Parquet) township 360102001: managed is 3" in capsys.readouterr().out
+    assert verdict({"baseline": step(same, 2.0)}, 5) == 2
 
 
 def test_differences_name_the_township_and_the_count() -> None:

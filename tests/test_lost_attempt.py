@@ -1,7 +1,7 @@
 """``history.lost_attempt_at`` (the date and loss reason of the attempt that made a patient
 lost, which the worklist's alerts read) names the same attempt as ``history.lost_at``'s
 ``lost_row``, on one patient's tables (the shortcut) and on many patients' (the group-by).
-Both read the conditions of one rule (``_lost_conditions``, national-rules §5)."""
+Both read the conditions of one rule (``_lost_parts``, national-rules §5)."""
 
 from __future__ import annotations
 

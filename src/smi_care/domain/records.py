@@ -185,15 +185,34 @@ class Registry:
         return population_of(self.population, area, year)
 
 
-def _outermost(entries: list[PopulationEntry]) -> list[PopulationEntry]:
+def _ancestries(areas: Iterable[AreaCode]) -> dict[AreaCode, tuple[tuple[AreaLevel, str], ...]]:
+    """The keys (:func:`_key`) of each area at every level from the province down to its own
+    (last). An area's keys above its parent's level are its parent's (the same leading digits),
+    so each parent's are worked out once for all the areas it holds."""
+    out: dict[AreaCode, tuple[tuple[AreaLevel, str], ...]] = {}
+
+    def of(area: AreaCode) -> tuple[tuple[AreaLevel, str], ...]:
+        if area not in out:
+            parent = area.parent
+            above, start = (of(parent), parent.level.value) if parent is not None else ((), 0)
+            out[area] = above + tuple(_key(area, level) for level in AreaLevel
+                                      if start < level.value <= area.level.value)
+        return out[area]
+
+    for area in areas:
+        of(area)
+    return out
+
+
+def _outermost(entries: list[PopulationEntry], keys: Mapping[AreaCode, tuple[tuple[AreaLevel, str], ...]]
+               ) -> list[PopulationEntry]:
     """The entries that lie inside no other entry (so nothing is counted twice): an entry is
     left out when another entry has its own area or one of its ancestors. Linear in the entries
-    (a set of the areas present, then each entry's few ancestors looked up)."""
-    present = Counter(_key(p.area_code, p.area_code.level) for p in entries)
+    (a set of the areas present, then each entry's few ancestors looked up; ``keys``: every
+    entry's keys from :func:`_ancestries`)."""
+    present = Counter(keys[p.area_code][-1] for p in entries)
     return [p for p in entries
-            if present[_key(p.area_code, p.area_code.level)] == 1
-            and not any(_key(p.area_code, level) in present for level in AreaLevel
-                        if level.value < p.area_code.level.value)]
+            if present[keys[p.area_code][-1]] == 1 and not any(k in present for k in keys[p.area_code][:-1])]
 
 
 def population_lookup(population: Iterable[PopulationEntry], year: int) -> Callable[[AreaCode | None], int | None]:
@@ -210,14 +229,14 @@ def population_lookup(population: Iterable[PopulationEntry], year: int) -> Calla
     years = [p.year for p in population if p.year <= year]
     latest = max(years) if years else None
     entries = [p for p in population if p.year == latest]
+    keys = _ancestries({p.area_code for p in entries})
     exact: dict[AreaCode, int] = {}
     inside: dict[tuple[AreaLevel, str], list[PopulationEntry]] = defaultdict(list)
     for p in entries:
         exact.setdefault(p.area_code, p.population)
-        for level in AreaLevel:
-            if level.value <= p.area_code.level.value:
-                inside[_key(p.area_code, level)].append(p)
-    whole = sum(p.population for p in _outermost(entries)) if entries else None
+        for key in keys[p.area_code]:
+            inside[key].append(p)
+    whole = sum(p.population for p in _outermost(entries, keys)) if entries else None
 
     def of(area: AreaCode | None) -> int | None:
         if area is None:
@@ -225,7 +244,7 @@ def population_lookup(population: Iterable[PopulationEntry], year: int) -> Calla
         if area in exact:
             return exact[area]
         held = inside.get(_key(area, area.level))
-        return sum(p.population for p in _outermost(held)) if held else None
+        return sum(p.population for p in _outermost(held, keys)) if held else None
 
     return of
 

@@ -146,7 +146,12 @@ class Report:
 def _area_groups(by: By, population: Iterable[PopulationEntry]) -> set[str]:
     if not isinstance(by, AreaLevel):
         return set()
-    return {p.area_code.at(by).code for p in population if p.area_code.level.value >= by.value}
+    areas = {p.area_code for p in population}  # a population file has each area once a year
+    return {a.at(by).code for a in areas if a.level.value >= by.value}
+
+
+def _code_text(area: AreaCode) -> str:
+    return area.code
 
 
 def registry_area(population: Iterable[PopulationEntry]) -> AreaCode | None:
@@ -156,10 +161,10 @@ def registry_area(population: Iterable[PopulationEntry]) -> AreaCode | None:
     >>> registry_area([PopulationEntry(AreaCode("360102001"), 2025, 10), PopulationEntry(AreaCode("360102004"), 2025, 9)])
     AreaCode(code='360102')
     """
-    codes = sorted({p.area_code for p in population})
+    codes = {p.area_code for p in population}
     if not codes:
         return None
-    area: AreaCode | None = codes[0]
+    area: AreaCode | None = min(codes, key=_code_text)  # the order of AreaCode, without comparing objects
     while area is not None and not all(c.within(area) for c in codes):
         area = area.parent
     return area

@@ -62,6 +62,7 @@ from smi_care.rules.history import (
     admitted_at,
     attach,
     covered_expr,
+    in_history_order,
     in_hospital_expr,
     last_completed_at,
     lockup_at,
@@ -148,13 +149,13 @@ def with_rule_class(rows: pl.DataFrame, classes: ClassificationPolicy, name: str
     recorded = rows.get_column("classification")
     if recorded.null_count() == 0:
         return rows.with_columns(recorded.cast(pl.Int8).alias(name))
-    missing = rows.filter(pl.col("classification").is_null())
-    derived: dict[str, int | None] = {}
-    for row in missing.iter_rows(named=True):
-        cls = effective_class(followup_of(row), classes)
-        derived[row["patient_id"]] = None if cls is None else cls.code
-    rule = map_unique(rows.get_column("patient_id"), derived.get, pl.Int8)
-    return rows.with_columns(pl.coalesce(recorded, rule).cast(pl.Int8).alias(name))
+    # the rule is asked of the rows without a class only, and its answers put at their places
+    where = recorded.is_null().arg_true()
+    derived = [None if cls is None else cls.code for cls in
+               (effective_class(followup_of(row), classes)
+                for row in rows.filter(pl.col("classification").is_null()).iter_rows(named=True))]
+    classes_of = recorded.cast(pl.Int8).scatter(where, pl.Series(derived, dtype=pl.Int8))
+    return rows.with_columns(classes_of.alias(name))
 
 
 def registration(patients: pl.DataFrame, events: pl.DataFrame, period: Period, covers: Covers) -> pl.DataFrame:
@@ -186,7 +187,11 @@ def _event_aggs(period: Period) -> tuple[pl.Expr, ...]:
 
 
 def _required(starts: pl.Series, period: Period, per_year: int) -> pl.Series:
-    return map_unique(starts, lambda d: required_followups(period, d, per_year), pl.Int64)
+    """The follow-ups required of every patient. :func:`required_followups` reads only the later
+    of P's start and the registration start, so the starts are raised to P's start first (nulls
+    stay null): the rule is asked once per day of P, not once per registration date."""
+    return map_unique(starts.clip(lower_bound=period.start), lambda d: required_followups(period, d, per_year),
+                      pl.Int64)
 
 
 def fact_columns(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.DataFrame, period: Period,
@@ -205,7 +210,7 @@ def fact_columns(patients: pl.DataFrame, followups: pl.DataFrame, events: pl.Dat
     one = one_patient(patients, followups, events)
     cov = covered_expr(events.get_column("other_area"), covers)
     pats, fus, evs = patients.lazy(), followups.lazy(), events.lazy()
-    f = ordered_followups(fus, end)
+    f = ordered_followups(fus, end, in_order=not one and in_history_order(followups))
     fu = _followup_facts(f, period, with_dates, one)
     reg = registration_at(pats, evs, end, covers, cov, one=one).select("patient_id", "registered", "area",
                                                                          "registration_start")

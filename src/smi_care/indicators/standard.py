@@ -165,7 +165,9 @@ def gaps_frame(done: pl.DataFrame, anchors: pl.DataFrame, end: dt.date, months: 
     if one:
         chain = done.sort("_i").with_columns(_anchor=pl.lit(anchors.item(0, "_anchor"), dtype=pl.Date))
     else:
-        chain = done.join(anchors, on="patient_id", how="inner").sort("_i")
+        # each patient's rows together, in their order: the step before a row is then the row
+        # above it when it is the same patient's (no window over the patients)
+        chain = done.join(anchors, on="patient_id", how="inner").sort("patient_id", "_i")
     anchor = pl.col("_anchor")
     steps = chain.filter(anchor.is_null() | (pl.col("visit_date") >= anchor)).get_column("visit_date")
     starts = distinct_values(pl.concat([anchors.get_column("_anchor"), steps]))
@@ -176,12 +178,18 @@ def gaps_frame(done: pl.DataFrame, anchors: pl.DataFrame, end: dt.date, months: 
 
     previous = pl.col("visit_date").shift(1)
     per = (chain.lazy()
-           .with_columns(_prev=pl.max_horizontal("_anchor", previous if one else previous.over("patient_id")))
+           .with_columns(_prev=pl.max_horizontal("_anchor", previous if one else _same_patient_above(previous)))
            .with_columns(_ok=pl.col("visit_date") <= plus(pl.col("_prev"))))
     per = per_patient(per, one, pl.col("_ok").all().alias("_chain_ok"), pl.col("visit_date").max().alias("_last_day"))
     tail = attach(anchors.lazy(), per, one).with_columns(_from=pl.max_horizontal("_anchor", "_last_day"))
     return tail.select("patient_id", gaps_within_limit=pl.col("_chain_ok").fill_null(True)
                        & (pl.lit(end) <= plus(pl.col("_from"))))
+
+
+def _same_patient_above(value: pl.Expr) -> pl.Expr:
+    """``value`` (of the row above) where that row is the same patient's, else null: the step
+    before a row, on rows sorted by patient."""
+    return pl.when(pl.col("patient_id") == pl.col("patient_id").shift(1)).then(value)
 
 
 def gaps_within(completed: Iterable[dt.date], anchor: dt.date, end: dt.date, months: int) -> bool:

@@ -182,10 +182,11 @@ def reached_expr() -> pl.Expr:
                             pl.col("hospitalisation").is_not_null(), pl.col("adherence").is_not_null()))
 
 
-def ordered_followups(followups: Frame, end: dt.date) -> Frame:
+def ordered_followups(followups: Frame, end: dt.date, *, in_order: bool = False) -> Frame:
     """Follow-up attempts on or before ``end`` in §6 order (patient, visit date, file row), with the
     row flags every fact uses: ``_reached``, ``_completed`` and ``_i`` (the row's place in that
-    order, from 0).
+    order, from 0). ``in_order``: the rows are already in that order (:func:`in_history_order`),
+    so they are not sorted again.
 
     >>> f = pl.DataFrame({"patient_id": ["P1", "P1"], "visit_date": [dt.date(2025, 3, 1), dt.date(2025, 2, 1)],
     ...                   "row": [0, 1], "seen": [None, "1"], "loss_reason": [3, None], "risk_level": [None, 2],
@@ -193,10 +194,28 @@ def ordered_followups(followups: Frame, end: dt.date) -> Frame:
     >>> ordered_followups(f, dt.date(2025, 12, 31)).select("visit_date", "_completed", "_i").rows()
     [(datetime.date(2025, 2, 1), True, 0), (datetime.date(2025, 3, 1), False, 1)]
     """
-    return (followups.filter(on_or_before("visit_date", end))
-            .sort(["patient_id", "visit_date", "row"])
-            .with_columns(*_row_flags())
-            .with_row_index("_i"))
+    kept = followups.filter(on_or_before("visit_date", end))
+    # rows in order are flagged sorted by patient, as a sort leaves them (for sorted group-bys)
+    kept = kept.set_sorted("patient_id") if in_order else kept.sort(list(_HISTORY_ORDER))
+    return kept.with_columns(*_row_flags()).with_row_index("_i")
+
+
+_HISTORY_ORDER = ("patient_id", "visit_date", "row")
+
+
+def in_history_order(followups: pl.DataFrame) -> bool:
+    """Whether the rows are in §6 order already (patient, visit date, file row, each after the
+    one before; a null key: no): :func:`ordered_followups` then need not sort them.
+
+    >>> f = pl.DataFrame({"patient_id": ["P1", "P1", "P2"], "visit_date": [dt.date(2025, 1, 1)] * 3, "row": [0, 1, 2]})
+    >>> in_history_order(f), in_history_order(f.reverse()), in_history_order(f.clear())
+    (True, False, True)
+    """
+    pid, day, row = (pl.col(c) for c in _HISTORY_ORDER)
+    after = (pid > pid.shift(1)) | ((pid == pid.shift(1)) & (
+        (day > day.shift(1)) | ((day == day.shift(1)) & (row > row.shift(1)))))
+    keys_present = pid.is_not_null() & day.is_not_null() & row.is_not_null()
+    return bool(followups.select(after.slice(1).fill_null(False).all() & keys_present.all()).item())
 
 
 @functools.lru_cache(maxsize=1)
@@ -288,8 +307,10 @@ def lost_at(ordered: Frame, consecutive_failures: int, *, one: bool = False) -> 
     on D and ``lost_row`` (the ``row`` of the attempt that made the patient lost, null if not
     lost). After the last completed attempt on or before D: the last attempt with a loss reason,
     else the ``consecutive_failures``-th attempt that was not completed (§5, §6)."""
-    aggs, outputs = _lost_exprs(consecutive_failures)
-    return per_patient(ordered, one, *aggs, maintain_order=True).select("patient_id", *outputs)
+    aggs, by_reason, nth = _lost_parts(consecutive_failures, "row")
+    lost_row = pl.coalesce(by_reason, nth)
+    return (per_patient(ordered, one, *aggs, maintain_order=True)
+            .select("patient_id", lost_row.alias("lost_row"), lost_row.is_not_null().alias("lost")))
 
 
 def lost_attempt_at(ordered: Frame, consecutive_failures: int, *, one: bool = False) -> Frame:
@@ -305,29 +326,36 @@ def lost_attempt_at(ordered: Frame, consecutive_failures: int, *, one: bool = Fa
     >>> lost_attempt_at(f, 2).rows()
     [('P1', datetime.date(2025, 1, 3), None)]
     """
-    reason, nth = _lost_conditions(consecutive_failures)
-    date = pl.col("visit_date")
-    return per_patient(ordered, one, pl.coalesce(date.filter(reason).last(), date.filter(nth).first()).alias("lost_date"),
-                       pl.col("loss_reason").filter(reason).last().alias("lost_reason"), maintain_order=True)
+    aggs, by_reason, nth = _lost_parts(consecutive_failures, "visit_date", "loss_reason")
+    return (per_patient(ordered, one, *aggs, maintain_order=True)
+            .select("patient_id", pl.coalesce(by_reason, nth).alias("lost_date"),
+                    pl.when(_REASON_AFTER_LAST_DONE).then(pl.col("_reason_loss_reason")).alias("lost_reason")))
+
+
+def _last_position(flag: pl.Expr) -> pl.Expr:
+    """The position (from 0) of a patient's last attempt where ``flag`` holds, -1 when none does."""
+    last = pl.len().cast(pl.Int64) - 1 - flag.reverse().arg_max().cast(pl.Int64)
+    return pl.when(flag.any()).then(last).otherwise(pl.lit(-1, dtype=pl.Int64))
+
+
+#: The last attempt with a loss reason comes after the last completed one (:func:`_lost_parts`).
+_REASON_AFTER_LAST_DONE = pl.col("_reason_at") > pl.col("_done_at")
 
 
 @functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
-def _lost_conditions(consecutive_failures: int) -> tuple[pl.Expr, pl.Expr]:
-    """After the last completed attempt: the attempts with a loss reason, and the policy's n-th
-    attempt that was not completed (the two ways to become lost, §5)."""
-    after_last_done = pl.col("_completed").cast(pl.UInt32).cum_sum(reverse=True) == 0
-    failure_no = after_last_done.cast(pl.UInt32).cum_sum()
-    reason = after_last_done & pl.col("loss_reason").is_not_null()
-    return reason, after_last_done & (failure_no == consecutive_failures)
-
-
-@functools.lru_cache(maxsize=EXPRESSIONS_CACHED)
-def _lost_exprs(consecutive_failures: int) -> tuple[tuple[pl.Expr, ...], tuple[pl.Expr, ...]]:
-    reason, nth = _lost_conditions(consecutive_failures)
-    lost_row = pl.coalesce("_reason_row", "_nth_row")
-    return ((pl.col("row").filter(reason).last().alias("_reason_row"),
-             pl.col("row").filter(nth).first().alias("_nth_row")),
-            (lost_row.alias("lost_row"), lost_row.is_not_null().alias("lost")))
+def _lost_parts(consecutive_failures: int, *columns: str) -> tuple[tuple[pl.Expr, ...], pl.Expr, pl.Expr]:
+    """The two ways to become lost (§5) after the last completed attempt: the last attempt with a
+    loss reason, or the policy's n-th attempt not completed. Per-patient aggregates (positions,
+    ``columns`` at them) and, over them, the first column's value at each (null: none)."""
+    done_at = _last_position(pl.col("_completed"))
+    reason = pl.col("loss_reason").is_not_null()
+    nth_at = done_at + consecutive_failures
+    aggs = (done_at.alias("_done_at"), _last_position(reason).alias("_reason_at"),
+            *(pl.col(c).filter(reason).last().alias(f"_reason_{c}") for c in columns),
+            *((pl.col(c).get(nth_at, null_on_oob=True) if consecutive_failures >= 1 else pl.lit(None))
+              .alias(f"_nth_{c}") for c in columns))
+    first = columns[0]
+    return aggs, pl.when(_REASON_AFTER_LAST_DONE).then(pl.col(f"_reason_{first}")), pl.col(f"_nth_{first}")
 
 
 def admitted_at(events: Frame, day: dt.date, *, one: bool = False) -> Frame:
