@@ -130,9 +130,10 @@ class Coverage:
     @classmethod
     def of(cls, population_areas: Iterable[AreaCode], patient_areas: Iterable[AreaCode]) -> Coverage:
         """The population file's areas; without them, the counties of the patients' homes."""
-        areas = tuple(sorted(set(population_areas)))
+        # sorted by code text: AreaCode's own order (its one field), without attrs comparisons
+        areas = tuple(sorted(set(population_areas), key=str))
         if not areas:
-            areas = tuple(sorted({_county_or_above(a) for a in patient_areas}))
+            areas = tuple(sorted({_county_or_above(a) for a in patient_areas}, key=str))
         return cls(areas)
 
     def __call__(self, area: AreaCode) -> bool:
