@@ -12,7 +12,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from smi_care.rules.history import in_history_order, ordered_followups
+from smi_care.rules.history import in_history_order, lost_at, lost_attempt_at, ordered_followups
 
 END = dt.date(2025, 12, 31)
 
@@ -53,3 +53,23 @@ def test_rows_said_in_order_are_not_sorted_again() -> None:
     kept = ordered_followups(f.lazy(), END, in_order=True).collect()
     assert kept.select("row", "_i").rows() == [(0, 0), (1, 1)]
     assert ordered_followups(f.lazy(), END).collect().select("row", "_i").rows() == [(1, 0), (0, 1)]
+
+
+def test_many_patients_by_default() -> None:
+    """Without ``one``, ``lost_at`` and ``lost_attempt_at`` answer per patient (the group-by path):
+    two patients, two rows, neither lost after a completed visit."""
+    ordered = ordered_followups(keys([("P1", 1, 0), ("P2", 1, 1)]), END)
+    assert sorted(lost_attempt_at(ordered, 2).rows()) == [("P1", None, None), ("P2", None, None)]
+    assert sorted(lost_at(ordered, 2).rows()) == [("P1", None, False), ("P2", None, False)]
+
+
+def test_the_nth_failure_counted_from_the_first_attempt_when_none_was_completed() -> None:
+    """No completed attempt: the ``consecutive_failures``-th attempt (from the first) makes the
+    patient lost, not the one before it (``_last_position`` gives -1 for "none completed")."""
+    misses = keys([("P1", 1, 0), ("P1", 2, 1), ("P1", 3, 2)]).with_columns(
+        seen=pl.lit(None, dtype=pl.String), risk_level=pl.lit(None, dtype=pl.Int64))
+    ordered = ordered_followups(misses, END)
+    assert lost_at(ordered, 2).rows() == [("P1", 1, True)]
+    assert lost_attempt_at(ordered, 2).rows() == [("P1", dt.date(2025, 1, 2), None)]
+    assert lost_at(ordered, 3, one=True).rows() == [("P1", 2, True)]
+    assert lost_at(ordered, 4).rows() == [("P1", None, False)]
