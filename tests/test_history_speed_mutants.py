@@ -34,6 +34,7 @@ def keys(rows: list[tuple[str, int, int]]) -> pl.DataFrame:
     ([("P1", 1, 0), ("P2", 1, 1)], True),
     # the same patient and day: the file row decides, and must go up
     ([("P1", 1, 1), ("P1", 1, 0)], False),
+    ([("P1", 1, 0), ("P1", 1, 1)], True),
     ([("P1", 1, 0), ("P1", 1, 0)], False),
     # the same day as the row above (not as the row two above), the file row up: in order
     ([("P1", 1, 0), ("P1", 2, 1), ("P1", 2, 2)], True),
