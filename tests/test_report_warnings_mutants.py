@@ -54,3 +54,14 @@ def test_the_area_a_registry_s_total_is_about() -> None:
     assert registry_area(pop("360102001")) == AreaCode("360102001")
     assert registry_area(pop("360102001", "360103002")) == AreaCode("360100")  # two counties: their city
     assert registry_area([]) is None
+
+
+def test_every_area_of_the_population_file_is_a_group_even_without_patients() -> None:
+    """_area_groups: a report by township lists each township of the population file, the ones
+    written at township level and the ones whose villages are written, with or without patients."""
+    from smi_care.domain import AreaCode, AreaLevel, PopulationEntry
+
+    pop = [PopulationEntry(AreaCode("360102001"), 2025, 10), PopulationEntry(AreaCode("360102004001"), 2025, 5),
+           PopulationEntry(AreaCode("360102"), 2025, 15)]
+    rep = report(Registry.of([], population=pop), Y2025, by=AreaLevel.TOWNSHIP)
+    assert rep.groups() == ["360102001", "360102004"]
