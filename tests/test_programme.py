@@ -380,11 +380,12 @@ def test_validate_reports_the_programme_files(capsys: pytest.CaptureFixture[str]
                                            "360102001002", "360102002", "360103", "360102002003", "360200"]),
                           st.integers(1, 9)), max_size=7))
 def test_outermost_population_entries_equal_the_pairwise_definition(pairs: list[tuple[str, int]]) -> None:
-    from smi_care.domain.records import PopulationEntry, _outermost
+    from smi_care.domain.records import PopulationEntry, _ancestries, _outermost, population_lookup
 
     entries = [PopulationEntry(AreaCode(code), 2025, n) for code, n in pairs]
     pairwise = [p for p in entries if not any(p is not q and p.area_code.within(q.area_code) for q in entries)]
-    assert _outermost(entries) == pairwise
+    assert _outermost(entries, _ancestries({p.area_code for p in entries})) == pairwise
+    assert population_lookup(entries, 2025)(None) == (sum(p.population for p in pairwise) if entries else None)
 
 
 def test_covers_of_agrees_with_the_registry(county: Path) -> None:
