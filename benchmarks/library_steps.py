@@ -80,7 +80,7 @@ def step_compact(step: str, folder: Path | None = None) -> bool:
             and "compact" in inspect.signature(registry.read_tables).parameters):
         return False
     try:
-        from smi_care.registry.compact import COMPACT_WHEN
+        from smi_care.registry.compact_when import COMPACT_WHEN
     except ImportError:
         return True
     return folder is None or COMPACT_WHEN.pays(folder)

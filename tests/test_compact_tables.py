@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import smi_care.registry.compact as compact_module
+import smi_care.registry.compact_when as compact_when_module
 import smi_care.registry.sources as sources_module
 import smi_care.registry.tables as tables_module
 from smi_care.cli.main import main
@@ -25,14 +25,8 @@ from smi_care.indicators.columnar import evaluate_tables, plain_columns
 from smi_care.indicators.columns_needed import columns_needed
 from smi_care.indicators.evaluate import Dimension
 from smi_care.registry import read_tables, write_registry
-from smi_care.registry.compact import (
-    COMPACT_WHEN,
-    SMALL_CODES,
-    CompactWhen,
-    compact_columns,
-    followup_rows,
-    small_codes,
-)
+from smi_care.registry.compact import SMALL_CODES, compact_columns, small_codes
+from smi_care.registry.compact_when import COMPACT_WHEN, CompactWhen, followup_rows
 from smi_care.registry.csv_pieces import plain_pieces
 from smi_care.registry.projection import projections
 from smi_care.registry.registry_tables import RegistryTables
@@ -195,7 +189,7 @@ def _report_with(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
         asked.append(bool(kwargs.get("compact")))
         return read_tables(folder, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(compact_module, "COMPACT_WHEN", when)
+    monkeypatch.setattr(compact_when_module, "COMPACT_WHEN", when)
     monkeypatch.setattr(tables_module, "read_tables", spy)
     out = tmp_path / f"report-{len(tmp_path.name)}-{when.followup_rows}.json"
     assert main(["report", str(folder), "--period", "2025", "--by", "township,village", "--format", "json",
@@ -228,3 +222,18 @@ def test_followup_rows_estimates_the_rows(tmp_path: Path) -> None:
     read_tables(folder).tables.followups.drop("row", "line").write_parquet(pq / "followups.parquet")
     assert followup_rows(pq) == read_tables(folder).tables.followups.height
     assert followup_rows(tmp_path) == 0
+
+
+def test_followup_rows_of_a_partitioned_registry_adds_its_partitions(tmp_path: Path) -> None:
+    """Reading a partitioned folder whole reads every partition, so its size is their sum (a folder
+    that is neither a registry nor partitioned has none)."""
+    folder = write_province(tmp_path / "csv", patients=120, shape=ProvinceShape(patients_per_county=40))
+    top = tmp_path / "parts"
+    write_partitioned(read_tables(folder).tables, top)
+    parts = sorted(p for p in top.iterdir() if p.is_dir())
+    assert len(parts) > 1
+    rows = read_tables(folder).tables.followups.height
+    assert rows > 0
+    assert followup_rows(top) == sum(followup_rows(p) for p in parts) == rows
+    assert CompactWhen(rows).pays(top) and not CompactWhen(rows + 1).pays(top)
+    assert followup_rows(tmp_path) == 0  # holds registries, but is neither one nor partitioned

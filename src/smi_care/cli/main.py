@@ -136,7 +136,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             note_not_loaded(done, args.registry)
             partials = list(done.partials)
         else:
-            from smi_care.registry.compact import COMPACT_WHEN
+            from smi_care.registry.compact_when import COMPACT_WHEN
 
             # compact (text as codes) only where it pays: a registry of COMPACT_WHEN's size and up
             load = _load_tables(args.registry, args.encoding, columns_needed(inds, bys, policy),

@@ -150,10 +150,6 @@ def _area_groups(by: By, population: Iterable[PopulationEntry]) -> set[str]:
     return {a.at(by).code for a in areas if a.level.value >= by.value}
 
 
-def _code_text(area: AreaCode) -> str:
-    return area.code
-
-
 def registry_area(population: Iterable[PopulationEntry]) -> AreaCode | None:
     """The smallest area that holds every area of the population file: the area the registry's
     total is about (a county's registry: the county), or None without a population file.
@@ -164,7 +160,7 @@ def registry_area(population: Iterable[PopulationEntry]) -> AreaCode | None:
     codes = {p.area_code for p in population}
     if not codes:
         return None
-    area: AreaCode | None = min(codes, key=_code_text)  # the order of AreaCode, without comparing objects
+    area: AreaCode | None = min(codes, key=str)  # AreaCode's order (its one field, the code), without comparing objects
     while area is not None and not all(c.within(area) for c in codes):
         area = area.parent
     return area
