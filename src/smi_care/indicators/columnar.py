@@ -10,7 +10,7 @@ for several breakdowns in one pass over the facts. The result is the same mergea
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import polars as pl
 
@@ -64,9 +64,11 @@ def population_entries(population: pl.DataFrame) -> frozenset[PopulationEntry]:
                      population.select("area_code", "year", "population").iter_rows())
 
 
-def group_keys(facts: pl.DataFrame, by: By, policy: EvaluationPolicy = DEFAULT_POLICY) -> pl.Series:
+def group_keys(facts: pl.DataFrame, by: By, policy: EvaluationPolicy = DEFAULT_POLICY,
+               known: dict[Any, str] | None = None) -> pl.Series:
     """The group key of every patient for a breakdown (the same keys as
-    :func:`~smi_care.indicators.evaluate.group_of`)."""
+    :func:`~smi_care.indicators.evaluate.group_of`). ``known``: the groups of the areas or ages
+    met so far (:func:`~smi_care.rules.history.map_unique`), for the chunks of one registry."""
     if by is None:
         return pl.Series("group", [""] * facts.height, dtype=pl.String)
     if by is Dimension.SEX:
@@ -74,23 +76,25 @@ def group_keys(facts: pl.DataFrame, by: By, policy: EvaluationPolicy = DEFAULT_P
     if by is Dimension.DISORDER:
         return facts["disorder"].cast(pl.String).alias("group")
     if by is Dimension.AGE:
-        return map_unique(facts["age"], policy.age_bands.band, pl.String).alias("group")
+        return map_unique(facts["age"], policy.age_bands.band, pl.String, known).alias("group")
     assert isinstance(by, AreaLevel)
     level = by
-    return map_unique(facts["area"], lambda code: area_group(AreaCode(code), level), pl.String).alias("group")
+    return map_unique(facts["area"], lambda code: area_group(AreaCode(code), level), pl.String, known).alias("group")
 
 
 def count(facts: pl.DataFrame, indicators: Sequence[Indicator], bys: Sequence[By],
-          policy: EvaluationPolicy = DEFAULT_POLICY) -> list[Counts]:
-    """Numerator and denominator counts per indicator and group, one mapping per breakdown."""
+          policy: EvaluationPolicy = DEFAULT_POLICY, known: Sequence[dict[Any, str]] | None = None) -> list[Counts]:
+    """Numerator and denominator counts per indicator and group, one mapping per breakdown.
+    ``known``: one :func:`group_keys` memo per breakdown, kept over the chunks of a registry."""
     flags = facts.select(
         *(as_column(ind.numerator_expr).alias(f"n{i}") for i, ind in enumerate(indicators)),
         *((pl.lit(False) if ind.population_denominator else as_column(ind.denominator_expr)).alias(f"d{i}")
           for i, ind in enumerate(indicators)),
     )
     out: list[Counts] = []
-    for by in bys:
-        sums = (flags.with_columns(group_keys(facts, by, policy))
+    memos: Sequence[dict[Any, str] | None] = [None] * len(bys) if known is None else known
+    for by, memo in zip(bys, memos, strict=True):
+        sums = (flags.with_columns(group_keys(facts, by, policy, memo))
                 .group_by("group").agg(pl.all().sum()))
         counts: dict[tuple[str, str], tuple[int, int]] = {}
         for row in sums.iter_rows(named=True):
@@ -134,11 +138,12 @@ def counted_partials(patients: pl.DataFrame, followups: pl.DataFrame, events: pl
     else:
         parts = _chunks(patients, followups, events, chunks)
     totals: list[dict[tuple[str, str], tuple[int, int]]] = [{} for _ in bys]
+    groups: list[dict[Any, str]] = [{} for _ in bys]  # each area's group worked out once, not once a chunk
     height = 0
     for p, f, e in parts:
         facts = facts_table(p, f, e, period, covers, policy.standard, policy.status, policy.classes)
         height += facts.height
-        for total, counts in zip(totals, count(facts, indicators, bys, policy), strict=True):
+        for total, counts in zip(totals, count(facts, indicators, bys, policy, groups), strict=True):
             for key, (n, d) in counts.items():
                 n0, d0 = total.get(key, (0, 0))
                 total[key] = (n0 + n, d0 + d)

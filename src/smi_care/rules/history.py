@@ -131,16 +131,25 @@ def on_or_before(column: str, day: dt.date) -> pl.Expr:
     return pl.col(column) <= day
 
 
-def map_unique(column: pl.Series, rule: Callable[[Any], Any], dtype: Any) -> pl.Series:
+def map_unique(column: pl.Series, rule: Callable[[Any], Any], dtype: Any,
+               known: dict[Any, Any] | None = None) -> pl.Series:
     """Apply a rule once per distinct non-null value of ``column`` and map every row to its
-    result (nulls stay null): how a per-value rule runs at column speed.
+    result (nulls stay null): how a per-value rule runs at column speed. ``known``: the rule's
+    answers so far (read, and added to), for a rule asked of the chunks of one table in turn,
+    so that it runs once per value of the table, not once per value of each chunk.
 
     >>> map_unique(pl.Series([2, None, 2, 3]), lambda n: n * 10, pl.Int64).to_list()
     [20, None, 20, 30]
+    >>> known = {2: 0}
+    >>> map_unique(pl.Series([2, 3]), lambda n: n * 10, pl.Int64, known).to_list(), known
+    ([0, 30], {2: 0, 3: 30})
     """
     if column.null_count() == len(column):  # no value at all (no query: the count is known)
         return pl.Series(column.name, [None] * len(column), dtype=dtype)
-    table = {v: rule(v) for v in distinct_values(column)}
+    table = {} if known is None else known
+    for v in distinct_values(column):
+        if v not in table:
+            table[v] = rule(v)
     if len(column) <= SHORT:
         return pl.Series(column.name, [table.get(v) for v in column.to_list()], dtype=dtype)
     return column.replace_strict(table, default=None, return_dtype=dtype)
