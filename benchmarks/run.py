@@ -1,6 +1,7 @@
 """The province benchmark: smi_care against a DuckDB baseline on one synthetic registry.
 
 Run:  .venv/bin/python benchmarks/run.py --scale 100000 [--seed 1] [--period 2025] [--on 2025-12-01]
+      .venv/bin/python benchmarks/run.py --scale 10000,100000,500000 --steps report_csv,report_parquet,baseline
 
 Generates (once; cached by seed and size under ``benchmarks/.cache/``) a synthetic province
 of ``--scale`` patients with three years of history (2023-2025), as registry CSV files and,
@@ -13,9 +14,11 @@ process, the wall time and the peak memory (resident set size) of:
 - the DuckDB baseline: the six core indicators by township as hand-written SQL over the same
   CSV files on one thread (``benchmarks/baseline.py``).
 
-It prints every figure, the time per patient and the ratio library / baseline, and exits 1
-when the library's six core indicators differ from the baseline's in any township (2 when
-the library's report did not finish within ``--timeout`` and nothing could be compared).
+It prints every figure, the time per patient, the ratio library / baseline and each of issue 19's
+targets that the run can judge (``benchmarks/targets.py``; with several sizes, the cost per
+patient over them), and exits 1 when the library's six core indicators differ from the
+baseline's in any township (2 when the library's report did not finish within ``--timeout``
+and nothing could be compared); with several sizes, the worst of their exits.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+
+import targets  # noqa: E402  (benchmarks/targets.py: issue 19's targets, judged on the figures)
 
 STEPS = ("read_csv", "read_parquet", "report_csv", "report_parquet", "report_partitioned", "dask", "worklist", "quality",
          "baseline")
@@ -203,7 +208,9 @@ def differences(library: dict[str, dict[str, int]], baseline: dict[str, dict[str
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--scale", type=int, default=10_000, help="patients (10000, 100000, 500000)")
+    ap.add_argument("--scale", type=_scales, default=(10_000,),
+                    help="patients (10000, 100000, 500000), or sizes run in turn (10000,100000,500000): "
+                         "the cost per patient is then judged over them")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--period", default="2025", help="the report's period (default 2025)")
     ap.add_argument("--on", type=dt.date.fromisoformat, default=dt.date(2025, 12, 1), help="the worklist's day")
@@ -224,7 +231,33 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [s for s in steps if s not in STEPS]
     if unknown:
         ap.error(f"unknown step(s) {', '.join(unknown)}; known: {', '.join(STEPS)}")
-    csv_dir, pq_dir, spent = cached_registry(args.cache, args.scale, args.seed)
+    exits: list[int] = []
+    curve: dict[int, float] = {}
+    for scale in args.scale:
+        rc, per_patient = one_scale(args, scale, steps)
+        exits.append(rc)
+        if per_patient is not None:
+            curve[scale] = per_patient
+    if len(args.scale) > 1:
+        print(targets.flatness(curve))
+    return 1 if 1 in exits else max(exits)  # a disagreement first, then a size not compared
+
+
+def _scales(text: str) -> tuple[int, ...]:
+    """``--scale``: one size, or sizes separated by commas."""
+    try:
+        sizes = tuple(int(t) for t in text.split(",") if t.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size or sizes separated by commas") from None
+    if not sizes or min(sizes) <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: every size must be a positive number of patients")
+    return sizes
+
+
+def one_scale(args: argparse.Namespace, scale: int, steps: list[str]) -> tuple[int, float | None]:
+    """Every step at one size: the verdict (:func:`verdict`) and the report's µs per patient
+    from CSV (None when it did not run)."""
+    csv_dir, pq_dir, spent = cached_registry(args.cache, scale, args.seed)
     rows = file_rows(csv_dir)
     import library_steps as lib
 
@@ -245,7 +278,11 @@ def main(argv: list[str] | None = None) -> int:
             results[step] = spawn(step, folder, args.period, args.on, args.timeout)
         print(line(results[step], rows["patients"]), flush=True)
 
-    return verdict(results, rows["patients"])
+    rc = verdict(results, rows["patients"])
+    for judged in targets.judge(scale, results):
+        print(judged)
+    csv = results.get("report_csv", {})
+    return rc, (sum(csv["phases"].values()) / rows["patients"] * 1e6 if "phases" in csv else None)
 
 
 def line(r: dict[str, Any], patients: int) -> str:

@@ -195,3 +195,63 @@ def test_generator_benchmark_runs_and_reads_back_clean(capsys: pytest.CaptureFix
         runpy.run_path(str(script), run_name="__main__")
     assert done.value.code == 0
     assert "read back: 0 problem(s)" in capsys.readouterr().out
+
+
+def _timed(seconds: float, peak: float = 100.0) -> dict[str, object]:
+    return {"phases": {"read": seconds}, "counts": {}, "peak_mb": peak, "wall": seconds, "cpu": seconds}
+
+
+@pytest.mark.parametrize(("library", "sql", "verdict_word"), [(2.0, 1.0, "met"), (2.01, 1.0, "NOT met")])
+def test_targets_judge_the_csv_ratio_at_its_boundary(library: float, sql: float, verdict_word: str) -> None:
+    import targets
+
+    lines = targets.judge(500_000, {"report_csv": _timed(library), "baseline": _timed(sql)})
+    ratio = [t for t in lines if "CSV -> report <= 2.0x" in t]
+    assert len(ratio) == 1 and ratio[0].endswith(f"x, {verdict_word}")
+    assert targets.judge(10_000, {"report_csv": _timed(library), "baseline": _timed(sql)}) == []  # not set there
+
+
+@pytest.mark.parametrize(("peak", "verdict_word"), [(1_500.0, "met"), (1_501.0, "NOT met")])
+def test_targets_judge_the_peak_at_500000_only(peak: float, verdict_word: str) -> None:
+    import targets
+
+    lines = targets.judge(500_000, {"report_parquet": _timed(1.0, peak)})
+    assert lines == [f"target 500,000: peak memory of the Parquet -> report <= 1,500 MB: {peak:,.0f} MB, {verdict_word}"]
+    assert targets.judge(100_000, {"report_parquet": _timed(1.0, peak)}) == []
+
+
+def test_targets_judge_parquet_worklist_and_quality_against_their_references() -> None:
+    import targets
+
+    results = {"report_csv": _timed(10.0), "report_parquet": _timed(5.0), "baseline": _timed(5.0),
+               "worklist": _timed(10.0), "quality": _timed(10.5), "dask": {"step": "dask", "stopped": "skipped"}}
+    lines = targets.judge(10_000, results)
+    assert "target: Parquet -> report <= 1.0x the SQL's CSV time: 1.00x, met" in lines
+    assert "target: the worklist <= 1.0x the report's time: 1.00x, met" in lines
+    assert "target: the quality findings <= 1.0x the report's time: 1.05x, NOT met" in lines
+    assert targets.judge(10_000, {"worklist": _timed(1.0)}) == []  # no report to compare with
+
+
+@pytest.mark.parametrize(("curve", "verdict_word"), [
+    ({10_000: 125.0, 100_000: 100.0, 500_000: 110.0}, "1.25x, met"),
+    ({10_000: 126.0, 100_000: 100.0, 500_000: 110.0}, "1.26x, NOT met"),
+    ({10_000: 100.0, 100_000: 100.0, 500_000: 126.0, 2_000_000: 500.0}, "1.26x, NOT met"),  # outside: not counted
+])
+def test_flatness_is_the_spread_of_the_cost_per_patient_over_its_sizes(curve: dict[int, float],
+                                                                      verdict_word: str) -> None:
+    import targets
+
+    assert targets.flatness(curve).endswith(verdict_word)
+    assert "not judged" in targets.flatness({100_000: 1.0, 500_000: 1.0})
+
+
+def test_run_py_runs_several_sizes_and_judges_the_cost_per_patient(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--scale", "120,150", "--seed", "2", "--cache",
+                           str(tmp_path), "--steps", "report_csv,baseline"], capture_output=True, text=True,
+                          timeout=900, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("library and baseline agree") == 2
+    assert "not judged, the run did not cover both sizes" in done.stdout
+    bad = subprocess.run([sys.executable, str(BENCH / "run.py"), "--scale", "10,x"], capture_output=True, text=True,
+                         timeout=60, check=False)
+    assert bad.returncode == 2 and "is not a size" in bad.stderr
