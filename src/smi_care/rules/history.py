@@ -342,9 +342,14 @@ def lost_attempt_at(ordered: Frame, consecutive_failures: int, *, one: bool = Fa
 
 
 def _last_position(flag: pl.Expr) -> pl.Expr:
-    """The position (from 0) of a patient's last attempt where ``flag`` holds, -1 when none does."""
-    last = pl.len().cast(pl.Int64) - 1 - flag.reverse().arg_max().cast(pl.Int64)
-    return pl.when(flag.any()).then(last).otherwise(pl.lit(-1, dtype=pl.Int64))
+    """The position (from 0) of a patient's last attempt where ``flag`` holds, -1 when none does.
+
+    Written as the last of the positions where it holds: polars 2.1's streaming engine (the
+    default of ``collect()``) got ``len - 1 - flag.reverse().arg_max()`` wrong for a frame of one
+    patient with two attempts, which made a patient lost by a loss reason after a completed visit
+    look not lost (tests/test_history_order.py, found by hypothesis). The engine's own queries run
+    in memory, where both are right; a caller's ``collect()`` may not."""
+    return flag.arg_true().last().cast(pl.Int64).fill_null(-1)
 
 
 #: The last attempt with a loss reason comes after the last completed one (:func:`_lost_parts`).
