@@ -89,3 +89,11 @@ def test_always_and_never_do_not_depend_on_the_folder(tmp_path: Path) -> None:
     assert CompactWhen(None).pays(_csv(tmp_path / "big", HEADER + LINE * 50)) is False
     assert CompactWhen(1).pays(tmp_path) is False
     assert CompactWhen(4_000_000) == compact_when.COMPACT_WHEN
+
+
+def test_a_sample_of_one_byte_counts_one_line_a_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The smallest sample (SAMPLE_BYTES = 1): one line in one byte, so the estimate is the file's
+    size less the header (the divisor is the sample's length, at least 1, not 2)."""
+    monkeypatch.setattr(compact_when, "SAMPLE_BYTES", 1)
+    folder = _csv(tmp_path, HEADER + LINE * 4)
+    assert followup_rows(folder) == len(HEADER + LINE * 4) - 1
