@@ -94,15 +94,16 @@ def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
 
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small dirty registry, with follow-ups added of a patient not in patients.csv and of a
-    patient whose row in patients.csv is rejected (a birth date that does not exist)."""
+    """A small dirty registry, with follow-ups added of a patient not in patients.csv, of a patient
+    whose row in patients.csv is rejected (a birth date that does not exist) and of no patient (an
+    empty id: checked and reported, not dropped by the join with the owners)."""
     folder, _ = write_dirty(tmp_path_factory.mktemp("loaders") / "reg", patients=80, seed=3)
     ph, prows = _rows(folder / "patients.csv")
     rejected = next(r[0] for r in prows if r[ph.index("birth_date")] == "1980-02-30")
     fh, frows = _rows(folder / "followups.csv")
-    extra = [[*frows[0]], [*frows[1]], [*frows[2]]]
-    extra[0][0], extra[1][0], extra[2][0] = "X-NOBODY", rejected, "A-NOBODY"
-    frows[5:5] = extra[:2]
+    extra = [[*frows[0]], [*frows[1]], [*frows[2]], [*frows[3]]]
+    extra[0][0], extra[1][0], extra[2][0], extra[3][0] = "X-NOBODY", rejected, "A-NOBODY", ""
+    frows[5:5] = [extra[0], extra[1], extra[3]]
     frows.append(extra[2])
     with (folder / "followups.csv").open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows([fh, *frows])
@@ -126,5 +127,6 @@ def test_follow_ups_read_in_chunks_keep_the_object_reader_s_verdicts(
     assert "there is no such patient" in unknown["X-NOBODY"] and "there is no such patient" in unknown["A-NOBODY"]
     assert sum("was rejected" in m for m in unknown.values()) == 1
     assert any(p.file == "followups.csv" and p.kind == "rule" for p in problems)  # before the diagnosis
+    assert any(p.file == "followups.csv" and p.column == KEY and p.value == "" for p in problems)  # no id
     ids = set(new.tables.patients.get_column(KEY).cast(pl.String))
     assert set(followups.get_column(KEY)) <= ids
