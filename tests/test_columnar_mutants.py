@@ -60,3 +60,33 @@ def test_each_chunk_holds_whole_patients_and_the_counts_are_one_pass_s(
         rows = pl.concat([s[i] for s in seen]).sort(["patient_id", "row"])
         assert rows.equals(whole.sort(["patient_id", "row"]))
     assert sum(1 for s in seen if s[0].height) > (chunk < 24)
+
+
+def test_count_keeps_one_memo_of_groups_per_breakdown() -> None:
+    """``count``'s ``known``: one memo per breakdown, in the order of ``bys``, read (an answer
+    already there is the group) and filled (each area or age met, with its group); a list of
+    memos of another length than ``bys`` is refused, not cut short."""
+    from smi_care.domain import AreaLevel
+    from smi_care.indicators.columnar import count
+    from smi_care.indicators.definitions import STANDARD_INDICATORS
+    from smi_care.indicators.evaluate import Dimension
+    from smi_care.indicators.facts_table import facts_table
+    from smi_care.indicators.partial import DEFAULT_POLICY as P
+
+    t = read_tables(_folder()).tables
+    facts = facts_table(t.patients, t.followups, t.events, Period.parse("2025"), t.covers, P.standard, P.status,
+                        P.classes)
+    bys = [AreaLevel.TOWNSHIP, AreaLevel.COUNTY, Dimension.AGE]
+    plain = count(facts, STANDARD_INDICATORS, bys)
+    memos: list[dict[Any, str]] = [{}, {}, {}]
+    assert count(facts, STANDARD_INDICATORS, bys, P, memos) == plain
+    areas = set(facts.get_column("area").drop_nulls())
+    assert set(memos[0]) == set(memos[1]) == areas
+    assert {v[:9] for v in memos[0].values()} == set(memos[0].values())  # townships
+    assert {len(v) for v in memos[1].values()} == {6}  # counties
+    assert set(memos[2]) == set(facts.get_column("age").drop_nulls())
+    area = sorted(areas)[0]
+    renamed = count(facts, STANDARD_INDICATORS, bys, P, [{area: "X"}, {}, {}])
+    assert any(group == "X" for _, group in renamed[0]) and renamed[1:] == plain[1:]
+    with pytest.raises(ValueError, match="zip"):
+        count(facts, STANDARD_INDICATORS, bys, P, [{}, {}])
