@@ -12,7 +12,7 @@ while moves both sides alike.
 target 500,000: CSV -> report <= 2.0x the SQL (aim 1.5x): 1.50x, met
 target 500,000: peak memory of the CSV -> report <= 1,500 MB: 1,400 MB, met
 target 500,000: peak memory of the Parquet -> report <= 1,500 MB: 1,300 MB, met
-target: Parquet -> report <= 1.0x the SQL's CSV time: 1.10x, NOT met
+target 500,000: Parquet -> report <= 1.0x the SQL's CSV time: 1.10x, NOT met
 >>> print(flatness({10_000: 100.0, 100_000: 80.0, 500_000: 90.0}))
 target: cost per patient flat within 25 % (10,000 -> 500,000): 80.0 to 100.0 µs/patient, 1.25x, met
 """
@@ -31,8 +31,10 @@ CSV_RATIO_AT = (100_000, 500_000)
 #: Peak resident memory of a report at 500,000 patients, MB.
 PEAK_MB = 1_500
 PEAK_AT = 500_000
-#: Parquet -> annual report: at most this many times the SQL's time over the CSV files (any size).
+#: Parquet -> annual report at 500,000 patients: at most this many times the SQL's time over the
+#: CSV files (the issue sets it beside the other figures of 500,000; other sizes print the ratio only).
 PARQUET_RATIO = 1.0
+PARQUET_AT = 500_000
 #: The worklist and the quality findings: at most this many times the report's time (any size).
 OF_REPORT = 1.0
 #: Cost per patient of CSV -> report: the largest at most this much above the smallest...
@@ -64,9 +66,9 @@ def judge(scale: int, results: Mapping[str, Mapping[str, Any]]) -> list[str]:
                 peak = float(done[step]["peak_mb"])
                 out.append(f"target {scale:,}: peak memory of the {label} -> report <= {PEAK_MB:,} MB: "
                            f"{peak:,.0f} MB, {_met(peak <= PEAK_MB)}")
-    if parquet is not None and sql is not None:
+    if parquet is not None and sql is not None and scale == PARQUET_AT:
         ratio = _inner(parquet) / _inner(sql)
-        out.append(f"target: Parquet -> report <= {PARQUET_RATIO:.1f}x the SQL's CSV time: {ratio:.2f}x, "
+        out.append(f"target {scale:,}: Parquet -> report <= {PARQUET_RATIO:.1f}x the SQL's CSV time: {ratio:.2f}x, "
                    f"{_met(ratio <= PARQUET_RATIO)}")
     if csv is not None:
         for step, label in (("worklist", "worklist"), ("quality", "quality findings")):
@@ -90,5 +92,5 @@ def flatness(curve: Mapping[int, float]) -> str:
             f"{max(inside):.1f} µs/patient, {spread:.2f}x, {_met(spread <= 1 + FLAT)}")
 
 
-__all__ = ["CSV_AIM", "CSV_RATIO", "CSV_RATIO_AT", "FLAT", "FLAT_OVER", "OF_REPORT", "PARQUET_RATIO", "PEAK_AT",
-           "PEAK_MB", "flatness", "judge"]
+__all__ = ["CSV_AIM", "CSV_RATIO", "CSV_RATIO_AT", "FLAT", "FLAT_OVER", "OF_REPORT", "PARQUET_AT", "PARQUET_RATIO",
+           "PEAK_AT", "PEAK_MB", "flatness", "judge"]

@@ -226,7 +226,12 @@ def test_targets_judge_parquet_worklist_and_quality_against_their_references() -
     results = {"report_csv": _timed(10.0), "report_parquet": _timed(5.0), "baseline": _timed(5.0),
                "worklist": _timed(10.0), "quality": _timed(10.5), "dask": {"step": "dask", "stopped": "skipped"}}
     lines = targets.judge(10_000, results)
-    assert "target: Parquet -> report <= 1.0x the SQL's CSV time: 1.00x, met" in lines
+    assert not any("Parquet" in t for t in lines)  # set for 500,000
+    assert "target 500,000: Parquet -> report <= 1.0x the SQL's CSV time: 1.00x, met" in targets.judge(
+        500_000, results)
+    results["report_parquet"] = _timed(5.01)
+    assert "target 500,000: Parquet -> report <= 1.0x the SQL's CSV time: 1.00x, NOT met" in targets.judge(
+        500_000, results)
     assert "target: the worklist <= 1.0x the report's time: 1.00x, met" in lines
     assert "target: the quality findings <= 1.0x the report's time: 1.05x, NOT met" in lines
     assert targets.judge(10_000, {"worklist": _timed(1.0)}) == []  # no report to compare with
