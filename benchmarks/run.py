@@ -232,15 +232,32 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         ap.error(f"unknown step(s) {', '.join(unknown)}; known: {', '.join(STEPS)}")
     exits: list[int] = []
-    curve: dict[int, float] = {}
+    times: dict[int, dict[str, float]] = {}
     for scale in args.scale:
-        rc, per_patient = one_scale(args, scale, steps)
+        rc, times[scale] = one_scale(args, scale, steps)
         exits.append(rc)
-        if per_patient is not None:
-            curve[scale] = per_patient
     if len(args.scale) > 1:
+        curve = {n: t["report_csv"] / n * 1e6 for n, t in times.items() if "report_csv" in t}
         print(targets.flatness(curve))
+        print(flatness_explained(args, steps, times))
     return 1 if 1 in exits else max(exits)  # a disagreement first, then a size not compared
+
+
+def flatness_explained(args: argparse.Namespace, steps: list[str], times: dict[int, dict[str, float]]) -> str:
+    """The cost per patient of the library and of the SQL net of the fixed cost of a run, measured
+    on a registry of :data:`targets.FIXED_AT` patients (its figures printed as any size's), and the
+    SQL's own spread, beside the flatness target."""
+    both = [s for s in ("report_csv", "baseline") if s in steps]
+    print(f"the fixed cost of a run, on {targets.FIXED_AT:,} patients:")
+    _, fixed = one_scale(args, targets.FIXED_AT, both)
+    out = []
+    for step, label in (("report_csv", "smi_care"), ("baseline", "SQL")):
+        curve = {n: t[step] for n, t in times.items() if step in t}
+        if step in fixed and curve:
+            if step == "baseline":  # the SQL's own curve, against the same bar
+                out.append(targets.flatness({n: t / n * 1e6 for n, t in curve.items()}, "the SQL's"))
+            out.append(targets.net_of_fixed(label, curve, fixed[step]))
+    return "\n".join(out)
 
 
 def _scales(text: str) -> tuple[int, ...]:
@@ -254,9 +271,9 @@ def _scales(text: str) -> tuple[int, ...]:
     return sizes
 
 
-def one_scale(args: argparse.Namespace, scale: int, steps: list[str]) -> tuple[int, float | None]:
-    """Every step at one size: the verdict (:func:`verdict`) and the report's µs per patient
-    from CSV (None when it did not run)."""
+def one_scale(args: argparse.Namespace, scale: int, steps: list[str]) -> tuple[int, dict[str, float]]:
+    """Every step at one size: the verdict (:func:`verdict`) and the in-process seconds of the
+    CSV -> report and of the SQL (those of the two that ran)."""
     csv_dir, pq_dir, spent = cached_registry(args.cache, scale, args.seed)
     rows = file_rows(csv_dir)
     import library_steps as lib
@@ -281,8 +298,8 @@ def one_scale(args: argparse.Namespace, scale: int, steps: list[str]) -> tuple[i
     rc = verdict(results, rows["patients"])
     for judged in targets.judge(scale, results):
         print(judged)
-    csv = results.get("report_csv", {})
-    return rc, (sum(csv["phases"].values()) / rows["patients"] * 1e6 if "phases" in csv else None)
+    return rc, {step: sum(r["phases"].values()) for step, r in results.items()
+                if step in ("report_csv", "baseline") and "phases" in r and "stopped" not in r}
 
 
 def line(r: dict[str, Any], patients: int) -> str:

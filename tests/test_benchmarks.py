@@ -250,13 +250,29 @@ def test_flatness_is_the_spread_of_the_cost_per_patient_over_its_sizes(curve: di
     assert "not judged" in targets.flatness({100_000: 1.0, 500_000: 1.0})
 
 
+def test_the_cost_net_of_the_fixed_cost_is_per_added_patient_over_the_flat_sizes() -> None:
+    import targets
+
+    # (0.99 - 0.1) / 9,800, (8.2 - 0.1) / 99,800 and (40.1 - 0.1) / 499,800 s: 1,000,000 is outside
+    got = targets.net_of_fixed("x", {10_000: 0.99, 100_000: 8.2, 500_000: 40.1, 1_000_000: 500.0}, 0.1)
+    assert got == ("x net of the fixed cost of a run (0.10 s at 200 patients): 80.0 to 90.8 µs per added patient, "
+                   "1.13x")
+    assert targets.net_of_fixed("x", {200: 1.0, 9_999: 1.0}, 0.5).endswith("not judged, no size between 10,000 and "
+                                                                            "500,000 was run")
+    assert "the SQL's cost per patient" in targets.flatness({10_000: 1.0}, "the SQL's")
+
+
 def test_run_py_runs_several_sizes_and_judges_the_cost_per_patient(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--scale", "120,150", "--seed", "2", "--cache",
                            str(tmp_path), "--steps", "report_csv,baseline"], capture_output=True, text=True,
                           timeout=900, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.count("library and baseline agree") == 2
+    assert done.stdout.count("library and baseline agree") == 3  # the two sizes and the fixed cost's run
     assert "not judged, the run did not cover both sizes" in done.stdout
+    assert "the fixed cost of a run, on 200 patients:" in done.stdout
+    assert "registry: 200 patients" in done.stdout
+    assert "smi_care net of the fixed cost of a run: not judged, no size between 10,000 and 500,000" in done.stdout
+    assert "SQL net of the fixed cost of a run: not judged" in done.stdout
     bad = subprocess.run([sys.executable, str(BENCH / "run.py"), "--scale", "10,x"], capture_output=True, text=True,
                          timeout=60, check=False)
     assert bad.returncode == 2 and "is not a size" in bad.stderr

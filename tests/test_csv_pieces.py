@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from smi_care.registry import read_tables
 from smi_care.registry import sources as sources_module
 from smi_care.registry.cell_size import MAX_CELL
-from smi_care.registry.csv_pieces import plain_pieces
+from smi_care.registry.csv_pieces import _cut, plain_pieces
 from smi_care.registry.problems import RegistryReadError
 from smi_care.registry.raw import RawFile, plain_text, whole
 from smi_care.registry.sources import read_csv_file
@@ -135,3 +135,13 @@ def test_the_first_refused_file_is_named_as_when_read_whole(tmp_path: Path, smal
         read_tables(folder)
     assert pieced.value.problem == one.value.problem
     assert (pieced.value.problem.file, pieced.value.problem.line) == (broken[0], 40)
+
+
+@pytest.mark.parametrize(("lines", "pieces"), [(20, [40]), (24, [48]), (25, [40, 10]), (44, [40, 48]),
+                                               (45, [40, 40, 10])])
+def test_a_short_tail_is_read_with_the_piece_before_it(tmp_path: Path, lines: int, pieces: list[int]) -> None:
+    """Pieces of 40 bytes: a tail under a quarter of that (10 bytes) joins the piece before it."""
+
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"a\n" * lines)
+    assert [len(p) for p in _cut(path, 0, 40)] == pieces
