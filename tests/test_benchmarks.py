@@ -264,8 +264,8 @@ def test_the_cost_net_of_the_fixed_cost_is_per_added_patient_over_the_flat_sizes
 
 def test_run_py_runs_several_sizes_and_judges_the_cost_per_patient(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--scale", "120,150", "--seed", "2", "--cache",
-                           str(tmp_path), "--steps", "report_csv,baseline"], capture_output=True, text=True,
-                          timeout=900, check=False)
+                           str(tmp_path), "--steps", "report_csv,baseline", "--repeat", "2"], capture_output=True,
+                          text=True, timeout=900, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("library and baseline agree") == 3  # the two sizes and the fixed cost's run
     assert "not judged, the run did not cover both sizes" in done.stdout
@@ -273,6 +273,25 @@ def test_run_py_runs_several_sizes_and_judges_the_cost_per_patient(tmp_path: Pat
     assert "registry: 200 patients" in done.stdout
     assert "smi_care net of the fixed cost of a run: not judged, no size between 10,000 and 500,000" in done.stdout
     assert "SQL net of the fixed cost of a run: not judged" in done.stdout
+    assert done.stdout.count("the median of 2 runs") == 6  # two steps at each of three sizes
     bad = subprocess.run([sys.executable, str(BENCH / "run.py"), "--scale", "10,x"], capture_output=True, text=True,
                          timeout=60, check=False)
     assert bad.returncode == 2 and "is not a size" in bad.stderr
+    for runs in ("0", "x", "-1"):
+        none = subprocess.run([sys.executable, str(BENCH / "run.py"), "--repeat", runs], capture_output=True,
+                              text=True, timeout=60, check=False)
+        assert none.returncode == 2 and "is not a number of runs" in none.stderr
+
+
+@pytest.mark.parametrize("module", ["targets", "run"])
+def test_the_benchmark_modules_examples_run(module: str) -> None:
+    """benchmarks/ is not a test path: its modules' examples are run here."""
+    import doctest
+    import importlib
+
+    sys.path.insert(0, str(BENCH))
+    try:
+        found = doctest.testmod(importlib.import_module(module))
+    finally:
+        sys.path.remove(str(BENCH))
+    assert found.attempted > 0 and found.failed == 0

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from smi_care.registry import RegistryReadError, read_tables
-from smi_care.registry.cell_size import MAX_CELL, long_field
+from smi_care.registry.cell_size import MAX_CELL, check_cell_sizes, long_field
 from smi_care.registry.reader import read_registry_by_rows
 
 HEADER = "patient_id,sex,birth_date,area_code,disorder,diagnosis_date,registered_on,consent,consent_date,name"
@@ -113,3 +113,21 @@ def test_long_field_names_the_column_and_size() -> None:
     found = long_field('1,"' + "y" * (MAX_CELL + 1) + '",z\n', header)
     assert found is not None and found[0] == "b" and found[2] == MAX_CELL + 1
     assert long_field("1,2\n" + "y" * (MAX_CELL + 1), header) is None
+
+
+@pytest.mark.parametrize(("chars", "refused"), [(MAX_CELL, False), (MAX_CELL + 1, True)])
+@pytest.mark.parametrize("compact", [False, True])
+def test_the_limit_counts_characters_not_bytes(chars: int, refused: bool, compact: bool) -> None:
+    """A cell of Chinese characters has three bytes each: MAX_CELL of them is over MAX_CELL bytes and
+    still taken; one more is refused, with its size in characters (a cell of MAX_CELL ASCII bytes beside
+    it is taken too)."""
+    df = pl.DataFrame({"line": [2, 3, 4], "a": ["x" * MAX_CELL, "y", "z"], "doctor": ["李", "中" * chars, ""]})
+    if compact:
+        df = df.with_columns(pl.col("doctor").cast(pl.Categorical))
+    if not refused:
+        check_cell_sizes("patients.csv", df)
+        return
+    with pytest.raises(RegistryReadError) as err:
+        check_cell_sizes("patients.csv", df)
+    p = err.value.problem
+    assert (p.line, p.column) == (3, "doctor") and f"{MAX_CELL + 1:,} characters" in p.reason

@@ -39,12 +39,21 @@ def too_long(file: str, line: int, column: str, value: str, size: int) -> Regist
 
 def check_cell_sizes(file: str, df: pl.DataFrame) -> None:
     """Raise :func:`too_long` for the first cell over :data:`MAX_CELL` (checked in the engine;
-    ``df`` has a ``line`` column; a categorical column is measured on its categories)."""
+    ``df`` has a ``line`` column; a categorical column is measured on its categories).
+
+    A text column's bytes are measured first, which needs no decoding: a cell has at least as
+    many bytes as characters, so only a column with a cell over :data:`MAX_CELL` bytes has its
+    characters counted."""
     text = [n for n, d in df.schema.items() if n not in ("row", "line") and d in (pl.Utf8, pl.Categorical)]
     if not text:
         return
     size = {n: (pl.col(n).cat.len_chars() if df.schema[n] == pl.Categorical else pl.col(n).str.len_chars())
             for n in text}
+    upper = {n: (size[n] if df.schema[n] == pl.Categorical else pl.col(n).str.len_bytes()) for n in text}
+    longest = df.select(upper[n].max().alias(n) for n in text).row(0)
+    text = [n for n, m in zip(text, longest, strict=True) if m is not None and m > MAX_CELL]
+    if not text:
+        return
     longest = df.select(size[n].max().alias(n) for n in text).row(0)
     over = [n for n, m in zip(text, longest, strict=True) if m is not None and m > MAX_CELL]
     if not over:

@@ -161,7 +161,8 @@ def plain_frame(file: str, source: bytes, names: list[str], header: tuple[str, .
                    *[(pl.col(h).fill_null("") if h in nulls else pl.col(h)).pipe(
                        lambda e: e.str.strip_chars() if spaced else e) for h in header])
     check_cell_sizes(file, df)
-    return df.height, header, df.filter(pl.any_horizontal(*(pl.col(h) != "" for h in header)))
+    cells = df.select(pl.any_horizontal(*(pl.col(h) != "" for h in header))).to_series()
+    return df.height, header, df if cells.all() else df.filter(cells)  # no copy when no row is empty
 
 
 #: How much of a file is looked at to tell its encoding and line ends (the rest is left to the engine).
