@@ -256,6 +256,8 @@ def flatness_explained(args: argparse.Namespace, steps: list[str], times: dict[i
     on a registry of :data:`targets.FIXED_AT` patients (its figures printed as any size's), and the
     SQL's own spread, beside the flatness target."""
     both = [s for s in ("report_csv", "baseline") if s in steps]
+    if not both:
+        return "the fixed cost of a run: not measured (neither report_csv nor baseline was run)"
     print(f"the fixed cost of a run, on {targets.FIXED_AT:,} patients:")
     _, fixed = one_scale(args, targets.FIXED_AT, both)
     out = []

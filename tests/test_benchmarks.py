@@ -285,13 +285,20 @@ def test_run_py_runs_several_sizes_and_judges_the_cost_per_patient(tmp_path: Pat
 
 @pytest.mark.parametrize("module", ["targets", "run"])
 def test_the_benchmark_modules_examples_run(module: str) -> None:
-    """benchmarks/ is not a test path: its modules' examples are run here."""
+    """benchmarks/ is not a test path: its modules' examples are run here (it is on sys.path above)."""
     import doctest
     import importlib
 
-    sys.path.insert(0, str(BENCH))
-    try:
-        found = doctest.testmod(importlib.import_module(module))
-    finally:
-        sys.path.remove(str(BENCH))
+    found = doctest.testmod(importlib.import_module(module))
     assert found.attempted > 0 and found.failed == 0
+
+
+def test_the_fixed_cost_is_not_measured_without_the_report_or_the_sql(tmp_path: Path) -> None:
+    import argparse
+
+    import run
+
+    args = argparse.Namespace(cache=tmp_path)
+    got = run.flatness_explained(args, ["worklist", "quality"], {10_000: {}})
+    assert got == "the fixed cost of a run: not measured (neither report_csv nor baseline was run)"
+    assert list(tmp_path.iterdir()) == []  # no registry generated for it
