@@ -316,7 +316,7 @@ def one_scale(args: argparse.Namespace, scale: int, steps: list[str]) -> tuple[i
     rc = verdict(results, rows["patients"])
     for judged in targets.judge(scale, results):
         print(judged)
-    return rc, {step: sum(r["phases"].values()) for step, r in results.items()
+    return rc, {step: targets.in_process(r) for step, r in results.items()
                 if step in ("report_csv", "baseline") and "phases" in r and "stopped" not in r}
 
 
@@ -335,8 +335,8 @@ def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     stopped = [r for r in runs if "stopped" in r]
     if stopped or len(runs) == 1:
         return stopped[0] if stopped else runs[0]
-    ordered = sorted(runs, key=lambda r: sum(r["phases"].values()))
-    inner = [sum(r["phases"].values()) for r in ordered]
+    ordered = sorted(runs, key=targets.in_process)
+    inner = [targets.in_process(r) for r in ordered]
     return {**ordered[(len(ordered) - 1) // 2], "peak_mb": max(r["peak_mb"] for r in runs),
             "spread": (inner[0], inner[-1]), "runs": len(runs)}
 
@@ -346,7 +346,7 @@ def line(r: dict[str, Any], patients: int) -> str:
     if "stopped" in r:
         return f"{name} {r['stopped']}"
     phases = ", ".join(f"{k} {v:.2f} s" for k, v in r["phases"].items())
-    inner = sum(r["phases"].values())
+    inner = targets.in_process(r)
     extra = ""
     if "items" in r:
         extra = f"; {r['items']:,} items"
@@ -368,10 +368,10 @@ def verdict(results: dict[str, dict[str, Any]], patients: int) -> int:
     if "counts" not in base or not any("counts" in results.get(step, {}) for step in reports):
         print("library and baseline not compared: a step did not finish or did not run")
         return 2
-    base_time = sum(base["phases"].values())
+    base_time = targets.in_process(base)
     bad: list[str] = []
     if "counts" in lib:
-        lib_time = sum(lib["phases"].values())
+        lib_time = targets.in_process(lib)
         print(f"ratio library / baseline, CSV -> six core indicators by township: {lib_time / base_time:.1f}x "
               f"in-process ({lib_time:.2f} s / {base_time:.2f} s), {lib['wall'] / base['wall']:.1f}x wall with "
               f"start-up ({lib['wall']:.2f} s / {base['wall']:.2f} s), {lib['cpu'] / base['cpu']:.1f}x cpu; "
@@ -382,7 +382,7 @@ def verdict(results: dict[str, dict[str, Any]], patients: int) -> int:
         other = results.get(step, {})
         if "counts" in other:
             bad += [f"({label}) {d}" for d in differences(other["counts"], base["counts"])]
-            mine = other["phases"]["report"] if step == "dask" else sum(other["phases"].values())  # cluster apart
+            mine = other["phases"]["report"] if step == "dask" else targets.in_process(other)  # cluster apart
             print(f"ratio {label} / baseline: {mine / base_time:.1f}x in-process ({mine:.2f} s / {base_time:.2f} s), "
                   f"{other['wall'] / base['wall']:.1f}x wall, {other['cpu'] / base['cpu']:.1f}x cpu; "
                   f"peak memory {other['peak_mb']:,.0f} MB")
